@@ -1,0 +1,57 @@
+"""Extract: segments -> the record. One module per kind of fact.
+
+* :mod:`.document` — title, document type, parties;
+* :mod:`.clauses` — signing date and place, languages, articles, entry into force;
+* :mod:`.signatures` — signatories with their titles and parties;
+* :mod:`.references` — other documents and events referred to;
+* :mod:`treatykg.dates` — dates at the precision the text gives (shared with segment).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..ingest import DEFAULT_MAX_BYTES, Document, ingest_bytes, ingest_file
+from ..model import Record
+from ..segment import Segments, segment
+from . import clauses, document, references, signatures
+
+
+def extract_document(doc: Document) -> Record:
+    """The record of one ingested document (lenient: what is missing is a warning)."""
+    seg: Segments = segment(doc)
+    rec = Record(source=doc.source, repairs=list(doc.repairs))
+    if seg.title is not None:
+        rec.title = seg.title.text
+        rec.title_span = seg.title.span()
+    rec.doc_type = document.doc_type(rec.title)
+    rec.parties = document.parties(seg.title, seg.body)
+    rec.signed_date, rec.signed_date_span, rec.signed_place, rec.signed_place_span = clauses.signing(seg)
+    rec.signatories = signatories_ = signatures.signatories(seg.signature_blocks, rec.parties)
+    rec.authentic_languages, rec.authentic_languages_span = clauses.languages(seg)
+    rec.articles, rec.article_spans = clauses.articles(seg)
+    rec.entry_into_force, rec.entry_into_force_span = clauses.entry_into_force(seg)
+    rec.referenced = references.references(seg.body, rec.title)
+    for ref in rec.referenced:
+        if ref.date == references.TODAY:
+            ref.date = rec.signed_date
+    if rec.title is None:
+        rec.warnings.append("no title line found")
+    if rec.signed_date is None:
+        rec.warnings.append("no date of signature found")
+    if not rec.parties:
+        rec.warnings.append("no parties found in the title or preamble")
+    if not signatories_:
+        rec.warnings.append("no signature block found")
+    return rec
+
+
+def extract_bytes(data: bytes, *, name: str = "<bytes>", encoding: str | None = None) -> Record:
+    return extract_document(ingest_bytes(data, name=name, encoding=encoding))
+
+
+def extract_file(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, encoding: str | None = None) -> Record:
+    """Read, normalise and extract one treaty text file."""
+    return extract_document(ingest_file(path, max_bytes=max_bytes, encoding=encoding))
+
+
+__all__ = ["extract_document", "extract_bytes", "extract_file"]

@@ -1,0 +1,412 @@
+"""Ingest: bytes -> a normalised document whose offsets map back to the original.
+
+Stage input: the bytes of one export. Stage output: :class:`Document` with
+
+* ``original`` — the decoded text, untouched (byte-order mark removed);
+* ``view`` — a :class:`MappedText`: the normalised text the extractors read, and
+  for every one of its characters the code-point offset of the original
+  character it came from.
+
+The normalised view is the original with: the database disclaimer cut away;
+line ends made ``\\n``; compatibility forms folded (full-width digits and
+letters to ASCII, ideographic and no-break spaces to plain spaces); ASCII
+punctuation inside Chinese text made full-width (``,`` -> ``，``); traditional
+characters made simplified (OpenCC ``t2s``, one character at a time, so the map
+stays one-to-one); and paragraphs split mid-sentence by a page break joined.
+
+Stray spaces inside Chinese runs (``朝鲜民主主义 人民共和国``) are repaired by
+:meth:`MappedText.squeeze`, which the segmenter applies to prose and titles but
+not to signature blocks, where spaces separate columns.
+"""
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import InputError
+from .model import Repair, Source, Span
+
+#: Default size limit (bytes) for one input text; ``--max-bytes`` changes it.
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+
+CONTEXT = 32  # characters of prefix/suffix kept with a span (TextQuoteSelector)
+
+
+# ---------------------------------------------------------------------------
+# Character classes
+# ---------------------------------------------------------------------------
+
+def is_cjk(ch: str) -> bool:
+    """A Chinese character (CJK unified ideographs, extensions, compatibility) or 〇."""
+    o = ord(ch)
+    return (0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0x20000 <= o <= 0x3134F
+            or 0xF900 <= o <= 0xFAFF or o == 0x3007)
+
+
+# ASCII punctuation that becomes full-width when it stands next to Chinese text.
+_TO_FULLWIDTH = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "?": "？", "!": "！"}
+# Other forms folded to one spelling.
+_FOLD = {"\u3000": " ", "\u00a0": " ", "\t": " ", "\u2002": " ", "\u2003": " ", "\u200b": "",
+         "\ufeff": "", "・": "·", "•": "·", "‧": "·", "∙": "·", "○": "〇", "\u25cb": "〇",
+         "〔": "（", "〕": "）", "［": "（", "］": "）", "﹐": "，", "､": "、", "｡": "。"}
+# Sentence-final punctuation: a line ending in one of these is not cut by a page break.
+SENTENCE_END = "。！？；：”’」』）…"
+
+
+@lru_cache(maxsize=1)
+def _opencc():
+    import opencc  # imported lazily: costs ~20 ms
+
+    try:
+        return opencc.OpenCC("t2s")
+    except Exception:  # some builds want the .json name
+        return opencc.OpenCC("t2s.json")
+
+
+@lru_cache(maxsize=65536)
+def to_simplified_char(ch: str) -> str:
+    """One character, traditional -> simplified; unchanged unless the result is one character."""
+    if not is_cjk(ch):
+        return ch
+    out = _opencc().convert(ch)
+    return out if len(out) == 1 else ch
+
+
+def to_simplified(text: str) -> str:
+    """Traditional -> simplified, character by character (length-preserving)."""
+    return "".join(to_simplified_char(c) for c in text)
+
+
+# ---------------------------------------------------------------------------
+# Offset-mapped text
+# ---------------------------------------------------------------------------
+
+@dataclass
+class MappedText:
+    """A string whose every character knows its offset in the original text.
+
+    ``origin[i]`` is the code-point offset in ``original`` of ``text[i]``.
+    A span ``[i, j)`` of ``text`` maps to ``original[origin[i]:origin[j-1]+1]``.
+    """
+
+    text: str
+    origin: list[int]
+    original: str = field(repr=False)
+
+    def __post_init__(self) -> None:
+        assert len(self.text) == len(self.origin)
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def slice(self, i: int, j: int) -> "MappedText":
+        return MappedText(self.text[i:j], self.origin[i:j], self.original)
+
+    def strip(self) -> "MappedText":
+        i, j = 0, len(self.text)
+        while i < j and self.text[i].isspace():
+            i += 1
+        while j > i and self.text[j - 1].isspace():
+            j -= 1
+        return self.slice(i, j)
+
+    def span(self, i: int = 0, j: int | None = None) -> Span | None:
+        """The original span of ``text[i:j]`` (leading/trailing space excluded)."""
+        j = len(self.text) if j is None else j
+        while i < j and self.text[i].isspace():
+            i += 1
+        while j > i and self.text[j - 1].isspace():
+            j -= 1
+        if i >= j:
+            return None
+        return make_span(self.original, self.origin[i], self.origin[j - 1] + 1)
+
+    def squeeze(self) -> "MappedText":
+        """Drop white space that stands between two Chinese characters (stray spaces)."""
+        t = self.text
+        keep_text: list[str] = []
+        keep_origin: list[int] = []
+        n = len(t)
+        i = 0
+        while i < n:
+            ch = t[i]
+            if ch == " ":
+                j = i
+                while j < n and t[j] == " ":
+                    j += 1
+                if keep_text and j < n and _joins(keep_text[-1]) and _joins(t[j]):
+                    i = j
+                    continue
+                keep_text.extend(t[i:j])
+                keep_origin.extend(self.origin[i:j])
+                i = j
+                continue
+            keep_text.append(ch)
+            keep_origin.append(self.origin[i])
+            i += 1
+        return MappedText("".join(keep_text), keep_origin, self.original)
+
+    def find(self, sub: str, start: int = 0) -> int:
+        return self.text.find(sub, start)
+
+
+def _joins(ch: str) -> bool:
+    """Characters across which a space is stray: Chinese characters and Chinese punctuation."""
+    return is_cjk(ch) or ch in "，。、；：（）“”《》·！？"
+
+
+def make_span(original: str, start: int, end: int) -> Span:
+    return Span(start, end, original[start:end],
+                original[max(0, start - CONTEXT):start], original[end:end + CONTEXT])
+
+
+# ---------------------------------------------------------------------------
+# Document
+# ---------------------------------------------------------------------------
+
+@dataclass
+class Document:
+    source: Source
+    original: str
+    view: MappedText
+    repairs: list[Repair] = field(default_factory=list)
+
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def decode(data: bytes, *, name: str = "<bytes>", encoding: str | None = None) -> tuple[str, str]:
+    """Decode an export: UTF-8 (with or without BOM), UTF-16/32 (BOM or not), GB18030.
+
+    Returns ``(text, encoding)``. Raises :class:`InputError` for empty, binary or
+    undecodable input.
+    """
+    if not data.strip():
+        raise InputError("the file is empty", path=name)
+    if encoding:
+        try:
+            return data.decode(encoding), encoding
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise InputError(f"cannot decode as {encoding}: {exc.__class__.__name__}", path=name) from None
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(enc)
+            except UnicodeDecodeError:
+                raise InputError(f"starts with a {enc} byte-order mark but does not decode as {enc}",
+                                 path=name) from None
+            return text.lstrip("\ufeff"), enc
+    # UTF-16 without a BOM: many NUL bytes at a regular stride.
+    if b"\x00" in data[:4096]:
+        sample = data[:4096]
+        even, odd = sample[0::2].count(0), sample[1::2].count(0)
+        for enc, nuls in (("utf-16-le", odd), ("utf-16-be", even)):
+            if nuls > len(sample) // 8 and len(data) % 2 == 0:
+                try:
+                    text = data.decode(enc)
+                except UnicodeDecodeError:
+                    continue
+                if _looks_like_text(text):
+                    return text, enc
+        raise InputError("the file is binary, not a text", path=name,
+                         hint="treatykg reads plain-text exports in UTF-8, UTF-16 or GB18030")
+    for enc in ("utf-8", "gb18030"):
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if _looks_like_text(text):
+            return text, enc
+        break
+    raise InputError("the file is not UTF-8, UTF-16 or GB18030 text", path=name,
+                     hint="convert it to UTF-8, or pass --encoding")
+
+
+def _looks_like_text(text: str) -> bool:
+    if not text:
+        return False
+    bad = sum(1 for c in text[:20000]
+              if (unicodedata.category(c) in ("Cc", "Cs", "Co", "Cn") and c not in "\n\r\t\f\v")
+              or c == "\ufffd")
+    return bad <= max(2, len(text[:20000]) // 200)
+
+
+def read_bytes(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """Read one input file, with clear errors for what is not a readable file."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError("no such file", path=str(path))
+    if p.is_dir():
+        raise InputError("is a folder, not a file", path=str(path),
+                         hint="give one text file; `treatykg build` takes folders")
+    try:
+        size = p.stat().st_size
+        if size > max_bytes:
+            raise InputError(f"the file has {size} bytes, over the limit of {max_bytes}", path=str(path),
+                             hint="raise it with --max-bytes")
+        with p.open("rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except PermissionError:
+        raise InputError("permission denied", path=str(path)) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", path=str(path)) from None
+    if len(data) > max_bytes:
+        raise InputError(f"the file has more than {max_bytes} bytes", path=str(path),
+                         hint="raise the limit with --max-bytes")
+    return data
+
+
+# ---------------------------------------------------------------------------
+# Normalisation
+# ---------------------------------------------------------------------------
+
+_DISCLAIMER_HEAD = re.compile(r"^[ \t\u3000]*免[ \t\u3000]*[责責][ \t\u3000]*[条條][ \t\u3000]*款[ \t\u3000]*$", re.M)
+_DISCLAIMER_WORDS = re.compile(r"条约信息|條約信息|数据库|數據庫|不承担|不承擔|感谢您|感謝您|免责|免責")
+
+
+def _disclaimer_end(text: str) -> int:
+    """Offset where the text after the database's disclaimer begins (0 if there is none).
+
+    The disclaimer is a heading line "免 责 条 款" (spacing varies) followed by
+    paragraphs that speak of the database; it ends at the first paragraph that does not.
+    """
+    m = _DISCLAIMER_HEAD.search(text[:4000])
+    if not m:
+        return 0
+    pos = m.end()
+    while True:
+        # next paragraph: skip blank lines, read one line
+        k = pos
+        while k < len(text) and text[k] in "\r\n \t\u3000":
+            k += 1
+        if k >= len(text):
+            return k
+        nl = text.find("\n", k)
+        line_end = len(text) if nl < 0 else nl
+        if _DISCLAIMER_WORDS.search(text[k:line_end]) and "条约" not in text[k:line_end][:2]:
+            pos = line_end
+            continue
+        return k
+
+
+def _fold_char(ch: str, prev: str, nxt: str) -> str:
+    if ch in _FOLD:
+        return _FOLD[ch]
+    o = ord(ch)
+    if 0xFF10 <= o <= 0xFF19 or 0xFF21 <= o <= 0xFF3A or 0xFF41 <= o <= 0xFF5A:
+        return chr(o - 0xFEE0)  # full-width digit/letter -> ASCII
+    if ch in _TO_FULLWIDTH and (is_cjk(prev) or is_cjk(nxt) or prev in "”）" or nxt in "“（"):
+        return _TO_FULLWIDTH[ch]
+    if ch == '"':
+        return '"'
+    return to_simplified_char(ch)
+
+
+_ENUM_START = re.compile(r"^\s*(第[一二三四五六七八九十百零〇0-9]+[条章节款项部分]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十0-9]+[)）]|[0-9]+[.、．])")
+
+
+def normalise(original: str) -> tuple[MappedText, list[Repair]]:
+    """The normalised view of ``original`` (see the module docstring) and the repairs made."""
+    repairs: list[Repair] = []
+    start = _disclaimer_end(original)
+    out: list[str] = []
+    origin: list[int] = []
+    n = len(original)
+    i = start
+    while i < n:
+        ch = original[i]
+        if ch == "\r":
+            if i + 1 < n and original[i + 1] == "\n":
+                i += 1
+                continue
+            ch = "\n"
+        elif ch in "\f\v\u2028\u2029\x85":
+            ch = "\n"
+        prev = original[i - 1] if i > 0 else ""
+        nxt = original[i + 1] if i + 1 < n else ""
+        folded = _fold_char(ch, prev, nxt) if ch != "\n" else ch
+        if folded and folded != ch and is_cjk(ch) and is_cjk(folded):
+            repairs.append(Repair("script", make_span(original, i, i + 1), f"{ch}→{folded}"))
+        for f in folded:
+            out.append(f)
+            origin.append(i)
+        i += 1
+    view = MappedText("".join(out), origin, original)
+    view, joins = _join_page_breaks(view)
+    repairs.extend(joins)
+    return view, repairs
+
+
+def _join_page_breaks(view: MappedText) -> tuple[MappedText, list[Repair]]:
+    """Join prose paragraphs that a page break cut in the middle of a sentence.
+
+    A line break (with any blank lines) is a page-break cut when the text before it
+    is prose (a line holding Chinese sentence punctuation) that does not end in
+    sentence-final punctuation, and the text after it starts with a Chinese
+    character that does not open a numbered item or heading.
+    """
+    text = view.text
+    repairs: list[Repair] = []
+    drop: list[tuple[int, int]] = []
+    for m in re.finditer(r"[ ]*\n[\n ]*", text):
+        a, b = m.start(), m.end()
+        if a == 0 or b >= len(text):
+            continue
+        line_start = text.rfind("\n", 0, a) + 1
+        prev_line = text[line_start:a]
+        last = prev_line[-1:]
+        if not last or last in SENTENCE_END or not is_cjk(last):
+            continue
+        if "，" not in prev_line and "。" not in prev_line:
+            continue
+        if len(prev_line) < 40:
+            continue
+        nxt_end = text.find("\n", b)
+        next_line = text[b:nxt_end if nxt_end >= 0 else len(text)]
+        if not next_line or not is_cjk(next_line[0]) or _ENUM_START.match(next_line):
+            continue
+        drop.append((a, b))
+        o = view.origin
+        repairs.append(Repair("page_break_joined",
+                              make_span(view.original, o[a - 1], o[b] + 1),
+                              f"{text[a - 1]}|{text[b]}"))
+    if not drop:
+        return view, repairs
+    out_t: list[str] = []
+    out_o: list[int] = []
+    pos = 0
+    for a, b in drop:
+        out_t.append(text[pos:a])
+        out_o.extend(view.origin[pos:a])
+        pos = b
+    out_t.append(text[pos:])
+    out_o.extend(view.origin[pos:])
+    return MappedText("".join(out_t), out_o, view.original), repairs
+
+
+def ingest_bytes(data: bytes, *, name: str = "<bytes>", encoding: str | None = None) -> Document:
+    """Decode and normalise one export."""
+    text, enc = decode(data, name=name, encoding=encoding)
+    view, repairs = normalise(text)
+    if not view.text.strip():
+        raise InputError("holds no text after the database disclaimer", path=name)
+    source = Source(name=name, sha256=hashlib.sha256(data).hexdigest(), encoding=enc,
+                    size=len(data), length=len(text))
+    return Document(source=source, original=text, view=view, repairs=repairs)
+
+
+def ingest_file(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
+                encoding: str | None = None) -> Document:
+    data = read_bytes(path, max_bytes=max_bytes)
+    return ingest_bytes(data, name=Path(path).name, encoding=encoding)

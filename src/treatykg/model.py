@@ -1,0 +1,165 @@
+"""The record: plain dataclasses for what one treaty text says.
+
+Every extracted value carries its evidence, a :class:`Span` of the *original*
+text (the decoded file, byte-order mark removed, line ends untouched). Offsets
+are Unicode code points, ``start`` inclusive and ``end`` exclusive, so that for
+every span ``original[span.start:span.end] == span.exact`` (Python slicing, the
+same unit as W3C Web Annotation's TextPositionSelector).
+
+Values themselves are given in the *normalised* form: simplified script,
+full-width Chinese punctuation, stray spaces inside Chinese runs removed.
+
+``Record.to_json()`` gives the JSON record described in the corpus README (keys
+always present, ``null`` or ``[]`` where the text does not say) plus
+``evidence`` (field path -> list of spans) and ``warnings``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+DOC_TYPES = (
+    "joint_statement",
+    "joint_communique",
+    "joint_declaration",
+    "treaty",
+    "agreement",
+    "protocol",
+    "exchange_of_notes",
+    "memorandum",
+    "other",
+)
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where a value stands in the original text (code-point offsets, end exclusive)."""
+
+    start: int
+    end: int
+    exact: str
+    prefix: str = ""
+    suffix: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "exact": self.exact,
+                "prefix": self.prefix, "suffix": self.suffix}
+
+
+@dataclass(frozen=True)
+class Source:
+    """The file a record came from."""
+
+    name: str
+    sha256: str
+    encoding: str
+    size: int  # bytes
+    length: int  # code points of the original text
+
+
+@dataclass
+class Party:
+    name: str
+    span: Span | None = None
+
+
+@dataclass
+class Signatory:
+    name: str
+    title: str | None = None
+    party: str | None = None
+    name_span: Span | None = None
+    title_span: Span | None = None
+
+
+@dataclass
+class Reference:
+    """Another document (``kind='document'``) or an outside event (``kind='event'``)."""
+
+    label: str
+    date: str | None = None  # YYYY, YYYY-MM or YYYY-MM-DD: as precise as the text says
+    kind: str = "document"
+    place: str | None = None
+    span: Span | None = None
+    date_span: Span | None = None
+
+
+@dataclass
+class Repair:
+    """A repair ingest made to the text (page-break join, stray space, script, punctuation)."""
+
+    kind: str
+    span: Span
+    detail: str = ""
+
+
+@dataclass
+class Record:
+    source: Source
+    title: str | None = None
+    title_span: Span | None = None
+    doc_type: str = "other"
+    parties: list[Party] = field(default_factory=list)
+    signed_date: str | None = None
+    signed_date_span: Span | None = None
+    signed_place: str | None = None
+    signed_place_span: Span | None = None
+    signatories: list[Signatory] = field(default_factory=list)
+    authentic_languages: list[str] | None = None
+    authentic_languages_span: Span | None = None
+    articles: int = 0
+    article_spans: list[Span] = field(default_factory=list)
+    referenced: list[Reference] = field(default_factory=list)
+    entry_into_force: str | None = None
+    entry_into_force_span: Span | None = None
+    repairs: list[Repair] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    # -- JSON -------------------------------------------------------------
+    def evidence(self) -> dict[str, list[Span]]:
+        """Field path (as in the JSON record) -> the spans it was read from."""
+        ev: dict[str, list[Span]] = {}
+
+        def put(path: str, *spans: Span | None) -> None:
+            got = [s for s in spans if s is not None]
+            if got:
+                ev[path] = got
+
+        put("title", self.title_span)
+        put("doc_type", self.title_span)
+        for i, p in enumerate(self.parties):
+            put(f"parties[{i}]", p.span)
+        put("signed_date", self.signed_date_span)
+        put("signed_place", self.signed_place_span)
+        for i, s in enumerate(self.signatories):
+            put(f"signatories[{i}].name", s.name_span)
+            put(f"signatories[{i}].title", s.title_span)
+        put("authentic_languages", self.authentic_languages_span)
+        put("articles", *self.article_spans)
+        for i, r in enumerate(self.referenced):
+            put(f"referenced[{i}].label", r.span)
+            put(f"referenced[{i}].date", r.date_span)
+        put("entry_into_force", self.entry_into_force_span)
+        return ev
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source": {"name": self.source.name, "sha256": self.source.sha256,
+                       "encoding": self.source.encoding, "bytes": self.source.size,
+                       "length": self.source.length},
+            "title": self.title,
+            "doc_type": self.doc_type,
+            "parties": [p.name for p in self.parties],
+            "signed_date": self.signed_date,
+            "signed_place": self.signed_place,
+            "signatories": [{"name": s.name, "title": s.title, "party": s.party}
+                            for s in self.signatories],
+            "authentic_languages": self.authentic_languages,
+            "articles": self.articles,
+            "referenced": [{"label": r.label, "date": r.date, "kind": r.kind, "place": r.place}
+                           for r in self.referenced],
+            "entry_into_force": self.entry_into_force,
+            "evidence": {k: [s.to_json() for s in v] for k, v in self.evidence().items()},
+            "repairs": [{"kind": r.kind, "detail": r.detail, **r.span.to_json()} for r in self.repairs],
+            "warnings": list(self.warnings),
+        }
