@@ -85,6 +85,32 @@ class Reference:
 
 
 @dataclass
+class Visit:
+    """The visit that occasioned the document."""
+
+    delegation: str | None = None
+    led_by: str | None = None
+    host: str | None = None
+    start: str | None = None
+    end: str | None = None
+    places_visited: list[str] = field(default_factory=list)
+    span: Span | None = None  # the sentence that tells of the visit
+    date_span: Span | None = None
+    places_span: Span | None = None
+
+
+@dataclass
+class Commitment:
+    """What the document itself decides or promises, by when (``双方`` where both sides act)."""
+
+    actor: str
+    action: str
+    deadline: str | None = None  # YYYY-MM-DD (a year's or month's end where the text says 年底/月底)
+    span: Span | None = None
+    deadline_span: Span | None = None
+
+
+@dataclass
 class Repair:
     """A repair ingest made to the text (page-break join, stray space, script, punctuation)."""
 
@@ -112,6 +138,8 @@ class Record:
     referenced: list[Reference] = field(default_factory=list)
     entry_into_force: str | None = None
     entry_into_force_span: Span | None = None
+    visit: Visit | None = None
+    commitments: list[Commitment] = field(default_factory=list)
     repairs: list[Repair] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -140,6 +168,13 @@ class Record:
             put(f"referenced[{i}].label", r.span)
             put(f"referenced[{i}].date", r.date_span)
         put("entry_into_force", self.entry_into_force_span)
+        if self.visit:
+            put("visit", self.visit.span)
+            put("visit.start", self.visit.date_span)
+            put("visit.places_visited", self.visit.places_span)
+        for i, c in enumerate(self.commitments):
+            put(f"commitments[{i}].action", c.span)
+            put(f"commitments[{i}].deadline", c.deadline_span)
         return ev
 
     def to_json(self) -> dict[str, Any]:
@@ -159,6 +194,12 @@ class Record:
             "referenced": [{"label": r.label, "date": r.date, "kind": r.kind, "place": r.place}
                            for r in self.referenced],
             "entry_into_force": self.entry_into_force,
+            "visit": None if self.visit is None else {
+                "delegation": self.visit.delegation, "led_by": self.visit.led_by, "host": self.visit.host,
+                "start": self.visit.start, "end": self.visit.end,
+                "places_visited": list(self.visit.places_visited)},
+            "commitments": [{"actor": c.actor, "action": c.action, "deadline": c.deadline}
+                            for c in self.commitments],
             "evidence": {k: [s.to_json() for s in v] for k, v in self.evidence().items()},
             "repairs": [{"kind": r.kind, "detail": r.detail, **r.span.to_json()} for r in self.repairs],
             "warnings": list(self.warnings),

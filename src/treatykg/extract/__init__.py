@@ -4,6 +4,8 @@
 * :mod:`.clauses` — signing date and place, languages, articles, entry into force;
 * :mod:`.signatures` — signatories with their titles and parties;
 * :mod:`.references` — other documents and events referred to;
+* :mod:`.occasion` — the visit that occasioned the document;
+* :mod:`.commitments` — what the document decides or promises, by when;
 * :mod:`treatykg.dates` — dates at the precision the text gives (shared with segment).
 """
 from __future__ import annotations
@@ -13,7 +15,7 @@ from pathlib import Path
 from ..ingest import DEFAULT_MAX_BYTES, Document, ingest_bytes, ingest_file
 from ..model import Record
 from ..segment import Segments, segment
-from . import clauses, document, references, signatures
+from . import clauses, commitments, document, occasion, references, signatures
 
 
 def extract_document(doc: Document) -> Record:
@@ -31,6 +33,8 @@ def extract_document(doc: Document) -> Record:
     rec.articles, rec.article_spans = clauses.articles(seg)
     rec.entry_into_force, rec.entry_into_force_span = clauses.entry_into_force(seg)
     rec.referenced = references.references(seg.body, rec.title)
+    rec.visit = occasion.visit(seg.body)
+    rec.commitments = commitments.commitments(seg.body)
     for ref in rec.referenced:
         if ref.date == references.TODAY:
             ref.date = rec.signed_date
