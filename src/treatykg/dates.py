@@ -69,6 +69,11 @@ def _from_match(m: re.Match) -> DateMatch | None:
     y = cn_number(m.group("y"))
     mo = cn_number(m.group("m")) if m.group("m") else None
     d = cn_number(m.group("d")) if m.group("d") else None
+    # an impossible day or month is dropped, never invented: the date keeps what is sound
+    if d is not None and not _valid(y, mo, d):
+        d = None
+    if mo is not None and not _valid(y, mo, None):
+        mo = None
     if not _valid(y, mo, d):
         return None
     return DateMatch(m.start(), m.end(), y, mo, d)

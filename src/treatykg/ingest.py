@@ -207,30 +207,39 @@ def decode(data: bytes, *, name: str = "<bytes>", encoding: str | None = None) -
                 raise InputError(f"starts with a {enc} byte-order mark but does not decode as {enc}",
                                  path=name) from None
             return text.lstrip("\ufeff"), enc
-    # UTF-16 without a BOM: many NUL bytes at a regular stride.
-    if b"\x00" in data[:4096]:
-        sample = data[:4096]
-        even, odd = sample[0::2].count(0), sample[1::2].count(0)
-        for enc, nuls in (("utf-16-le", odd), ("utf-16-be", even)):
-            if nuls > len(sample) // 8 and len(data) % 2 == 0:
-                try:
-                    text = data.decode(enc)
-                except UnicodeDecodeError:
-                    continue
-                if _looks_like_text(text):
-                    return text, enc
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        if _looks_like_text(text):
+            return text, "utf-8"
         raise InputError("the file is binary, not a text", path=name,
                          hint="treatykg reads plain-text exports in UTF-8, UTF-16 or GB18030")
-    for enc in ("utf-8", "gb18030"):
+    # No BOM and not UTF-8: UTF-16 (either order) or GB18030, whichever reads as text.
+    candidates = ("utf-16-le", "utf-16-be", "gb18030") if len(data) % 2 == 0 else ("gb18030",)
+    for enc in candidates:
         try:
             text = data.decode(enc)
         except UnicodeDecodeError:
             continue
-        if _looks_like_text(text):
+        if _plausible(text) >= 0.9 and _looks_like_text(text):
             return text, enc
-        break
+    if b"\x00" in data[:4096]:
+        raise InputError("the file is binary, not a text", path=name,
+                         hint="treatykg reads plain-text exports in UTF-8, UTF-16 or GB18030")
     raise InputError("the file is not UTF-8, UTF-16 or GB18030 text", path=name,
                      hint="convert it to UTF-8, or pass --encoding")
+
+
+def _plausible(text: str) -> float:
+    """Share of characters a treaty text is made of (Chinese, ASCII, CJK punctuation, white space)."""
+    sample = text[:20000]
+    if not sample:
+        return 0.0
+    good = sum(1 for c in sample if is_cjk(c) or " " <= c <= "~" or c in "\n\r\t"
+               or 0x3000 <= ord(c) <= 0x303F or 0xFF00 <= ord(c) <= 0xFFEF or c in "“”‘’·…—")
+    return good / len(sample)
 
 
 def _looks_like_text(text: str) -> bool:
@@ -271,7 +280,7 @@ def read_bytes(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes
 # Normalisation
 # ---------------------------------------------------------------------------
 
-_DISCLAIMER_HEAD = re.compile(r"^[ \t\u3000]*免[ \t\u3000]*[责責][ \t\u3000]*[条條][ \t\u3000]*款[ \t\u3000]*$", re.M)
+_DISCLAIMER_HEAD = re.compile(r"^[ \t\u3000]*免[ \t\u3000]*[责責][ \t\u3000]*[条條][ \t\u3000]*款[ \t\u3000\r]*$", re.M)
 _DISCLAIMER_WORDS = re.compile(r"条约信息|條約信息|数据库|數據庫|不承担|不承擔|感谢您|感謝您|免责|免責")
 
 
@@ -401,7 +410,7 @@ def ingest_bytes(data: bytes, *, name: str = "<bytes>", encoding: str | None = N
     view, repairs = normalise(text)
     if not view.text.strip():
         raise InputError("holds no text after the database disclaimer", path=name)
-    source = Source(name=name, sha256=hashlib.sha256(data).hexdigest(), encoding=enc,
+    source = Source(name=Path(name).name, sha256=hashlib.sha256(data).hexdigest(), encoding=enc,
                     size=len(data), length=len(text))
     return Document(source=source, original=text, view=view, repairs=repairs)
 
@@ -409,4 +418,4 @@ def ingest_bytes(data: bytes, *, name: str = "<bytes>", encoding: str | None = N
 def ingest_file(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
                 encoding: str | None = None) -> Document:
     data = read_bytes(path, max_bytes=max_bytes)
-    return ingest_bytes(data, name=Path(path).name, encoding=encoding)
+    return ingest_bytes(data, name=str(path), encoding=encoding)

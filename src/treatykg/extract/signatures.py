@@ -117,16 +117,15 @@ def _cells(block: list[MappedText]) -> list[MappedText]:
                     continue
             merged.append((a, b))
             k += 1
-        # a line that is a title cut by a space ("…政府代表 外交部副部长") stays one cell when
-        # none of its pieces is a name; a line holding columns is cut.
-        texts = [line.slice(a, b).squeeze().text for a, b in merged]
-        if len(merged) > 1 and not any(is_name(t) for t in texts) and len(block) > 1:
-            a, b = merged[0][0], merged[-1][1]
-            cells.append(line.slice(a, b))
-            continue
         for a, b in merged:
             cells.append(line.slice(a, b))
     return [c.squeeze() for c in cells if c.squeeze().text]
+
+
+def _name_by_position(s: str) -> bool:
+    """Could be a name (by its place in a block): short, Chinese, no title, organ or state word."""
+    return (2 <= len(s) <= 8 and all(is_cjk(c) or c in "·." for c in s)
+            and not TITLE_SUFFIX_RE.search(s) and not any(c in _NOT_NAME_CHARS for c in s))
 
 
 def _repeat_unit(s: str) -> int:
@@ -262,6 +261,9 @@ def _block_signatories(block: list[MappedText], parties: list[Party], offset: in
     if all(kind == "TN" for kind, _, _ in typed):
         return [_signatory([t], n, parties, offset + i) for i, (_, t, n) in enumerate(typed)]
 
+    if not any(kind in ("N", "TN") for kind, _, _ in typed) and len(typed) >= 2 and _name_by_position(typed[-1][1].text):
+        # a name the lexicon does not know ("泽登巴尔") is the last line under its titles
+        typed[-1] = ("N", typed[-1][1], None)
     titles = [c for kind, c, _ in typed if kind == "T"]
     names = [c for kind, c, _ in typed if kind == "N"]
     if len(names) == 1 and len(titles) >= 2 * k_expected and len(titles) % k_expected == 0:

@@ -1,0 +1,39 @@
+# treatykg — the two set-up commands are `make demo` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+OUT    ?= demo-out
+TEXTS  := $(wildcard data/*.txt)
+
+.PHONY: help venv demo test score clean
+
+help:  ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(BIN)/treatykg: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@
+
+venv: $(BIN)/treatykg  ## create .venv and install treatykg with its test tools
+
+demo: venv  ## convert the texts in data/ to RDF, validate them, show the records
+	@mkdir -p $(OUT)
+	@for f in $(TEXTS); do \
+	  n=$$(basename $$f .txt); \
+	  $(BIN)/treatykg convert $$f -o $(OUT)/$$n.trig || exit $$?; \
+	  printf '%-48s ' "$$n.trig"; $(BIN)/treatykg validate $(OUT)/$$n.trig | head -1 || exit $$?; \
+	done
+	@echo
+	@$(BIN)/treatykg extract data/1958-02-19_cn-kp_joint-statement.txt --format text
+	@echo "RDF written to $(OUT)/ (one named graph per document, TriG)."
+
+test: venv  ## run the test suite
+	$(BIN)/pytest -q
+
+score: venv  ## score the extraction against the gold records of ../shared/corpus
+	$(BIN)/python ../shared/tools/score_extraction.py ../shared/corpus --cmd '$(BIN)/treatykg extract {file} --format json'
+
+clean:  ## remove the demo output and caches (keeps .venv)
+	rm -rf $(OUT) .pytest_cache .hypothesis build dist

@@ -1,0 +1,58 @@
+"""The library's front door: one function per command.
+
+>>> from treatykg.api import extract, convert
+>>> record = extract("data/1958-02-19_cn-kp_joint-statement.txt")   # doctest: +SKIP
+>>> turtle = convert(record, "turtle")                               # doctest: +SKIP
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from .errors import StrictModeError
+from .extract import extract_file
+from .ingest import DEFAULT_MAX_BYTES
+from .model import Record
+
+FORMATS = {"turtle": ".ttl", "trig": ".trig", "nt": ".nt", "nq": ".nq", "jsonld": ".jsonld"}
+_BY_SUFFIX = {v: k for k, v in FORMATS.items()} | {".json": "jsonld", ".n3": "turtle"}
+
+
+def format_for(path: str | Path, default: str = "turtle") -> str:
+    """The RDF format named by a file's extension, or ``default``."""
+    return _BY_SUFFIX.get(Path(str(path)).suffix.lower(), default)
+
+
+def extract(path: str | Path, *, strict: bool = False, max_bytes: int = DEFAULT_MAX_BYTES,
+            encoding: str | None = None) -> Record:
+    """Read one treaty text and return its record.
+
+    Lenient by default: what the text lacks (a title, a date, a signature block) is a
+    warning in ``record.warnings``. With ``strict=True`` warnings raise
+    :class:`~treatykg.errors.StrictModeError`.
+    """
+    record = extract_file(path, max_bytes=max_bytes, encoding=encoding)
+    if strict and record.warnings:
+        raise StrictModeError("; ".join(record.warnings), path=str(path), hint="--strict")
+    return record
+
+
+def convert(record: Record, fmt: str = "turtle", *, base: str | None = None,
+            generated_at: datetime | None = None) -> bytes:
+    """The record as RDF in ``fmt`` (turtle, trig, nt, nq, jsonld): one named graph per document."""
+    from . import rdf
+
+    kwargs = {"generated_at": generated_at}
+    if base:
+        kwargs["base"] = base
+    return rdf.serialize(record, fmt, **kwargs)
+
+
+def validate(path: str | Path, **kwargs):
+    """Validate an RDF file, or a treaty text (converted first), against the shapes."""
+    from . import validate as v
+
+    p = Path(path)
+    if p.suffix.lower() in _BY_SUFFIX:
+        return v.validate_file(p)
+    return v.validate_record(extract(p, **kwargs))

@@ -1,0 +1,215 @@
+"""The ``treatykg`` command: thin click commands over :mod:`treatykg.api`.
+
+Every command parses its options, calls one library function and renders the
+result. Errors become one line on standard error and a documented exit code.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+
+from . import __version__, api
+from .errors import TreatyKGError
+from .ingest import DEFAULT_MAX_BYTES
+from .model import Record
+
+EXIT_CODES = """\b
+Exit codes:
+  0  success (validate: the data conforms)
+  1  the data does not conform to the shapes, or --strict found warnings
+  2  usage error (unknown option, missing argument)
+  3  input error: missing, empty, binary, undecodable or oversized file, a folder
+  4  extraction error: no treaty text could be read
+  5  output error: the output could not be written
+  6  RDF or shapes error: unparsable RDF file
+  9  internal error (a bug: please report it with the input)"""
+
+_input = click.argument("file", type=click.Path(path_type=Path, dir_okay=True, exists=False))
+_max_bytes = click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True,
+                          help="Refuse input files larger than this many bytes.")
+_encoding = click.option("--encoding", default=None, metavar="NAME",
+                         help="Decode the input with this encoding instead of detecting "
+                              "UTF-8 / UTF-16 / GB18030.")
+_strict = click.option("--strict", is_flag=True,
+                       help="Fail (exit 1) when the extraction has warnings (no title, date, "
+                            "parties or signature block) instead of reporting them.")
+
+
+@click.group(epilog=EXIT_CODES, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="treatykg")
+def cli() -> None:
+    """treatykg: treaty texts exported from the PRC treaty database in, validated
+    linked open data out.
+
+    \b
+    Typical use:
+      treatykg extract data/1958-02-19_cn-kp_joint-statement.txt
+      treatykg convert data/1958-02-19_cn-kp_joint-statement.txt -o seed.ttl
+      treatykg validate seed.ttl
+    """
+
+
+@cli.command(epilog=EXIT_CODES)
+@_input
+@click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="json", show_default=True,
+              help="json: the record (as in the corpus README) with evidence spans; "
+                   "text: each fact beside the quote it was read from, for a reviewer.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Write to this file (atomically) instead of standard output.")
+@_strict
+@_max_bytes
+@_encoding
+def extract(file: Path, fmt: str, output: Path | None, strict: bool, max_bytes: int, encoding: str | None) -> None:
+    """Read one treaty text FILE and print its record.
+
+    Offsets in the evidence are Unicode code points into the original text
+    (decoded, byte-order mark removed), end exclusive.
+    """
+    record = api.extract(file, strict=strict, max_bytes=max_bytes, encoding=encoding)
+    if fmt == "json":
+        text = json.dumps(record.to_json(), ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = render_text(record)
+    _emit(text.encode("utf-8"), output)
+    for w in record.warnings:
+        click.echo(f"treatykg: warning: {file}: {w}", err=True)
+
+
+@cli.command(epilog=EXIT_CODES)
+@_input
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Output file (written atomically); '-' or none for standard output.")
+@click.option("--format", "fmt", type=click.Choice(sorted(api.FORMATS)), default=None,
+              help="RDF format. Default: from the output file's extension, else turtle.")
+@click.option("--base", default=None, metavar="IRI",
+              help="Base IRI for minted identifiers (default https://w3id.org/treatykg/id/).")
+@click.option("--timestamp", is_flag=True,
+              help="Record the generation time in the document graph's provenance "
+                   "(off by default, so that the same input gives byte-identical output).")
+@_strict
+@_max_bytes
+@_encoding
+def convert(file: Path, output: Path | None, fmt: str | None, base: str | None, timestamp: bool, strict: bool,
+            max_bytes: int, encoding: str | None) -> None:
+    """Convert one treaty text FILE to RDF: one named graph per document.
+
+    Formats: turtle and trig for people, nt and nq for volume, jsonld with a
+    local context (no network).
+    """
+    fmt = fmt or (api.format_for(output) if output and str(output) != "-" else "turtle")
+    record = api.extract(file, strict=strict, max_bytes=max_bytes, encoding=encoding)
+    when = datetime.now(timezone.utc).replace(microsecond=0) if timestamp else None
+    data = api.convert(record, fmt, base=base, generated_at=when)
+    _emit(data, output)
+    for w in record.warnings:
+        click.echo(f"treatykg: warning: {file}: {w}", err=True)
+
+
+@cli.command(epilog=EXIT_CODES)
+@_input
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text", show_default=True,
+              help="text: a readable report grouped by document; json; turtle: the SHACL report graph.")
+@_max_bytes
+@_encoding
+def validate(file: Path, fmt: str, max_bytes: int, encoding: str | None) -> None:
+    """Validate FILE against the shapes: exit 0 if it conforms, 1 if not.
+
+    FILE is RDF (.ttl, .trig, .nt, .nq, .jsonld) or a treaty text, which is
+    converted first. Warnings alone conform; violations do not.
+    """
+    report = api.validate(file, max_bytes=max_bytes, encoding=encoding)
+    if fmt == "json":
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    elif fmt == "turtle":
+        click.echo(report.to_turtle())
+    else:
+        click.echo(str(report))
+    sys.exit(0 if report.conforms else 1)
+
+
+def _emit(data: bytes, output: Path | None) -> None:
+    if output is None or str(output) == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        from .output import write_atomic
+
+        write_atomic(output, data)
+
+
+def render_text(record: Record) -> str:
+    """Each fact beside the quote it was read from (``[start:end] «quote»``)."""
+    data = record.to_json()
+    ev = record.evidence()
+    lines = [f"# {record.source.name}  sha256:{record.source.sha256[:12]}  ({record.source.encoding})"]
+
+    def show(path: str, value) -> None:
+        spans = ev.get(path, [])
+        where = "; ".join(f"[{s.start}:{s.end}] «{s.exact}»" for s in spans) or "(no evidence)"
+        lines.append(f"{path:28s} {value!s:40s} {where}")
+
+    for key in ("title", "doc_type", "signed_date", "signed_place", "entry_into_force"):
+        if data[key] is not None:
+            show(key, data[key])
+    for i, p in enumerate(data["parties"]):
+        show(f"parties[{i}]", p)
+    for i, s in enumerate(data["signatories"]):
+        show(f"signatories[{i}].name", s["name"])
+        show(f"signatories[{i}].title", s["title"])
+        lines.append(f"{'':28s} party: {s['party']}")
+    if data["authentic_languages"]:
+        show("authentic_languages", "、".join(data["authentic_languages"]))
+    show("articles", data["articles"])
+    for i, r in enumerate(data["referenced"]):
+        show(f"referenced[{i}].label", f"{r['label']} ({r['kind']})")
+        if r["date"]:
+            show(f"referenced[{i}].date", r["date"])
+    if data["visit"]:
+        v = data["visit"]
+        show("visit", f"{v['delegation']} led by {v['led_by']} in {v['host']}")
+        show("visit.start", f"{v['start']} … {v['end']}")
+        show("visit.places_visited", "、".join(v["places_visited"]))
+    for i, c in enumerate(data["commitments"]):
+        show(f"commitments[{i}].action", f"{c['actor']}: {c['action']}")
+        show(f"commitments[{i}].deadline", c["deadline"])
+    for w in record.warnings:
+        lines.append(f"warning: {w}")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI, turning every error into one line and an exit code."""
+    try:
+        cli.main(args=argv, prog_name="treatykg", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("treatykg: interrupted", err=True)
+        sys.exit(130)
+    except TreatyKGError as exc:
+        click.echo(f"treatykg: error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("treatykg: interrupted", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
+    except Exception as exc:  # a bug: one line, not a traceback (TREATYKG_DEBUG=1 shows it)
+        if os.environ.get("TREATYKG_DEBUG"):
+            raise
+        detail = str(exc).splitlines()[0][:200] if str(exc) else ""
+        click.echo(f"treatykg: internal error: {type(exc).__name__}: {detail} "
+                   "(please report it with the input file)", err=True)
+        sys.exit(9)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
