@@ -52,7 +52,13 @@ def validate(path: str | Path, **kwargs):
     """Validate an RDF file, or a treaty text (converted first), against the shapes."""
     from . import validate as v
 
+    from .errors import InputError
+
     p = Path(path)
+    if not p.exists():
+        raise InputError("no such file", path=str(path))
+    if p.is_dir():
+        raise InputError("is a folder, not a file", path=str(path))
     if p.suffix.lower() in _BY_SUFFIX:
         return v.validate_file(p)
     return v.validate_record(extract(p, **kwargs))
