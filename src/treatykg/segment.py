@@ -42,6 +42,10 @@ DATE_LINE = re.compile(r"^\s*(?:" + DATE_RE + r")\s*(?:[于在]\s*" + _PLACE + r
                        r"|^\s*" + _PLACE + r"\s*[，,]?\s*(?:" + DATE_RE + r")\s*$")
 
 
+#: A sentence: up to and including its final 。！？ (or the end of the paragraph).
+SENTENCE = re.compile(r"[^。！？]+[。！？]?")
+
+
 def is_prose(line: str) -> bool:
     return any(c in line for c in "。，；") or line.rstrip().endswith("：")
 

@@ -19,6 +19,7 @@ import re
 
 from ..dates import DATE_RE, parse_date
 from ..ingest import MappedText
+from ..segment import SENTENCE
 from ..model import Commitment
 
 _DECIDES = re.compile(r"决定|同意|承诺|保证|商定|约定|将|应当|一致同意")
@@ -27,7 +28,6 @@ _FROM = re.compile(r"自\s*(?P<date>" + DATE_RE + r")\s*起(?P<act>[^，。；]*
 _ON = re.compile(r"决定于\s*(?P<date>" + DATE_RE + r")(?P<act>[^，。；]*)")
 _SUBJECT = re.compile(r"^(?P<s>[\u4e00-\u9fff]{2,40}?)(?=完全|一致|决定|同意|承认|将|表示|已经|愿意|保证|承诺|认为|商定|确认|对于)")
 _CLAUSE_SUBJECT = re.compile(r"(?P<s>[\u4e00-\u9fff]{1,6}?)将\s*$")
-_SENTENCE = re.compile(r"[^。！？]+[。！？]?")
 _TWO = re.compile(r".+(?:和|与|同).+")
 
 
@@ -49,7 +49,7 @@ def commitments(body: list[MappedText]) -> list[Commitment]:
     for para in body:
         # the enumerator of a numbered point ("一、") is not part of the subject
         lead = re.match(r"^[一二三四五六七八九十]+、", para.text)
-        for sm in _SENTENCE.finditer(para.text):
+        for sm in SENTENCE.finditer(para.text):
             s0 = sm.start()
             sentence = sm.group()
             if s0 == 0 and lead:

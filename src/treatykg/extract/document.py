@@ -19,25 +19,15 @@ _PARTIES = re.compile(r"(?P<p1>" + _PARTY + r")" + _JOIN + r"(?P<p2>" + _PARTY +
 _ORGAN_ONLY = re.compile(ORGAN_RE + r"$")
 
 
-def doc_type(title: str | None, body_start: str = "") -> str:
-    """The document type from the last document-type word of the title."""
+def doc_type(title: str | None) -> str:
+    """The document type from the title's last document-type word (the longest where two end together)."""
     text = title or ""
     best: tuple[int, str] | None = None
-    for word, kind in DOC_TYPE_WORDS:
+    for word, kind in DOC_TYPE_WORDS:  # longest words first: 联合声明 before 声明
         pos = text.rfind(word)
-        if pos >= 0:
-            end = pos + len(word)
-            if best is None or end > best[0] or (end == best[0] and False):
-                best = (end, kind)
-    if best:
-        return best[1]
-    return "other"
-
-
-def _longest_party(m_text: str, start: int) -> int:
-    """Extend a party match over an organ that directly follows it (政府, 外交部 …)."""
-    m = re.match(ORGAN_RE, m_text[start:])
-    return start + m.end() if m else start
+        if pos >= 0 and (best is None or pos + len(word) > best[0]):
+            best = (pos + len(word), kind)
+    return best[1] if best else "other"
 
 
 def parties(title: MappedText | None, body: list[MappedText]) -> list[Party]:
@@ -59,15 +49,10 @@ def _parties_in(mt: MappedText) -> list[Party]:
     cut = text.find("关于")
     head = text if cut < 0 else text[:cut]
     for m in _PARTIES.finditer(head):
-        # p2 greedy: extend over an organ so that "…共和国政府" keeps its 政府
         p1s, p1e = m.span("p1")
         p2s, p2e = m.span("p2")
-        p2e = _longest_party(head, p2e)
-        p1 = head[p1s:p1e]
-        p2 = head[p2s:p2e]
-        # a party whose organ is missing while the other's is given shares it only in
-        # the text; keep as written.
+        p1, p2 = head[p1s:p1e], head[p2s:p2e]
         if _ORGAN_ONLY.fullmatch(p1) or _ORGAN_ONLY.fullmatch(p2):
-            continue
+            continue  # an organ alone is not a party
         return [Party(p1, mt.span(p1s, p1e)), Party(p2, mt.span(p2s, p2e))]
     return []

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 
 from ..ingest import MappedText
+from ..segment import SENTENCE
 from ..model import Reference
 from ..dates import DATE_RE, parse_date
 
@@ -51,7 +52,6 @@ _GENERIC = re.compile(r"^(?:国际|指导|有关|双边|多边|委员会|新的|
 _DATE_ONLY = re.compile(r"^(?:" + DATE_RE + r")$")
 _AGENT_END = re.compile(r"(?:政府|共和国|王国|国|外交部|部|委员会)$")
 _PROPOSAL_VERBS = ("举行", "召开", "签订", "缔结")
-_SENTENCE = re.compile(r"[^。！？]+[。！？]?")
 
 
 def _name_before(text: str, end: int) -> tuple[int, str, str]:
@@ -96,7 +96,7 @@ def references(body: list[MappedText], title: str | None) -> list[Reference]:
 
     for para in body:
         text = para.text
-        for sm in _SENTENCE.finditer(text):
+        for sm in SENTENCE.finditer(text):
             s0, sentence = sm.start(), sm.group()
             sent_date = None
             dm0 = _SENT_DATE.match(sentence)

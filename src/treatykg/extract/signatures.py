@@ -162,15 +162,21 @@ def _cut(mt: MappedText, cuts: list[int]) -> list[MappedText]:
     return out
 
 
-def _join_titles(parts: list[MappedText]) -> tuple[str, MappedText]:
-    """Titles of one signatory written over several lines, joined as one text."""
+_ENDS_IN_TITLE = re.compile(r"(?:" + TITLE_SUFFIX_RE.pattern + r")$")
+
+
+def _join_titles(parts: list[MappedText]) -> str:
+    """Titles of one signatory written over several lines, as one text.
+
+    A line that completes a title ("…政府代表") is followed by a space; a line that
+    does not ("中华人民共和国" then "政府代表") runs on into the next.
+    """
     text = ""
     for p in parts:
-        if text and TITLE_SUFFIX_RE.search(text[-4:]) and re.search(r"(?:" + TITLE_SUFFIX_RE.pattern + r")$", text):
+        if text and _ENDS_IN_TITLE.search(text):
             text += " "
         text += p.text
-    origin = [o for p in parts for o in p.origin]
-    return text, MappedText("".join(p.text for p in parts), origin, parts[0].original)
+    return text
 
 
 def party_for(title: str | None, parties: list[Party], column: int | None) -> str | None:
@@ -195,9 +201,7 @@ def party_for(title: str | None, parties: list[Party], column: int | None) -> st
 
 def _signatory(title_parts: list[MappedText], name: MappedText, parties: list[Party],
                column: int | None) -> Signatory:
-    title_text, title_mt = (None, None)
-    if title_parts:
-        title_text, title_mt = _join_titles(title_parts)
+    title_text = _join_titles(title_parts) if title_parts else None
     span = None
     if title_parts:
         first, last = title_parts[0], title_parts[-1]
@@ -277,19 +281,18 @@ def _block_signatories(block: list[MappedText], parties: list[Party], offset: in
         if cuts:
             names = _cut(titles[-1], cuts)
             titles = titles[:-1]
-    if len(names) == 1 or re.fullmatch(r"(?:T+N)+", "".join(kind[0] for kind, _, _ in typed)) and \
-            len(names) == sum(1 for kind, _, _ in typed if kind == "N"):
-        if re.fullmatch(r"(?:T+N)+", "".join(kind[0] for kind, _, _ in typed)):
-            # vertical: the titles of one signatory, then the name; repeated
-            out: list[Signatory] = []
-            cur: list[MappedText] = []
-            for kind, c, _ in typed:
-                if kind == "T":
-                    cur.append(c)
-                else:
-                    out.append(_signatory(cur, c, parties, offset + len(out)))
-                    cur = []
-            return out
+    if len(names) == sum(1 for kind, _, _ in typed if kind == "N") and \
+            re.fullmatch(r"(?:T+N)+", "".join(kind[0] for kind, _, _ in typed)):
+        # vertical: the titles of one signatory, then the name; repeated
+        out: list[Signatory] = []
+        cur: list[MappedText] = []
+        for kind, c, _ in typed:
+            if kind == "T":
+                cur.append(c)
+            else:
+                out.append(_signatory(cur, c, parties, offset + len(out)))
+                cur = []
+        return out
     if not names:
         return []
     k = len(names)
