@@ -156,3 +156,30 @@ def test_a_text_without_title_date_or_signatures_gives_warnings_not_errors():
     r = extract_bytes((DISCLAIMER + "双方就共同关心的问题交换了意见，取得了一致。\n").encode("utf-8"), name="x.txt")
     assert r.title is None and r.signed_date is None and not r.signatories
     assert any("date" in w for w in r.warnings) and any("signature" in w for w in r.warnings)
+
+
+TWO_ROWS = DISCLAIMER + """中华人民共和国政府和日本国政府联合声明
+日本国内阁总理大臣田中角荣应中华人民共和国国务院总理周恩来的邀请，于一九七二年九月二十五日至九月三十日访问了中华人民共和国。
+二、中日两国政府决定自一九七二年九月二十九日起建立外交关系。
+
+中华人民共和国国务院总理\u3000\u3000\u3000\u3000日本国内阁总理大臣
+周恩来（签字）\u3000\u3000\u3000\u3000\u3000\u3000田中角荣（签字）
+中华人民共和国外交部长\u3000\u3000\u3000\u3000日本国外务大臣
+姬鹏飞（签字）\u3000\u3000\u3000\u3000\u3000\u3000大平正芳（签字）
+
+一九七二年九月二十九日于北京
+"""
+
+
+def test_two_rows_of_columns_pair_each_title_with_the_name_below_it():
+    r = extract_bytes(TWO_ROWS.encode("utf-8"), name="rows.txt").to_json()
+    assert [(s["name"], s["title"], s["party"]) for s in r["signatories"]] == [
+        ("周恩来", "中华人民共和国国务院总理", "中华人民共和国政府"),
+        ("田中角荣", "日本国内阁总理大臣", "日本国政府"),
+        ("姬鹏飞", "中华人民共和国外交部长", "中华人民共和国政府"),
+        ("大平正芳", "日本国外务大臣", "日本国政府")]
+
+
+def test_a_visit_in_person_without_a_delegation():
+    v = extract_bytes(TWO_ROWS.encode("utf-8"), name="rows.txt").to_json()["visit"]
+    assert (v["led_by"], v["host"], v["start"], v["end"]) == ("田中角荣", "中华人民共和国", "1972-09-25", "1972-09-30")

@@ -2,9 +2,9 @@
 
 Read from the sentence that tells of a visit (访问) by a delegation (代表团):
 
-* delegation — "…为首的<X代表团>" or the first "<X代表团>";
-* led by — the personal name inside "以<…>为首";
-* host — "在<X>进行…访问" or "对<X>进行…访问", else "应<X>的邀请" (organ dropped);
+* delegation — "…为首的<X代表团>" or the first "<X代表团>" (none for a visit in person);
+* led by — the personal name inside "以<…>为首", or the visitor before "应…邀请";
+* host — "在<X>进行…访问", "对<X>进行…访问" or "访问了<X>", else "应<X>的邀请" (organ dropped);
 * start/end — a day range (从1958年2月14日到21日), or one date;
 * places visited — "访问了<A>、<B>…等城市/地" anywhere in the text.
 """
@@ -20,7 +20,9 @@ from .signatures import is_name
 
 _LED = re.compile(r"以(?P<x>[\u4e00-\u9fff·]{2,40}?)为首的(?P<d>[\u4e00-\u9fff]{2,30}?代表团)")
 _DELEGATION = re.compile(r"(?P<d>[\u4e00-\u9fff]{2,30}?代表团)")
-_HOST = re.compile(r"(?:在|对)(?P<h>[\u4e00-\u9fff]{2,20}?)(?:进行|作)了?(?:正式|国事|友好|工作|正式友好)?访问")
+_HOST = re.compile(r"(?:在|对)(?P<h>[\u4e00-\u9fff]{2,20}?)(?:进行|作)了?(?:正式|国事|友好|工作|正式友好)?访问"
+                   r"|访问了(?P<h2>[\u4e00-\u9fff]{2,20}?)(?:[，。；]|$)")
+_VISITOR = re.compile(r"^(?P<v>[\u4e00-\u9fff·]{2,40}?)应")
 _INVITE = re.compile(r"应(?P<h>[\u4e00-\u9fff]{2,30}?)的?邀请")
 _PLACE = r"(?:(?!等)[\u4e00-\u9fff]){2,8}"
 _PLACES = re.compile(r"访问了(?P<p>" + _PLACE + r"(?:[、和及]" + _PLACE + r")+?)(?:等(?:城市|地|地区|省|市)|[，。])")
@@ -41,7 +43,7 @@ def _leader(x: str) -> str | None:
 def visit(body: list[MappedText]) -> Visit | None:
     for para in body:
         text = para.text
-        if "访问" not in text or "代表团" not in text:
+        if "访问" not in text or ("代表团" not in text and "邀请" not in text):
             continue
         sent_end = text.find("。")
         sentence = text if sent_end < 0 else text[:sent_end + 1]
@@ -53,9 +55,12 @@ def visit(body: list[MappedText]) -> Visit | None:
         else:
             d = _DELEGATION.search(sentence)
             v.delegation = d.group("d") if d else None
+            if d is None:  # a visit in person: "<office><name>应…邀请…访问了…"
+                vm = _VISITOR.match(sentence)
+                v.led_by = _leader(vm.group("v")) if vm else None
         h = _HOST.search(sentence)
         if h:
-            v.host = h.group("h")
+            v.host = h.group("h") or h.group("h2")
         else:
             inv = _INVITE.search(sentence)
             if inv:

@@ -82,9 +82,11 @@ def split_names(s: str, k: int) -> list[int] | None:
     return [choices[0][2]]
 
 
-def _cells(block: list[MappedText]) -> list[MappedText]:
-    cells: list[MappedText] = []
+def _cells(block: list[MappedText]) -> list[list[MappedText]]:
+    """The cells of each line of a block (markers dropped, spaced-out names re-joined)."""
+    rows: list[list[MappedText]] = []
     for line in block:
+        cells: list[MappedText] = []
         text = line.text
         # drop signature markers
         keep = [True] * len(text)
@@ -119,7 +121,10 @@ def _cells(block: list[MappedText]) -> list[MappedText]:
             k += 1
         for a, b in merged:
             cells.append(line.slice(a, b))
-    return [c.squeeze() for c in cells if c.squeeze().text]
+        row = [c.squeeze() for c in cells if c.squeeze().text]
+        if row:
+            rows.append(row)
+    return rows
 
 
 def _name_by_position(s: str) -> bool:
@@ -234,33 +239,60 @@ def signatories(blocks: list[list[MappedText]], parties: list[Party]) -> list[Si
 
 
 def _block_signatories(block: list[MappedText], parties: list[Party], offset: int) -> list[Signatory]:
-    cells = _cells(block)
-    if not cells:
+    rows = _cells(block)
+    if not rows:
         return []
     k_expected = max(2, len(parties)) if parties else 2
     typed: list[tuple[str, MappedText, MappedText | None]] = []  # (type, cell or title, name)
-    for cell in cells:
-        t = cell.text
-        if is_name(t):
-            typed.append(("N", cell, None))
-            continue
-        cut = split_title_name(t)
-        if cut is not None:
-            typed.append(("TN", cell.slice(0, cut), cell.slice(cut, len(cell))))
-            continue
-        rep = _repeat_unit(t)
-        if rep >= 2:
-            size = len(t) // rep
-            for r in range(rep):
-                typed.append(("T", cell.slice(r * size, (r + 1) * size), None))
-            continue
-        cuts = _split_parties(t, parties)
-        if cuts:
-            for piece in _cut(cell, cuts):
-                typed.append(("T", piece, None))
-            continue
-        typed.append(("T", cell, None))
+    names_by_row = _rows_of_names(rows)
+    for r, row in enumerate(rows):
+        for cell in row:
+            _type_cell(cell, r in names_by_row, parties, typed)
+    return _pair(typed, parties, k_expected, offset)
 
+
+def _rows_of_names(rows: list[list[MappedText]]) -> set[int]:
+    """Rows that stand under a row of as many titles and are shaped like names (columns of rows)."""
+    out = set()
+    for r in range(1, len(rows)):
+        above, row = rows[r - 1], rows[r]
+        if len(row) >= 2 and len(row) == len(above) and \
+                all(not is_name(c.text) and split_title_name(c.text) is None for c in above) and \
+                all(is_name(c.text) or _name_by_position(c.text) for c in row) and \
+                any(is_name(c.text) for c in row):
+            out.add(r)
+    return out
+
+
+def _type_cell(cell: MappedText, name_row: bool, parties: list[Party],
+               typed: list[tuple[str, MappedText, MappedText | None]]) -> None:
+    """Type one cell: N (a name), TN (title then name), T (a title or part of one); append to typed."""
+    t = cell.text
+    if name_row or is_name(t):
+        typed.append(("N", cell, None))
+        return
+    cut = split_title_name(t)
+    if cut is not None:
+        typed.append(("TN", cell.slice(0, cut), cell.slice(cut, len(cell))))
+        return
+    rep = _repeat_unit(t)
+    if rep >= 2:
+        size = len(t) // rep
+        for r in range(rep):
+            typed.append(("T", cell.slice(r * size, (r + 1) * size), None))
+        return
+    cuts = _split_parties(t, parties)
+    if cuts:
+        for piece in _cut(cell, cuts):
+            typed.append(("T", piece, None))
+        return
+    typed.append(("T", cell, None))
+
+
+
+def _pair(typed: list[tuple[str, MappedText, MappedText | None]], parties: list[Party], k_expected: int,
+          offset: int) -> list[Signatory]:
+    """Signatories from the typed cells of a block (see the module docstring for the layouts)."""
     # title+name cells stand alone
     if all(kind == "TN" for kind, _, _ in typed):
         return [_signatory([t], n, parties, offset + i) for i, (_, t, n) in enumerate(typed)]
