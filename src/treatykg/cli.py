@@ -27,6 +27,8 @@ Exit codes:
   4  extraction error: no treaty text could be read
   5  output error: the output could not be written
   6  RDF or shapes error: unparsable RDF file
+  7  endpoint error: a SPARQL endpoint or web service failed
+  8  partial failure: some documents of a collection failed
   9  internal error (a bug: please report it with the input)"""
 
 _input = click.argument("file", type=click.Path(path_type=Path, dir_okay=True, exists=False))
@@ -130,6 +132,15 @@ def validate(file: Path, fmt: str, max_bytes: int, encoding: str | None) -> None
     else:
         click.echo(str(report))
     sys.exit(0 if report.conforms else 1)
+
+
+def _register_more() -> None:
+    from .commands import register
+
+    register(cli)
+
+
+_register_more()
 
 
 def _emit(data: bytes, output: Path | None) -> None:

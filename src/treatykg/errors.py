@@ -16,6 +16,11 @@ Exit codes (the same for every command, see ``treatykg --help``):
       the extractor can read
 5     output error: the output could not be written
 6     RDF or shapes error: unparsable RDF, broken shapes file
+7     endpoint error: a SPARQL endpoint or web service failed
+      (connection, timeout, HTTP status, authentication)
+8     partial failure: a collection command finished, but some
+      documents failed (each reported with its reason)
+9     internal error: a bug
 ====  ==========================================================
 """
 from __future__ import annotations
@@ -67,3 +72,19 @@ class StrictModeError(TreatyKGError):
     """``--strict`` was given and the extraction produced warnings."""
 
     exit_code = 1
+
+
+class EndpointError(TreatyKGError):
+    """A SPARQL endpoint or web service failed: connection, timeout, HTTP status, authentication.
+
+    Messages name the method, the URL (never with credentials), the status and the first
+    lines of the server's answer.
+    """
+
+    exit_code = 7
+
+
+class PartialFailure(TreatyKGError):
+    """A collection command finished, but some documents failed."""
+
+    exit_code = 8
