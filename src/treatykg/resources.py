@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .errors import RDFError
 
-KINDS = ("ontology", "shapes", "queries")
+KINDS = ("ontology", "shapes", "queries", "data")
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
