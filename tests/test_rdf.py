@@ -266,7 +266,7 @@ def test_annotation_bodies_are_the_supported_resources(store, record):
     d = doc_iri(record)
     assert rows["title"] == d
     assert rows["parties[1]"] == rdf.agent_iri(DPRK)
-    assert rows["signatories[0].name"] == rdf.person_iri(d, "周恩来")
+    assert rows["signatories[0].name"] == rdf.person_iri(d, "周恩来", record.signed_date)
     assert rows["signatories[0].title"] == d + "/signature/1"
     assert rows["signed_place"] == rdf.place_iri("平壤")
     assert rows["referenced[1].label"] == d + "/ref/2"

@@ -177,7 +177,8 @@ def render_text(record: Record) -> str:
         show("authentic_languages", "、".join(data["authentic_languages"]))
     show("articles", data["articles"])
     for i, r in enumerate(data["referenced"]):
-        show(f"referenced[{i}].label", f"{r['label']} ({r['kind']})")
+        stance = f", {r['stance']}" if r["stance"] else ""
+        show(f"referenced[{i}].label", f"{r['label']} ({r['kind']}{stance})")
         if r["date"]:
             show(f"referenced[{i}].date", r["date"])
     if data["visit"]:
@@ -185,9 +186,15 @@ def render_text(record: Record) -> str:
         show("visit", f"{v['delegation']} led by {v['led_by']} in {v['host']}")
         show("visit.start", f"{v['start']} … {v['end']}")
         show("visit.places_visited", "、".join(v["places_visited"]))
+    for i, p in enumerate(data["talks_participants"]):
+        show(f"talks_participants[{i}].name", f"{p['name']} ({p['side']})")
+        show(f"talks_participants[{i}].title", p["title"])
     for i, c in enumerate(data["commitments"]):
         show(f"commitments[{i}].action", f"{c['actor']}: {c['action']}")
         show(f"commitments[{i}].deadline", c["deadline"])
+    for i, m in enumerate(data["mentions"]):
+        wd = f" {m['wikidata']}" if m["wikidata"] else ""
+        show(f"mentions[{i}]", f"{m['label']} ({m['type']}: {m['id']}{wd})")
     for w in record.warnings:
         lines.append(f"warning: {w}")
     return "\n".join(lines) + "\n"

@@ -315,7 +315,8 @@ def _fold_char(ch: str, prev: str, nxt: str) -> str:
     o = ord(ch)
     if 0xFF10 <= o <= 0xFF19 or 0xFF21 <= o <= 0xFF3A or 0xFF41 <= o <= 0xFF5A:
         return chr(o - 0xFEE0)  # full-width digit/letter -> ASCII
-    if ch in _TO_FULLWIDTH and (is_cjk(prev) or is_cjk(nxt) or prev in "”）" or nxt in "“（"):
+    if ch in _TO_FULLWIDTH and ((prev and is_cjk(prev)) or (nxt and is_cjk(nxt))
+                                or (prev and prev in "”）") or (nxt and nxt in "“（")):
         return _TO_FULLWIDTH[ch]
     if ch == '"':
         return '"'

@@ -82,6 +82,34 @@ class Reference:
     place: str | None = None
     span: Span | None = None
     date_span: Span | None = None
+    stance: str | None = None  # "supports", "condemns" or "in_accordance_with", where the text says so
+    place_span: Span | None = None
+
+
+@dataclass
+class Participant:
+    """A participant in the talks, with the title printed beside the name (the office held then)."""
+
+    name: str
+    title: str | None = None
+    side: str | None = None
+    span: Span | None = None  # title and name as printed
+    name_span: Span | None = None
+    title_span: Span | None = None
+
+
+@dataclass
+class Mention:
+    """A state, organisation, person, place or language named in the text (found by the gazetteer)."""
+
+    text: str  # as written in the original
+    type: str
+    start: int  # code points into the original text
+    end: int
+    id: str  # the gazetteer's id
+    label: str = ""  # the gazetteer's canonical (simplified) name
+    wikidata: str | None = None  # only where the gazetteer has a verified id
+    span: Span | None = None
 
 
 @dataclass
@@ -139,7 +167,9 @@ class Record:
     entry_into_force: str | None = None
     entry_into_force_span: Span | None = None
     visit: Visit | None = None
+    talks_participants: list[Participant] = field(default_factory=list)
     commitments: list[Commitment] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
     repairs: list[Repair] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -167,11 +197,17 @@ class Record:
         for i, r in enumerate(self.referenced):
             put(f"referenced[{i}].label", r.span)
             put(f"referenced[{i}].date", r.date_span)
+            put(f"referenced[{i}].place", r.place_span)
         put("entry_into_force", self.entry_into_force_span)
         if self.visit:
             put("visit", self.visit.span)
             put("visit.start", self.visit.date_span)
             put("visit.places_visited", self.visit.places_span)
+        for i, p in enumerate(self.talks_participants):
+            put(f"talks_participants[{i}].name", p.name_span)
+            put(f"talks_participants[{i}].title", p.title_span)
+        for i, m in enumerate(self.mentions):
+            put(f"mentions[{i}]", m.span)
         for i, c in enumerate(self.commitments):
             put(f"commitments[{i}].action", c.span)
             put(f"commitments[{i}].deadline", c.deadline_span)
@@ -191,15 +227,19 @@ class Record:
                             for s in self.signatories],
             "authentic_languages": self.authentic_languages,
             "articles": self.articles,
-            "referenced": [{"label": r.label, "date": r.date, "kind": r.kind, "place": r.place}
-                           for r in self.referenced],
+            "referenced": [{"label": r.label, "date": r.date, "kind": r.kind, "place": r.place,
+                            "stance": r.stance} for r in self.referenced],
             "entry_into_force": self.entry_into_force,
             "visit": None if self.visit is None else {
                 "delegation": self.visit.delegation, "led_by": self.visit.led_by, "host": self.visit.host,
                 "start": self.visit.start, "end": self.visit.end,
                 "places_visited": list(self.visit.places_visited)},
+            "talks_participants": [{"name": p.name, "title": p.title, "side": p.side}
+                                   for p in self.talks_participants],
             "commitments": [{"actor": c.actor, "action": c.action, "deadline": c.deadline}
                             for c in self.commitments],
+            "mentions": [{"text": m.text, "type": m.type, "start": m.start, "end": m.end, "id": m.id,
+                          "label": m.label, "wikidata": m.wikidata} for m in self.mentions],
             "evidence": {k: [s.to_json() for s in v] for k, v in self.evidence().items()},
             "repairs": [{"kind": r.kind, "detail": r.detail, **r.span.to_json()} for r in self.repairs],
             "warnings": list(self.warnings),

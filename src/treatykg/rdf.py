@@ -220,19 +220,30 @@ def agent_iri(name: str, base: str = DEFAULT_BASE) -> str:
     return f"{base}agent/{iri_segment(name)}"
 
 
-def place_iri(name: str, base: str = DEFAULT_BASE) -> str:
+def place_iri(name: str, base: str = DEFAULT_BASE, date: str | None = None) -> str:
+    """A place: the gazetteer's identity where it knows the name (``{base}place/{id}``), else by name."""
+    entry = _gazetteer_lookup(name, "place", date)
+    if entry is not None:
+        return entity_iri(entry, base)
     return f"{base}place/{iri_segment(name)}"
 
 
-def person_iri(doc: str, name: str) -> str:
-    """A signatory, scoped to the document for now: ``{doc}/person/{name}``.
+def entity_iri(entry, base: str = DEFAULT_BASE) -> str:
+    """An entity of the gazetteer, the same in every document: ``{base}{type}/{gazetteer id}``."""
+    return f"{base}{entry.type}/{iri_segment(entry.id)}"
 
-    Names alone do not identify people across seven decades of treaties (the
-    same name, different people; the same person, different renderings), so
-    cross-document identity is left to a later reconciliation step that will
-    add ``owl:sameAs`` links rather than merge on the string.
-    """
-    return f"{doc}/person/{iri_segment(name)}"
+
+def _gazetteer_lookup(name: str, type: str | None, date: str | None):
+    from .gazetteer import default
+
+    return default().lookup(_normalise(name), type, date)
+
+
+def person_iri(doc: str, name: str, date: str | None = None, base: str = DEFAULT_BASE) -> str:
+    """A person named in document ``doc`` dated ``date``: the rule of :mod:`treatykg.identity`
+    (gazetteer id valid at the date, else name + decade; undated: ``{doc}/person/{name}``)."""
+    from .identity import person_iri as _identity_person_iri
+    return _identity_person_iri(name, doc=doc, date=date, base=base)
 
 
 def date_literal(value: str, field: str = "date") -> ox.Literal:
@@ -261,7 +272,19 @@ def tool_version() -> str:
 
 
 # ---------------------------------------------------------------- quads
-_FIELD_RE = re.compile(r"^(parties|signatories|referenced|commitments)\[(\d+)\](?:\.(\w+))?$")
+_FIELD_RE = re.compile(r"^(parties|signatories|referenced|commitments|talks_participants|mentions)\[(\d+)\](?:\.(\w+))?$")
+
+#: The stance a document takes towards what it refers to (record value -> tkg: individual).
+STANCES = {"supports": "supports", "condemns": "condemns", "in_accordance_with": "inAccordanceWith"}
+
+#: Classes of the gazetteer's entity types (prefix, local name).
+ENTITY_CLASSES = {
+    "state": (("tkg", "State"), ("org", "Organization"), ("prov", "Agent")),
+    "organization": (("org", "Organization"), ("prov", "Agent")),
+    "person": (("prov", "Person"), ("prov", "Agent")),
+    "place": (("sem", "Place"), ("prov", "Location")),
+    "language": (("dcterms", "LinguisticSystem"),),
+}
 
 
 def _zh(text: str) -> ox.Literal:
@@ -384,7 +407,7 @@ def record_quads(record: Record, *, base: str = DEFAULT_BASE,
         yield from q(node, _tkg("signatureOrder"), ox.Literal(str(i), datatype=XSD_INTEGER))
         person = None
         if sig.name and _normalise(sig.name):
-            person = ox.NamedNode(person_iri(doc_s, sig.name))
+            person = ox.NamedNode(person_iri(doc_s, sig.name, record.signed_date, base))
             yield from typ(person, _n("prov", "Person"), _n("prov", "Agent"))
             yield from q(person, RDFS_LABEL, _zh(_normalise(sig.name)))
             yield from q(node, _n("prov", "agent"), person)
@@ -418,6 +441,10 @@ def record_quads(record: Record, *, base: str = DEFAULT_BASE,
         if ref.place and _normalise(ref.place):
             yield from q(node, _n("prov", "atLocation"), ox.NamedNode(place_iri(ref.place, base)))
             yield from describe_place(ref.place)
+        if ref.stance:
+            if ref.stance not in STANCES:
+                raise RDFError(f"referenced[{i - 1}].stance: unknown value {ref.stance!r}")
+            yield from q(node, _tkg("stance"), _tkg(STANCES[ref.stance]))
 
     # -- the visit that occasioned the document ---------------------------------------
     visit = ox.NamedNode(f"{doc_s}/visit")
@@ -440,6 +467,56 @@ def record_quads(record: Record, *, base: str = DEFAULT_BASE,
             if _normalise(name):
                 yield from q(visit, _n("prov", "atLocation"), ox.NamedNode(place_iri(name, base)))
                 yield from describe_place(name)
+
+    # -- the talks and their participants (offices as printed at the document's date) ----
+    talks = ox.NamedNode(f"{doc_s}/talks")
+    participation_nodes: list[ox.NamedNode] = []
+    participant_persons: list[ox.NamedNode | None] = []
+    participants = getattr(record, "talks_participants", None) or []
+    if participants:
+        yield from typ(talks, _tkg("Talks"), _n("prov", "Activity"), _n("sem", "Event"))
+        yield from q(doc, _tkg("talks"), talks)
+        if record.signed_date:
+            yield from q(talks, _n("dcterms", "date"), date_literal(record.signed_date, "signed_date"))
+    for i, p in enumerate(participants, start=1):
+        node = ox.NamedNode(f"{doc_s}/participant/{i}")
+        participation_nodes.append(node)
+        yield from typ(node, _tkg("Participation"), _n("prov", "Association"))
+        yield from q(talks, _n("prov", "qualifiedAssociation"), node)
+        yield from q(node, _n("prov", "hadRole"), _tkg("talksParticipantRole"))
+        person = None
+        if _normalise(p.name):
+            person = ox.NamedNode(person_iri(doc_s, p.name, record.signed_date, base))
+            yield from typ(person, _n("prov", "Person"), _n("prov", "Agent"))
+            yield from q(person, RDFS_LABEL, _zh(_normalise(p.name)))
+            yield from q(node, _n("prov", "agent"), person)
+            yield from q(talks, _n("sem", "hasActor"), person)
+        participant_persons.append(person)
+        if p.title and _normalise(p.title):
+            yield from q(node, _tkg("officeTitle"), _zh(_normalise(p.title)))
+        if p.side and _normalise(p.side):
+            side = _gazetteer_lookup(p.side, None, record.signed_date)
+            side_node = ox.NamedNode(entity_iri(side, base) if side else agent_iri(p.side, base))
+            yield from q(node, _tkg("side"), side_node)
+            yield from q(side_node, RDFS_LABEL, _zh(_normalise(p.side)))
+
+    # -- mentions of gazetteer entities ---------------------------------------------------
+    mention_nodes: list[ox.NamedNode] = []
+    described: set[str] = set()
+    for m in getattr(record, "mentions", None) or []:
+        from .gazetteer import default as _gaz
+
+        entry = next((e for e in _gaz().entries if e.id == m.id), None)
+        node = ox.NamedNode(entity_iri(entry, base) if entry else f"{base}{m.type}/{iri_segment(m.id)}")
+        mention_nodes.append(node)
+        if node.value in described:
+            continue
+        described.add(node.value)
+        yield from q(doc, _tkg("mentions"), node)
+        yield from typ(node, *(_n(pfx, local) for pfx, local in ENTITY_CLASSES.get(m.type, ())))
+        yield from q(node, RDFS_LABEL, _zh(m.label or _normalise(m.text)))
+        if entry is not None and entry.en:
+            yield from q(node, RDFS_LABEL, ox.Literal(entry.en, language="en"))
 
     # -- commitments -------------------------------------------------------------------
     commitment_nodes: list[ox.NamedNode] = []
@@ -477,6 +554,12 @@ def record_quads(record: Record, *, base: str = DEFAULT_BASE,
                 return ref_nodes[idx]
             if kind == "commitments" and idx < len(commitment_nodes):
                 return commitment_nodes[idx]
+            if kind == "talks_participants" and idx < len(participation_nodes):
+                if sub == "name" and participant_persons[idx] is not None:
+                    return participant_persons[idx]  # type: ignore[return-value]
+                return participation_nodes[idx]
+            if kind == "mentions" and idx < len(mention_nodes):
+                return mention_nodes[idx]
         return doc
 
     n = 0
@@ -578,8 +661,11 @@ def to_store(record: Record, store: ox.Store | None = None, *, base: str = DEFAU
 _DIGITS = re.compile(r"(\d+)")
 
 
+@lru_cache(maxsize=1 << 16)
 def _natural(text: str) -> tuple:
-    """``.../evidence/2`` before ``.../evidence/10`` (str and int parts alternate, so they compare)."""
+    """``.../evidence/2`` before ``.../evidence/10`` (str and int parts alternate, so they compare).
+
+    Cached: a document's quads repeat the same few thousand terms."""
     return tuple(int(t) if i % 2 else t for i, t in enumerate(_DIGITS.split(text)))
 
 
@@ -633,14 +719,16 @@ def serialize_quads(quads: Iterable[ox.Quad], fmt: str, *, base: str = DEFAULT_B
     key = _FORMAT_ALIASES.get(fmt.lower())
     if key is None:
         raise ValueError(f"unknown RDF format {fmt!r} (expected one of {', '.join(FORMATS)})")
-    quads = sorted(set(quads), key=_sort_key)
     if key in ("nt", "nq"):
+        # the lines are sorted below, which is canonical and far cheaper than sorting terms
+        quads = list(set(quads))
         if key == "nt":
             data = ox.serialize([qd.triple for qd in quads], format=ox.RdfFormat.N_TRIPLES)
         else:
             data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
         lines = sorted(set(data.decode("utf-8").splitlines()))
         return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+    quads = sorted(set(quads), key=_sort_key)
     vocab = {k: v for k, v in prefixes(base).items() if k != "id"}
     if key == "turtle":
         return _with_header(ox.serialize([qd.triple for qd in quads], format=ox.RdfFormat.TURTLE,

@@ -6,6 +6,8 @@
 * :mod:`.references` — other documents and events referred to;
 * :mod:`.occasion` — the visit that occasioned the document;
 * :mod:`.commitments` — what the document decides or promises, by when;
+* :mod:`.participants` — the participants in the talks, per side, with their titles;
+* :mod:`.mentions` — states, organisations, persons, places named (through the gazetteer);
 * :mod:`treatykg.dates` — dates at the precision the text gives (shared with segment).
 """
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 from ..ingest import DEFAULT_MAX_BYTES, Document, ingest_bytes, ingest_file
 from ..model import Record
 from ..segment import Segments, segment
-from . import clauses, commitments, document, occasion, references, signatures
+from . import clauses, commitments, document, mentions, occasion, participants, references, signatures
 
 
 def extract_document(doc: Document) -> Record:
@@ -34,7 +36,9 @@ def extract_document(doc: Document) -> Record:
     rec.entry_into_force, rec.entry_into_force_span = clauses.entry_into_force(seg)
     rec.referenced = references.references(seg.body, rec.title)
     rec.visit = occasion.visit(seg.body)
+    rec.talks_participants = participants.participants(seg.body)
     rec.commitments = commitments.commitments(seg.body)
+    rec.mentions = mentions.mentions(doc.view.squeeze(), rec.signed_date)
     for ref in rec.referenced:
         if ref.date == references.TODAY:
             ref.date = rec.signed_date

@@ -96,7 +96,8 @@ _EIF = re.compile(r"(?:^|(?<=[。；\s]))(?:[一二三四五六七八九十]+、
 def entry_into_force(seg: Segments) -> tuple[str | None, Span | None]:
     """The sentence in which this document says when it enters into force."""
     for para in seg.body:
-        m = _EIF.search(para.text)
+        # the clause ends in 。: nothing after the last 。 can match (and scanning it is quadratic)
+        m = _EIF.search(para.text, 0, para.text.rfind("。") + 1)
         if m:
             return m.group("s"), para.span(m.start("s"), m.end("s"))
     return None, None

@@ -64,17 +64,17 @@ def commitments(body: list[MappedText]) -> list[Commitment]:
                 continue
             for rx in (_DEADLINE, _FROM, _ON):
                 for m in rx.finditer(sentence):
-                    before = sentence[:m.start()]
-                    if rx is _DEADLINE and not _DECIDES.search(before[-12:] + m.group("act")):
+                    ms = m.start()  # the text before the match, sentence[:ms], is read near its end only
+                    if rx is _DEADLINE and not _DECIDES.search(sentence[max(0, ms - 12):ms] + m.group("act")):
                         continue
                     deadline = _deadline(m.group("date"), m.groupdict().get("end"))
                     act = m.group("act").strip()
                     if not deadline or not act:
                         continue
-                    cs = _CLAUSE_SUBJECT.search(before)
-                    if cs and cs.start() > 0 and before[cs.start() - 1] in "，；" and cs.group("s") not in actor:
+                    cs = _CLAUSE_SUBJECT.search(sentence, max(0, ms - 64), ms)
+                    if cs and cs.start() > 0 and sentence[cs.start() - 1] in "，；" and cs.group("s") not in actor:
                         act = cs.group("s") + act
-                    a = s0 + (cs.start() if cs and cs.start() > 0 and before[cs.start() - 1] in "，；" else m.start())
+                    a = s0 + (cs.start() if cs and cs.start() > 0 and sentence[cs.start() - 1] in "，；" else m.start())
                     ds = s0 + m.start("date")
                     d = parse_date(m.group("date"))
                     out.append(Commitment(actor=actor, action=act, deadline=deadline,

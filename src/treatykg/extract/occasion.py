@@ -25,7 +25,8 @@ _HOST = re.compile(r"(?:在|对)(?P<h>[\u4e00-\u9fff]{2,20}?)(?:进行|作)了?(
 _VISITOR = re.compile(r"^(?P<v>[\u4e00-\u9fff·]{2,40}?)应")
 _INVITE = re.compile(r"应(?P<h>[\u4e00-\u9fff]{2,30}?)的?邀请")
 _PLACE = r"(?:(?!等)[\u4e00-\u9fff]){2,8}"
-_PLACES = re.compile(r"访问了(?P<p>" + _PLACE + r"(?:[、和及]" + _PLACE + r")+?)(?:等(?:城市|地|地区|省|市)|[，。])")
+# at most 50 places: bounds the work per "访问了" (linear time on a huge list without an end)
+_PLACES = re.compile(r"访问了(?P<p>" + _PLACE + r"(?:[、和及]" + _PLACE + r"){1,50}?)(?:等(?:城市|地|地区|省|市)|[，。])")
 
 
 def _leader(x: str) -> str | None:

@@ -1,0 +1,62 @@
+"""Participants in the talks, per side, with the titles printed beside their names.
+
+Read from list sentences such as "<side>方面参加会谈的有：<item>、<item>…。" (also
+参加会议/谈判, 有/是, with or without a colon). Each item is "<title><name>"; the name
+is split from the title by rule: the title ends in a title word (总理, 部长, 大使, 相 …)
+and what follows is a personal name by shape (surname, 2–4 characters, or a
+transliteration with "·"); failing that, a name written before its title
+("周恩来总理"). Items that are not a title and a name (组织, 人员) are skipped.
+"""
+from __future__ import annotations
+
+import re
+
+from ..ingest import MappedText
+from ..model import Participant
+from .lexicon import TITLE_SUFFIX_RE
+from .signatures import is_name, split_title_name
+
+_LIST = re.compile(r"(?P<side>[\u4e00-\u9fff]{2,20}?)方面(?:参加|出席)(?:会谈|会议|谈判|会晤|签字仪式)的(?:有|是|人员有)[：:]?"
+                   r"(?P<items>[^。；]+)")
+
+
+# what may follow the last name of a list or a name: 等 (and others), honorifics
+_TRAILER = re.compile(r"(?:等人|等|同志|先生|女士|阁下)$")
+
+
+def _split(item: str) -> tuple[str | None, int] | None:
+    """(title or None, where the name starts) for one list item, or None if it is not a person."""
+    cut = split_title_name(item)
+    if cut is not None:
+        return item[:cut], cut
+    if is_name(item):
+        return None, 0
+    return None
+
+
+def participants(body: list[MappedText]) -> list[Participant]:
+    out: list[Participant] = []
+    for para in body:
+        for m in _LIST.finditer(para.text):
+            side = m.group("side")
+            pos = m.start("items")
+            for item in re.split(r"([、，,])", m.group("items")):
+                if item in ("、", "，", ","):
+                    pos += len(item)
+                    continue
+                stripped = _TRAILER.sub("", item.strip())
+                lead = len(item) - len(item.lstrip())
+                got = _split(stripped)
+                if got is not None:
+                    title, cut = got
+                    a = pos + lead
+                    out.append(Participant(
+                        name=stripped[cut:], title=title, side=side,
+                        span=para.span(a, a + len(stripped)),
+                        name_span=para.span(a + cut, a + len(stripped)),
+                        title_span=para.span(a, a + cut) if title else None))
+                pos += len(item)
+    return out
+
+
+__all__ = ["participants", "TITLE_SUFFIX_RE"]
