@@ -175,6 +175,7 @@ class Document:
     original: str
     view: MappedText
     repairs: list[Repair] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 _BOMS = (
@@ -353,9 +354,35 @@ def normalise(original: str) -> tuple[MappedText, list[Repair]]:
             origin.append(i)
         i += 1
     view = MappedText("".join(out), origin, original)
+    view, readings = _drop_pinyin(view)
     view, joins = _join_page_breaks(view)
-    repairs.extend(joins)
-    return view, repairs
+    return view, repairs + readings + joins
+
+
+# A pinyin reading inserted after a Chinese character by OCR or a web copy: 國(guó), 鮮（xiǎn）.
+# Tone-marked or numbered syllables only, so that Latin words in brackets are kept.
+_PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])[（(]\s*(?=[a-zA-Züāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ1-5])"
+                     r"[a-zA-Züāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ]{1,6}[1-5]?\s*[)）]")
+
+
+def _drop_pinyin(view: MappedText) -> tuple[MappedText, list[Repair]]:
+    """Remove pinyin readings that follow Chinese characters (国(guó) -> 国), recording each."""
+    text = view.text
+    repairs: list[Repair] = []
+    keep_t: list[str] = []
+    keep_o: list[int] = []
+    pos = 0
+    for m in _PINYIN.finditer(text):
+        keep_t.append(text[pos:m.start()])
+        keep_o.extend(view.origin[pos:m.start()])
+        repairs.append(Repair("pinyin_removed", make_span(view.original, view.origin[m.start()],
+                                                          view.origin[m.end() - 1] + 1), m.group()))
+        pos = m.end()
+    if not repairs:
+        return view, repairs
+    keep_t.append(text[pos:])
+    keep_o.extend(view.origin[pos:])
+    return MappedText("".join(keep_t), keep_o, view.original), repairs
 
 
 def _join_page_breaks(view: MappedText) -> tuple[MappedText, list[Repair]]:
@@ -407,13 +434,35 @@ def _join_page_breaks(view: MappedText) -> tuple[MappedText, list[Repair]]:
 
 def ingest_bytes(data: bytes, *, name: str = "<bytes>", encoding: str | None = None) -> Document:
     """Decode and normalise one export."""
-    text, enc = decode(data, name=name, encoding=encoding)
+    warnings: list[str] = []
+    try:
+        text, enc = decode(data, name=name, encoding=encoding)
+    except InputError:
+        cut = None if encoding else _utf8_cut_short(data)
+        if cut is None:
+            raise
+        text, enc = cut, "utf-8"
+        warnings.append("the file ends inside a character (cut short?): its last bytes were dropped")
     view, repairs = normalise(text)
     if not view.text.strip():
         raise InputError("holds no text after the database disclaimer", path=name)
     source = Source(name=Path(name).name, sha256=hashlib.sha256(data).hexdigest(), encoding=enc,
                     size=len(data), length=len(text))
-    return Document(source=source, original=text, view=view, repairs=repairs)
+    return Document(source=source, original=text, view=view, repairs=repairs, warnings=warnings)
+
+
+def _utf8_cut_short(data: bytes) -> str | None:
+    """The text of a UTF-8 file whose only fault is a character cut off at its very end."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data" and exc.end == len(data) and len(data) - exc.start < 4:
+            try:
+                text = data[:exc.start].decode("utf-8")
+            except UnicodeDecodeError:
+                return None
+            return text if text.strip() and _looks_like_text(text) else None
+    return None
 
 
 def ingest_file(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES,

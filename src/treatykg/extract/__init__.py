@@ -23,7 +23,7 @@ from . import clauses, commitments, document, mentions, occasion, participants, 
 def extract_document(doc: Document) -> Record:
     """The record of one ingested document (lenient: what is missing is a warning)."""
     seg: Segments = segment(doc)
-    rec = Record(source=doc.source, repairs=list(doc.repairs))
+    rec = Record(source=doc.source, repairs=list(doc.repairs), warnings=list(doc.warnings))
     if seg.title is not None:
         rec.title = seg.title.text
         rec.title_span = seg.title.span()
