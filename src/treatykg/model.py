@@ -125,6 +125,9 @@ class Visit:
     span: Span | None = None  # the sentence that tells of the visit
     date_span: Span | None = None
     places_span: Span | None = None
+    delegation_span: Span | None = None
+    led_by_span: Span | None = None
+    host_span: Span | None = None
 
 
 @dataclass
@@ -136,6 +139,7 @@ class Commitment:
     deadline: str | None = None  # YYYY-MM-DD (a year's or month's end where the text says 年底/月底)
     span: Span | None = None
     deadline_span: Span | None = None
+    actor_span: Span | None = None
 
 
 @dataclass
@@ -203,6 +207,9 @@ class Record:
             put("visit", self.visit.span)
             put("visit.start", self.visit.date_span)
             put("visit.places_visited", self.visit.places_span)
+            put("visit.delegation", self.visit.delegation_span)
+            put("visit.led_by", self.visit.led_by_span)
+            put("visit.host", self.visit.host_span)
         for i, p in enumerate(self.talks_participants):
             put(f"talks_participants[{i}].name", p.name_span)
             put(f"talks_participants[{i}].title", p.title_span)
@@ -211,6 +218,7 @@ class Record:
         for i, c in enumerate(self.commitments):
             put(f"commitments[{i}].action", c.span)
             put(f"commitments[{i}].deadline", c.deadline_span)
+            put(f"commitments[{i}].actor", c.actor_span)
         return ev
 
     def to_json(self) -> dict[str, Any]:

@@ -79,5 +79,6 @@ def commitments(body: list[MappedText]) -> list[Commitment]:
                     d = parse_date(m.group("date"))
                     out.append(Commitment(actor=actor, action=act, deadline=deadline,
                                           span=para.span(a, s0 + m.end()),
-                                          deadline_span=para.span(ds + d.start, ds + d.end) if d else None))
+                                          deadline_span=para.span(ds + d.start, ds + d.end) if d else None,
+                                          actor_span=para.span(s0 + subj.start("s"), s0 + subj.end("s"))))
     return out

@@ -66,6 +66,11 @@ def visit(body: list[MappedText]) -> Visit | None:
             inv = _INVITE.search(sentence)
             if inv:
                 v.host = re.sub(ORGAN_RE + "$", "", inv.group("h")) or inv.group("h")
+        for attr in ("delegation", "led_by", "host"):
+            value = getattr(v, attr)
+            at = sentence.find(value) if value else -1
+            if at >= 0:
+                setattr(v, f"{attr}_span", para.span(at, at + len(value)))
         ranges = find_ranges(sentence)
         if ranges:
             r = ranges[0]
