@@ -38,13 +38,24 @@ def extract(path: str | Path, *, strict: bool = False, max_bytes: int = DEFAULT_
 
 
 def convert(record: Record, fmt: str = "turtle", *, base: str | None = None,
-            generated_at: datetime | None = None) -> bytes:
-    """The record as RDF in ``fmt`` (turtle, trig, nt, nq, jsonld): one named graph per document."""
+            generated_at: datetime | None = None, wikidata_triples: bool = False) -> bytes:
+    """The record as RDF in ``fmt`` (turtle, trig, nt, nq, jsonld): one named graph per document.
+
+    ``wikidata_triples=True`` adds, in the same graph, Wikidata-shaped ``wdt:`` statements
+    and ``owl:sameAs``/``skos:exactMatch`` links for the entities with a verified Wikidata
+    id (:func:`treatykg.wikidata.wikidata_quads`).
+    """
     from . import rdf
 
     kwargs = {"generated_at": generated_at}
     if base:
         kwargs["base"] = base
+    if wikidata_triples:
+        from .wikidata import wikidata_quads
+
+        b = base or rdf.DEFAULT_BASE
+        quads = list(rdf.record_quads(record, base=b, generated_at=generated_at))
+        return rdf.serialize_quads(quads + list(wikidata_quads(record, base=b)), fmt, base=b)
     return rdf.serialize(record, fmt, **kwargs)
 
 

@@ -93,11 +93,14 @@ def extract(file: Path, fmt: str, output: Path | None, strict: bool, max_bytes: 
 @click.option("--timestamp", is_flag=True,
               help="Record the generation time in the document graph's provenance "
                    "(off by default, so that the same input gives byte-identical output).")
+@click.option("--wikidata-triples", is_flag=True,
+              help="Also write Wikidata-shaped wdt: statements and owl:sameAs links for the "
+                   "entities with a verified Wikidata id (no network).")
 @_strict
 @_max_bytes
 @_encoding
-def convert(file: Path, output: Path | None, fmt: str | None, base: str | None, timestamp: bool, strict: bool,
-            max_bytes: int, encoding: str | None) -> None:
+def convert(file: Path, output: Path | None, fmt: str | None, base: str | None, timestamp: bool,
+            wikidata_triples: bool, strict: bool, max_bytes: int, encoding: str | None) -> None:
     """Convert one treaty text FILE to RDF: one named graph per document.
 
     Formats: turtle and trig for people, nt and nq for volume, jsonld with a
@@ -106,7 +109,7 @@ def convert(file: Path, output: Path | None, fmt: str | None, base: str | None, 
     fmt = fmt or (api.format_for(output) if output and str(output) != "-" else "turtle")
     record = api.extract(file, strict=strict, max_bytes=max_bytes, encoding=encoding)
     when = datetime.now(timezone.utc).replace(microsecond=0) if timestamp else None
-    data = api.convert(record, fmt, base=base, generated_at=when)
+    data = api.convert(record, fmt, base=base, generated_at=when, wikidata_triples=wikidata_triples)
     _emit(data, output)
     for w in record.warnings:
         click.echo(f"treatykg: warning: {file}: {w}", err=True)

@@ -34,6 +34,8 @@ VOCABULARIES: dict[str, str] = {
     "vann": "http://purl.org/vocab/vann/",
     "sh": "http://www.w3.org/ns/shacl#",
     "iso6391": "http://id.loc.gov/vocabulary/iso639-1/",
+    "wd": "http://www.wikidata.org/entity/",
+    "wdt": "http://www.wikidata.org/prop/direct/",
 }
 
 TKG = Namespace(TKG_URI)

@@ -1,0 +1,186 @@
+"""``treatykg wikidata``: reconcile entities with Wikidata, export QuickStatements for review.
+
+Nothing is ever written to Wikidata: ``reconcile`` reads (politely, cached) and writes
+local files; ``export`` writes QuickStatements commands for a human to check and upload.
+"""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import click
+
+from .. import api
+from ..errors import InputError, PartialFailure, TreatyKGError
+from ..model import Record
+
+_EXIT = """\b
+Exit codes:
+  0  success
+  2  usage error (unknown option, missing argument, malformed QID or date)
+  3  input error: missing, empty, binary, undecodable or oversized file; bad decisions file
+  4  extraction error: no treaty text could be read
+  5  output error: an output file or the cache could not be written
+  7  endpoint error: the Wikidata API or SPARQL endpoint failed
+  8  partial failure: some texts of a folder could not be read
+  9  internal error (a bug: please report it with the input)"""
+
+
+def _records(path: Path) -> tuple[list[Record], list[str]]:
+    """The records of a treaty text, or of every ``*.txt`` in a folder (sorted), and the failures."""
+    if not path.exists():
+        raise InputError("no such file or folder", path=str(path))
+    files = sorted(p for p in path.glob("*.txt") if p.is_file()) if path.is_dir() else [path]
+    if not files:
+        raise InputError("no treaty texts (*.txt) in this folder", path=str(path))
+    records, failures = [], []
+    for f in files:
+        try:
+            records.append(api.extract(f))
+        except TreatyKGError as exc:
+            if not path.is_dir():
+                raise
+            failures.append(str(exc))
+    return records, failures
+
+
+def _write(path: Path, data: bytes | str) -> None:
+    from ..output import write_atomic
+
+    write_atomic(path, data.encode("utf-8") if isinstance(data, str) else data)
+
+
+def _finish(failures: list[str]) -> None:
+    for f in failures:
+        click.echo(f"treatykg: error: {f}", err=True)
+    if failures:
+        raise PartialFailure(f"{len(failures)} text(s) could not be read")
+
+
+@click.group("wikidata", epilog=_EXIT)
+def wikidata_group() -> None:
+    """Link entities to Wikidata and prepare candidate edits for human review.
+
+    \b
+      treatykg wikidata reconcile data/ -o links.ttl --review review.tsv --decisions decisions.tsv
+      treatykg wikidata export data/1958-02-19_cn-kp_joint-statement.txt \\
+          --source-url https://... -o new-items.qs --review export-review.tsv
+
+    Nothing is written to Wikidata by treatykg.
+    """
+
+
+@wikidata_group.command("reconcile", epilog=_EXIT)
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("wikidata-links.ttl"),
+              show_default=True, help="Turtle file of the links (owl:sameAs, skos:exactMatch, wdt:P17).")
+@click.option("--review", type=click.Path(path_type=Path), default=Path("wikidata-review.tsv"),
+              show_default=True, help="TSV of the candidates, with scores, of entities not linked.")
+@click.option("--decisions", type=click.Path(path_type=Path), default=Path("wikidata-decisions.tsv"),
+              show_default=True, help="TSV of decisions (key, QID, accept/reject/auto, note): read, "
+                                      "then rewritten with the new automatic links.")
+@click.option("--api-url", default=None, metavar="URL",
+              help="MediaWiki API (default https://www.wikidata.org/w/api.php).")
+@click.option("--sparql-url", default=None, metavar="URL",
+              help="SPARQL endpoint (default https://query.wikidata.org/sparql).")
+@click.option("--facts", "facts_via", type=click.Choice(["sparql", "api"]), default="sparql",
+              show_default=True, help="Read the candidates' facts (P31, P569, P570, P571, P576) from the "
+                                      "SPARQL endpoint or with wbgetentities.")
+@click.option("--cache-dir", type=click.Path(path_type=Path), default=None,
+              help="Cache of the answers (default ~/.cache/treatykg/wikidata).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
+@click.option("--offices", is_flag=True, help="Also reconcile office titles (always sent to review "
+                                               "unless --position-class is given).")
+@click.option("--position-class", "position_classes", multiple=True, metavar="QID",
+              help="A class whose instances (or subclasses) count as positions, for --offices.")
+@click.option("--base", default=None, metavar="IRI", help="Base IRI of our identifiers.")
+def reconcile_cmd(path: Path, output: Path, review: Path, decisions: Path, api_url: str | None,
+                  sparql_url: str | None, facts_via: str, cache_dir: Path | None, no_cache: bool,
+                  offices: bool, position_classes: tuple[str, ...], base: str | None) -> None:
+    """Look up the parties (as states), signatories and places of PATH (a treaty text or
+    a folder of them) on Wikidata; link those with exactly one candidate that passes the
+    constraints; write the rest, with scores, to the review file."""
+    from .. import wikidata as wd
+    from ..namespaces import DEFAULT_BASE
+
+    records, failures = _records(path)
+    client = wd.WikidataClient(api_url=api_url or wd.DEFAULT_API_URL,
+                               sparql_url=sparql_url or wd.DEFAULT_SPARQL_URL,
+                               cache_dir=None if no_cache else (cache_dir or wd.DEFAULT_CACHE_DIR))
+    result = wd.reconcile(records, client, decisions=wd.Decisions.load(decisions),
+                          base=base or DEFAULT_BASE, facts_via=facts_via, offices=offices,
+                          position_classes=position_classes)
+    _write(output, wd.links_turtle(result))
+    _write(review, wd.review_tsv(result))
+    _write(decisions, result.decisions.to_tsv())
+    click.echo(f"treatykg: {result}; links in {output}, review in {review}, decisions in {decisions}",
+               err=True)
+    _finish(failures)
+
+
+def _metadata(path: Path | None) -> dict[str, dict[str, str]]:
+    if path is None:
+        return {}
+    try:
+        with open(path, encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader((ln for ln in fh if not ln.startswith("#")), delimiter="\t"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read the metadata file: {exc}", path=str(path)) from exc
+    if rows and "file" not in rows[0]:
+        raise InputError("the metadata file needs a 'file' column (and source_url, en_title)",
+                         path=str(path))
+    return {r["file"]: r for r in rows if r.get("file")}
+
+
+@wikidata_group.command("export", epilog=_EXIT)
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="QuickStatements file (default: standard output).")
+@click.option("--review", type=click.Path(path_type=Path), default=Path("wikidata-export-review.tsv"),
+              show_default=True, help="TSV of what was left out (unverified ids, persons, no reference).")
+@click.option("--source-url", default=None, metavar="URL",
+              help="Where the text is published: P953 and the reference (S854) of every statement.")
+@click.option("--stated-in", default=None, metavar="QID",
+              help="Reference every statement with 'stated in' (S248) this item.")
+@click.option("--retrieved", default=None, metavar="YYYY-MM-DD",
+              help="Retrieval date of the source (S813). Default: today.")
+@click.option("--class", "item_class", default=None, metavar="QID",
+              help="P31 of the new items (default Q131569 treaty; Q9557810 bilateral treaty "
+                   "when there are exactly two parties).")
+@click.option("--metadata", type=click.Path(path_type=Path), default=None,
+              help="TSV with columns file, source_url, en_title: per-text source URL and English title.")
+@click.option("--decisions", type=click.Path(path_type=Path), default=None,
+              help="Decisions file of `reconcile`: its 'accept' links are used too.")
+def export_cmd(path: Path, output: Path | None, review: Path, source_url: str | None,
+               stated_in: str | None, retrieved: str | None, item_class: str | None,
+               metadata: Path | None, decisions: Path | None) -> None:
+    """QuickStatements v1 commands creating one Wikidata item per treaty text in PATH.
+
+    Every statement is referenced; only verified ids are used (the gazetteer's, and
+    'accept' decisions); persons never get an item. Review the commands, then paste
+    them into QuickStatements yourself: treatykg writes nothing to Wikidata.
+    """
+    from .. import wikidata as wd
+
+    records, failures = _records(path)
+    meta = _metadata(metadata)
+    urls = {r.source.name: (meta.get(r.source.name, {}).get("source_url") or source_url or "")
+            for r in records}
+    titles = {name: m.get("en_title") or "" for name, m in meta.items()}
+    try:
+        result = wd.quickstatements(records, source_url=urls, stated_in=stated_in, retrieved=retrieved,
+                                    item_class=item_class, en_titles=titles,
+                                    decisions=wd.Decisions.load(decisions) if decisions else None)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    if output is None or str(output) == "-":
+        click.echo(result.text(), nl=False)
+    else:
+        _write(output, result.text())
+    _write(review, result.review_tsv())
+    click.echo(f"treatykg: {result.documents} item(s) to create; {len(result.review)} thing(s) "
+               f"left out, listed in {review}", err=True)
+    _finish(failures)
+
+
+COMMANDS = [wikidata_group]
