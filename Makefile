@@ -3,9 +3,10 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 OUT    ?= demo-out
+COLLECTION ?= $(OUT)/collection
 TEXTS  := $(wildcard data/*.txt)
 
-.PHONY: help venv demo test score clean
+.PHONY: help venv demo test score serve clean
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -18,7 +19,7 @@ $(BIN)/treatykg: pyproject.toml
 
 venv: $(BIN)/treatykg  ## create .venv and install treatykg with its test tools
 
-demo: venv  ## convert the texts in data/ to RDF, validate them, show the records
+demo: venv  ## convert and validate data/, build them into the embedded store, list the signatories
 	@mkdir -p $(OUT)
 	@for f in $(TEXTS); do \
 	  n=$$(basename $$f .txt); \
@@ -28,6 +29,13 @@ demo: venv  ## convert the texts in data/ to RDF, validate them, show the record
 	@echo
 	@$(BIN)/treatykg extract data/1958-02-19_cn-kp_joint-statement.txt --format text
 	@echo "RDF written to $(OUT)/ (one named graph per document, TriG)."
+	@echo
+	@$(BIN)/treatykg build data --out $(COLLECTION) --quiet
+	@$(BIN)/treatykg query --store $(COLLECTION) --named signatories
+	@echo "Collection in $(COLLECTION)/ (graphs/, store/, void.ttl); 'make serve' opens a SPARQL endpoint on it."
+
+serve: venv  ## serve the demo collection as a local SPARQL endpoint (Ctrl-C stops it)
+	$(BIN)/treatykg serve --store $(COLLECTION)
 
 test: venv  ## run the test suite
 	$(BIN)/pytest -q

@@ -1,0 +1,589 @@
+"""Build a whole collection: every treaty text of a folder into validated RDF and an embedded store.
+
+:func:`build` reads every ``*.txt`` under ``src_dir`` (recursively) and writes to ``out_dir``:
+
+``graphs/<stable-name>.nq``
+    one file per input, its one named graph (``<{doc}/graph>``) as sorted N-Quads. The
+    stable name is the input's path relative to ``src_dir`` without ``.txt``
+    (``sub/004_treaty.txt`` -> ``graphs/sub/004_treaty.nq``).
+``store/``
+    an embedded, persistent Oxigraph store (``pyoxigraph.Store``) holding every graph.
+``validation.json``
+    the per-document SHACL validation summary.
+``void.ttl``
+    a VoID + DCAT description of the dataset: triples, documents, one ``void:subset``
+    per graph, and the generation time (which is kept out of the document graphs, so
+    that those stay byte-identical from build to build).
+``manifest.json``
+    for each input: its SHA-256, the tool version, a fingerprint of the code, shapes and
+    gazetteer, and the options (``base``) it was built with.
+
+Rules:
+
+* **Parallel.** Documents are extracted, converted and validated (pySHACL, one document
+  at a time) in worker processes (``concurrent.futures.ProcessPoolExecutor``, spawn);
+  ``workers=1`` (or a single document to do) runs in this process. The main process
+  only writes files and the store, so no collection-wide graph is ever held in memory.
+* **Incremental.** An input whose SHA-256, tool version, fingerprint and options match
+  its manifest entry, and whose output file and store graph exist, is not redone: a
+  second build with nothing changed converts nothing and rewrites nothing. Graphs of
+  inputs that were deleted are removed from the store and ``graphs/``. ``force=True``
+  redoes everything.
+* **Failures are not fatal.** A document that cannot be read, extracted or mapped, or
+  whose RDF has SHACL *violations*, is reported with a one-line reason and skipped
+  (its previous output, if any, is removed). Failed inputs are retried on every build.
+  The caller decides what a failure means (the CLI exits 8, ``PartialFailure``).
+* **Two inputs, one document.** When two inputs give the same document IRI (the same
+  treaty exported twice), the one whose relative path sorts first owns the graph; the
+  other fails with "same document as …".
+* **Crash-safe.** Every file is written atomically (:func:`treatykg.output.write_atomic`);
+  each graph is replaced in the store by ``remove_graph`` then ``load`` (a transaction
+  each); the manifest is written atomically *after* the outputs it describes (every 25
+  documents and at the end). A build killed at any point (Ctrl-C, SIGKILL) leaves the
+  previous version or the new version of each file, never half of one; the next build
+  redoes whatever the manifest does not vouch for, re-loads a graph missing from the
+  store, and deletes stray temporary files.
+* **One writer.** The build holds ``OUT/.treatykg.lock`` exclusively (see
+  :mod:`treatykg.store`), and refuses to start while a server or a query holds it.
+"""
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+import os
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError, OutputError, TreatyKGError
+from .namespaces import DEFAULT_BASE
+from .output import write_atomic
+
+__all__ = ["build", "BuildReport", "BuildEvent", "DocumentResult", "MANIFEST_FORMAT",
+           "code_fingerprint", "stable_name"]
+
+MANIFEST_FORMAT = 1
+MANIFEST = "manifest.json"
+GRAPHS = "graphs"
+_CHECKPOINT_EVERY = 25
+_MAX_RESULTS_PER_DOC = 200  # validation results kept per document in validation.json
+
+
+# ---------------------------------------------------------------- results
+@dataclass(frozen=True)
+class BuildEvent:
+    """What :func:`build` tells its ``progress`` callback.
+
+    ``kind`` is ``"start"`` (``total`` documents to convert, ``inputs`` found),
+    ``"document"`` (one finished: ``path``, ``status`` built|failed|removed, ``reason``;
+    ``completed`` of ``total``) or ``"finish"``.
+    """
+
+    kind: str
+    total: int = 0
+    completed: int = 0
+    inputs: int = 0
+    path: str | None = None
+    status: str | None = None
+    reason: str | None = None
+
+
+@dataclass
+class DocumentResult:
+    """One input of the build. ``status``: built | unchanged | failed | removed."""
+
+    path: str
+    status: str
+    name: str | None = None
+    document: str | None = None
+    graph: str | None = None
+    triples: int = 0
+    reason: str | None = None
+    conforms: bool | None = None
+    violations: int = 0
+    warnings: int = 0
+
+
+@dataclass
+class BuildReport:
+    out_dir: Path
+    documents: list[DocumentResult] = field(default_factory=list)
+    converted: int = 0  # documents extracted + converted + validated in this build
+    repaired: int = 0   # graphs re-loaded into the store from their .nq file
+    triples: int = 0    # quads in the store after the build
+
+    def _with(self, status: str) -> list[DocumentResult]:
+        return [d for d in self.documents if d.status == status]
+
+    @property
+    def built(self) -> list[DocumentResult]:
+        return self._with("built")
+
+    @property
+    def unchanged(self) -> list[DocumentResult]:
+        return self._with("unchanged")
+
+    @property
+    def failed(self) -> list[DocumentResult]:
+        return self._with("failed")
+
+    @property
+    def removed(self) -> list[DocumentResult]:
+        return self._with("removed")
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def __str__(self) -> str:
+        graphs = len(self.built) + len(self.unchanged)
+        text = (f"{graphs} document graph{'s' * (graphs != 1)} in {self.out_dir}: "
+                f"{len(self.built)} built, {len(self.unchanged)} unchanged, "
+                f"{len(self.removed)} removed, {len(self.failed)} failed; {self.triples} triples")
+        for d in self.failed:
+            text += f"\nfailed: {d.path}: {d.reason}"
+        return text
+
+    def to_json(self) -> dict[str, Any]:
+        return {"out_dir": str(self.out_dir), "converted": self.converted, "repaired": self.repaired,
+                "triples": self.triples, "documents": [asdict(d) for d in self.documents]}
+
+
+# ---------------------------------------------------------------- helpers
+def stable_name(rel: str) -> str:
+    """``sub/004_treaty.txt`` -> ``sub/004_treaty`` (the name of its graph file, without ``.nq``)."""
+    return rel[:-4] if rel.lower().endswith(".txt") else rel
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """SHA-256 over treatykg's modules, shapes and gazetteer: what a document's output depends on.
+
+    The version number alone does not change while the code is being worked on; this does.
+    """
+    from .resources import resource_path, shapes_path
+
+    h = hashlib.sha256()
+    pkg = Path(__file__).resolve().parent
+    files = sorted(p for p in pkg.rglob("*.py") if "__pycache__" not in p.parts)
+    files += [shapes_path(), resource_path("data", "gazetteer.tsv")]
+    for p in files:
+        h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def _sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())[:300]
+
+
+def _scan(src: Path, out: Path) -> dict[str, Path]:
+    found: dict[str, Path] = {}
+    out_r = out.resolve()
+    for p in sorted(src.rglob("*.txt")):
+        if not p.is_file():
+            continue
+        rp = p.resolve()
+        if rp == out_r or out_r in rp.parents:
+            continue  # never read our own output
+        found[p.relative_to(src).as_posix()] = p
+    return found
+
+
+# ---------------------------------------------------------------- the worker
+def convert_document(path: str, rel: str, base: str) -> dict[str, Any]:
+    """Extract, convert and validate one text (runs in a worker process).
+
+    Returns a plain dict (picklable): ``ok``, ``reason`` (one line) or ``nq`` (bytes),
+    ``document``, ``graph``, ``triples`` and the validation summary.
+    """
+    from . import rdf
+    from .api import extract
+    from .validate import validate_dataset
+
+    try:
+        record = extract(path)
+        quads = list(rdf.record_quads(record, base=base))
+        nq = rdf.serialize_quads(quads, "nq", base=base)
+        report = validate_dataset(rdf.quads_to_dataset(quads, base))
+    except TreatyKGError as exc:
+        msg = exc.message + (f" ({exc.hint})" if exc.hint else "")
+        return {"ok": False, "reason": _one_line(msg)}
+    except Exception as exc:  # a bug in one document must not stop the collection
+        return {"ok": False, "reason": _one_line(f"internal error: {type(exc).__name__}: {exc}")}
+    doc = rdf.document_iri(record, base)
+    results = [asdict(r) for r in report.results[:_MAX_RESULTS_PER_DOC]]
+    summary = {"conforms": report.conforms, "violations": len(report.violations),
+               "warnings": len(report.warnings), "results": results,
+               "extraction_warnings": list(record.warnings)}
+    if not report.conforms:
+        first = report.violations[0]
+        return {"ok": False, "document": doc, "validation": summary,
+                "reason": _one_line(f"does not conform to the shapes: {len(report.violations)} "
+                                    f"violation(s), first: {first.message}")}
+    return {"ok": True, "nq": nq, "document": doc, "graph": rdf.graph_iri(doc),
+            "triples": len(set(quads)), "validation": summary}
+
+
+# ---------------------------------------------------------------- the build
+def build(src_dir: str | Path, out_dir: str | Path, *, workers: int | None = None,
+          base: str | None = None, progress: Callable[[BuildEvent], None] | None = None,
+          force: bool = False) -> BuildReport:
+    """Build the collection of ``src_dir`` into ``out_dir`` (see the module docstring).
+
+    Raises :class:`InputError` (no such folder), :class:`OutputError` (output not
+    writable, store in use) or :class:`~treatykg.errors.RDFError` (invalid base).
+    Document failures do not raise: they are in ``report.failed``.
+    """
+    from . import rdf
+    from .store import STORE_DIR, locked
+
+    base = base or DEFAULT_BASE
+    rdf._check_base(base)
+    src = Path(src_dir)
+    if not src.is_dir():
+        raise InputError("no such folder" if not src.exists() else "is not a folder", path=str(src_dir))
+    out = Path(out_dir)
+    try:
+        (out / GRAPHS).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create the output folder: {exc.strerror or exc}", path=str(out)) from None
+    emit = progress or (lambda event: None)
+
+    with locked(out, exclusive=True):
+        _remove_stray_temporaries(out)
+        store = _open_store(out / STORE_DIR)
+        try:
+            return _build(src, out, store, workers=workers, base=base, emit=emit, force=force)
+        finally:
+            # Release RocksDB's own lock before ours: drop the store and the closures that
+            # still reference it, so the folder can be opened again in this process.
+            store = None
+            gc.collect()
+
+
+def _open_store(path: Path):
+    import pyoxigraph as ox
+    try:
+        return ox.Store(str(path))
+    except (OSError, RuntimeError) as exc:
+        raise OutputError(f"cannot open the store: {_one_line(str(exc))[:200]}", path=str(path),
+                          hint="is another process using it?") from None
+
+
+def _remove_stray_temporaries(out: Path) -> None:
+    """Temporary files of a killed build (``.name.XXXX.part``): never valid output."""
+    for folder in (out, out / GRAPHS):
+        pattern = "**/.*.part" if folder.name == GRAPHS else ".*.part"
+        for p in folder.glob(pattern):
+            try:
+                p.unlink()
+            except OSError:
+                pass
+
+
+def _load_manifest(out: Path) -> dict[str, dict[str, Any]]:
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}  # none, or unreadable: everything is redone
+    if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
+        return {}
+    docs = data.get("documents")
+    return docs if isinstance(docs, dict) else {}
+
+
+def _load_previous_validation(out: Path) -> dict[str, dict[str, Any]]:
+    """The previous validation.json's entry per input (kept for documents not redone)."""
+    try:
+        data = json.loads((out / "validation.json").read_text(encoding="utf-8"))
+        return {d["path"]: d for d in data["results"] if d.get("status") == "ok"}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def _valid_entry(e: Any) -> bool:
+    return (isinstance(e, dict) and all(isinstance(e.get(k), str) and e.get(k) for k in
+                                        ("sha256", "name", "document", "graph"))
+            and ".." not in e["name"].split("/") and not e["name"].startswith("/"))
+
+
+def _write_manifest(out: Path, entries: dict[str, dict[str, Any]]) -> None:
+    data = {"format": MANIFEST_FORMAT, "documents": {k: entries[k] for k in sorted(entries)}}
+    write_atomic(out / MANIFEST, (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+
+
+def _build(src: Path, out: Path, store, *, workers: int | None, base: str,
+           emit: Callable[[BuildEvent], None], force: bool) -> BuildReport:
+    import pyoxigraph as ox
+
+    from .rdf import tool_version
+
+    version, fingerprint, options = tool_version(), code_fingerprint(), {"base": base}
+    report = BuildReport(out_dir=out)
+    inputs = _scan(src, out)
+    graphs_dir = out / GRAPHS
+    if force:  # from scratch: nothing of the previous build is trusted
+        entries: dict[str, dict[str, Any]] = {}
+        store.clear()
+        for p in graphs_dir.rglob("*.nq"):
+            p.unlink()
+    else:
+        entries = _load_manifest(out)
+    previous = _load_previous_validation(out)
+    results: dict[str, DocumentResult] = {}
+
+    def nq_path(name: str) -> Path:
+        return graphs_dir / f"{name}.nq"
+
+    def drop_output(entry: dict[str, Any], keep_graph: str | None = None) -> None:
+        """Remove an entry's graph (unless another input now owns it) and its .nq file."""
+        g = entry.get("graph")
+        if g and g != keep_graph and not any(e.get("graph") == g and e is not entry for e in entries.values()):
+            store.remove_graph(ox.NamedNode(g))
+        try:
+            nq_path(entry["name"]).unlink()
+        except (OSError, KeyError):
+            pass
+
+    # -- deleted inputs ---------------------------------------------------------
+    for rel in sorted(set(entries) - set(inputs)):
+        entry = entries.pop(rel)
+        if not _valid_entry(entry):
+            continue  # its graph, if any, goes with the orphans below
+        drop_output(entry)
+        results[rel] = DocumentResult(path=rel, status="removed", name=entry.get("name"),
+                                      document=entry.get("document"), graph=entry.get("graph"))
+
+    # -- what is unchanged, what must be done -------------------------------------
+    todo: list[str] = []
+    hashes: dict[str, str] = {}
+    for rel, path in inputs.items():
+        try:
+            hashes[rel] = _sha256_file(path)
+        except OSError as exc:
+            results[rel] = DocumentResult(path=rel, status="failed",
+                                          reason=_one_line(f"cannot read: {exc.strerror or exc}"))
+            continue
+        e = entries.get(rel)
+        if not _valid_entry(e):
+            entries.pop(rel, None)  # a damaged manifest entry: redo the input
+            e = None
+        if (e and e["sha256"] == hashes[rel] and e.get("tool_version") == version
+                and e.get("fingerprint") == fingerprint and e.get("options") == options
+                and nq_path(e["name"]).is_file() and nq_path(e["name"]).stat().st_size == e.get("nq_size")):
+            if not store.contains_named_graph(ox.NamedNode(e["graph"])):
+                store.load(path=str(nq_path(e["name"])), format=ox.RdfFormat.N_QUADS)  # repair
+                report.repaired += 1
+            v = e.get("validation") or {}
+            results[rel] = DocumentResult(path=rel, status="unchanged", name=e["name"], document=e["document"],
+                                          graph=e["graph"], triples=e.get("triples", 0), conforms=True,
+                                          violations=v.get("violations", 0), warnings=v.get("warnings", 0))
+        else:
+            todo.append(rel)
+
+    changed = bool(todo) or any(r.status == "removed" for r in results.values()) or report.repaired
+    emit(BuildEvent("start", total=len(todo), inputs=len(inputs)))
+    validations: dict[str, dict[str, Any]] = {
+        rel: previous.get(rel) or {**(e.get("validation") or {}), "reason": None}
+        for rel, e in entries.items() if rel in inputs}
+
+    # -- one finished conversion, in the main process ------------------------------
+    def owner_of(graph: str, rel: str) -> str | None:
+        for other, e in entries.items():
+            if other != rel and e.get("graph") == graph and other in inputs:
+                return other
+        return None
+
+    def fail(rel: str, reason: str, validation: dict[str, Any] | None, document: str | None = None) -> None:
+        old = entries.pop(rel, None)
+        if old is not None:
+            drop_output(old)
+        v = validation or {}
+        validations[rel] = {**v, "reason": reason}
+        results[rel] = DocumentResult(path=rel, status="failed", reason=reason, document=document,
+                                      conforms=v.get("conforms"), violations=v.get("violations", 0),
+                                      warnings=v.get("warnings", 0))
+
+    def finish(rel: str, res: dict[str, Any]) -> None:
+        report.converted += 1
+        if not res["ok"]:
+            fail(rel, res["reason"], res.get("validation"), res.get("document"))
+            return
+        graph = res["graph"]
+        owner = owner_of(graph, rel)
+        if owner is not None and owner < rel:
+            fail(rel, f"same document as {owner} ({res['document']})", res["validation"], res["document"])
+            return
+        if owner is not None:  # rel sorts first: it takes the graph over
+            fail(owner, f"same document as {rel} ({res['document']})", validations.get(owner), res["document"])
+        name = stable_name(rel)
+        old = entries.get(rel)
+        if old is not None and old.get("graph") != graph:
+            entries.pop(rel)
+            drop_output(old, keep_graph=graph)
+        target = nq_path(name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, res["nq"])
+        g = ox.NamedNode(graph)
+        store.remove_graph(g)
+        store.load(res["nq"], format=ox.RdfFormat.N_QUADS)
+        v = res["validation"]
+        entries[rel] = {"sha256": hashes[rel], "tool_version": version, "fingerprint": fingerprint,
+                        "options": options, "name": name, "document": res["document"], "graph": graph,
+                        "triples": res["triples"], "nq_size": len(res["nq"]),
+                        "validation": {k: v[k] for k in ("conforms", "violations", "warnings")}}
+        validations[rel] = {"reason": None, **v}
+        results[rel] = DocumentResult(path=rel, status="built", name=name, document=res["document"], graph=graph,
+                                      triples=res["triples"], conforms=True, violations=v["violations"],
+                                      warnings=v["warnings"])
+
+    done = 0
+
+    def after(rel: str) -> None:
+        nonlocal done
+        done += 1
+        r = results[rel]
+        emit(BuildEvent("document", total=len(todo), completed=done, inputs=len(inputs), path=rel,
+                        status=r.status, reason=r.reason))
+        if done % _CHECKPOINT_EVERY == 0:
+            store.flush()
+            _write_manifest(out, entries)
+
+    try:
+        n = min(workers or os.cpu_count() or 1, len(todo))
+        if n <= 1:
+            for rel in todo:
+                finish(rel, convert_document(str(inputs[rel]), rel, base))
+                after(rel)
+        elif todo:
+            import multiprocessing
+
+            pool = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"))
+            try:
+                futures = {pool.submit(convert_document, str(inputs[rel]), rel, base): rel for rel in todo}
+                pending = set(futures)
+                while pending:
+                    finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for fut in sorted(finished, key=lambda f: futures[f]):
+                        rel = futures[fut]
+                        try:
+                            res = fut.result()
+                        except Exception as exc:  # a worker died (BrokenProcessPool, MemoryError ...)
+                            res = {"ok": False, "reason": _one_line(f"worker failed: {type(exc).__name__}: {exc}")}
+                        finish(rel, res)
+                        after(rel)
+            except BaseException:
+                pool.shutdown(wait=False, cancel_futures=True)  # Ctrl-C: do not wait for the queue
+                raise
+            pool.shutdown(wait=True)
+    except BaseException:
+        # Ctrl-C or an output error: keep what is done (every file written so far is whole).
+        try:
+            store.flush()
+            _write_manifest(out, entries)
+        except Exception:
+            pass
+        raise
+
+    # -- orphans: graphs and files no entry vouches for (left by a killed build) ------
+    wanted = {e["graph"] for e in entries.values()}
+    for g in list(store.named_graphs()):
+        if g.value not in wanted:
+            store.remove_graph(g)
+            changed = True
+    wanted_files = {nq_path(e["name"]) for e in entries.values()}
+    for p in list(graphs_dir.rglob("*.nq")):
+        if p not in wanted_files:
+            p.unlink()
+            changed = True
+
+    # -- the collection's description, then the manifest ---------------------------
+    report.documents = [results[k] for k in sorted(results)]
+    report.triples = sum(e.get("triples", 0) for e in entries.values())
+    if changed or not (out / "void.ttl").is_file() or not (out / "validation.json").is_file() \
+            or not (out / MANIFEST).is_file():
+        store.flush()
+        _write_validation(out, inputs, results, validations)
+        _write_void(out, entries, base)
+        _write_manifest(out, entries)
+    emit(BuildEvent("finish", total=len(todo), completed=done, inputs=len(inputs)))
+    return report
+
+
+def _write_validation(out: Path, inputs: dict[str, Path], results: dict[str, DocumentResult],
+                      validations: dict[str, dict[str, Any]]) -> None:
+    docs = []
+    for rel in sorted(inputs):
+        r = results.get(rel)
+        v = validations.get(rel, {})
+        docs.append({"path": rel, "status": "failed" if r and r.status == "failed" else "ok",
+                     "document": r.document if r else None, "reason": v.get("reason") or (r.reason if r else None),
+                     "conforms": v.get("conforms"), "violations": v.get("violations", 0),
+                     "warnings": v.get("warnings", 0), "results": v.get("results", []),
+                     "extraction_warnings": v.get("extraction_warnings", [])})
+    failed = sum(1 for d in docs if d["status"] == "failed")
+    data = {"documents": len(docs), "failed": failed, "conforms": failed == 0,
+            "violations": sum(d["violations"] for d in docs), "warnings": sum(d["warnings"] for d in docs),
+            "results": docs}
+    write_atomic(out / "validation.json", (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+
+
+def _write_void(out: Path, entries: dict[str, dict[str, Any]], base: str) -> None:
+    """VoID + DCAT: the dataset, its size, one subset per document graph, the generation time."""
+    import pyoxigraph as ox
+
+    from .namespaces import VOCABULARIES as V
+    from .rdf import XSD_DATETIME, XSD_INTEGER, serialize_quads, tool_version
+
+    def n(prefix: str, local: str) -> ox.NamedNode:
+        return ox.NamedNode(V[prefix] + local)
+
+    def integer(value: int) -> ox.Literal:
+        return ox.Literal(str(value), datatype=XSD_INTEGER)
+
+    ds = ox.NamedNode(f"{base}dataset")
+    dist = ox.NamedNode(f"{base}dataset/n-quads")
+    now = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    dg = ox.DefaultGraph()
+    rows = [
+        (ds, n("rdf", "type"), n("void", "Dataset")),
+        (ds, n("rdf", "type"), n("dcat", "Dataset")),
+        (ds, n("dcterms", "title"), ox.Literal("treatykg collection", language="en")),
+        (ds, n("dcterms", "description"), ox.Literal(
+            "Treaty texts converted by treatykg: one named graph per document.", language="en")),
+        (ds, n("void", "triples"), integer(sum(e.get("triples", 0) for e in entries.values()))),
+        (ds, n("void", "documents"), integer(len(entries))),
+        (ds, n("void", "uriSpace"), ox.Literal(base)),
+        (ds, n("dcterms", "modified"), ox.Literal(now, datatype=XSD_DATETIME)),
+        (ds, n("prov", "generatedAtTime"), ox.Literal(now, datatype=XSD_DATETIME)),
+        (ds, n("tkg", "toolVersion"), ox.Literal(tool_version())),
+        (ds, n("dcat", "distribution"), dist),
+        (dist, n("rdf", "type"), n("dcat", "Distribution")),
+        (dist, n("dcat", "mediaType"), ox.Literal("application/n-quads")),
+        (dist, n("dcterms", "description"), ox.Literal(
+            "graphs/*.nq in the build folder: one N-Quads file per document", language="en")),
+    ]
+    for prefix in ("eli", "org", "prov", "sem", "oa", "dcterms", "skos", "tkg"):
+        rows.append((ds, n("void", "vocabulary"), ox.NamedNode(V[prefix])))
+    for rel in sorted(entries):
+        e = entries[rel]
+        sub = ox.NamedNode(e["graph"])
+        rows += [(ds, n("void", "subset"), sub), (sub, n("rdf", "type"), n("void", "Dataset")),
+                 (sub, n("void", "triples"), integer(e.get("triples", 0))),
+                 (sub, n("dcterms", "subject"), ox.NamedNode(e["document"])),
+                 (sub, n("dcterms", "source"), ox.Literal(rel))]
+    data = serialize_quads([ox.Quad(s, p, o, dg) for s, p, o in rows], "turtle", base=base)
+    write_atomic(out / "void.ttl", data)

@@ -1,0 +1,316 @@
+"""treatykg build: a whole collection into graphs, an embedded store, VoID and a validation summary.
+
+Real things only: the reference texts, a real pyoxigraph store on disk, real worker
+processes, and real subprocesses killed with SIGKILL.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from treatykg import build as build_mod
+from treatykg.build import build
+from treatykg.errors import OutputError
+from treatykg.store import acquire
+
+from collection import corpus_build  # noqa: I001
+
+CORPUS = Path(__file__).parent / "corpus"
+TEXTS = sorted(CORPUS.glob("*.txt"))
+#: the quicker texts (the 1958 statement alone takes seconds of SHACL validation): for the
+#: tests of the build's mechanics, which do several builds each
+SMALL = [CORPUS / n for n in ("002_cn_pl_techsci_agreement_1954.txt", "004_cn_gh_friendship_treaty_1961.txt",
+                              "005_cn_gb_ambassadors_communique_1972_hant.txt", "012_cn_ye_mfa_mou_1995.txt")]
+VOID = "http://rdfs.org/ns/void#"
+GENERATED = "http://www.w3.org/ns/prov#generatedAtTime"
+
+
+def make_src(tmp_path: Path, texts=SMALL, name: str = "src") -> Path:
+    src = tmp_path / name
+    src.mkdir()
+    for t in texts:
+        shutil.copy(t, src / t.name)
+    return src
+
+
+def store_quads(out: Path) -> list[str]:
+    """The store's content as sorted N-Quads lines (opened read-only, released at return)."""
+    st = ox.Store.read_only(str(out / "store"))
+    lines = sorted(ox.serialize(list(st), format=ox.RdfFormat.N_QUADS).decode().splitlines())
+    del st
+    return lines
+
+
+def snapshot(out: Path) -> dict:
+    """Everything a build produces, except the generation time in void.ttl."""
+    files = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted((out / "graphs").rglob("*"))
+             if p.is_file()}
+    void = [ln for ln in (out / "void.ttl").read_text().splitlines()
+            if "generatedAtTime" not in ln and "dcterms:modified" not in ln]
+    return {"graphs": files, "store": store_quads(out), "void": void,
+            "validation": json.loads((out / "validation.json").read_text()),
+            "manifest": json.loads((out / "manifest.json").read_text())}
+
+
+@pytest.fixture(scope="module")
+def clean():
+    """A clean build of the reference corpus with two worker processes (shared, read-only)."""
+    return corpus_build()
+
+
+# ---------------------------------------------------------------- a clean build
+def test_a_clean_build_writes_one_graph_per_document_and_the_store(clean):
+    src, out, report, events = clean
+    assert report.ok and len(report.built) == len(TEXTS) and report.converted == len(TEXTS)
+    files = sorted((out / "graphs").glob("*.nq"))
+    assert [f.stem for f in files] == [t.stem for t in TEXTS]
+    graphs = set()
+    for f in files:
+        quads = list(ox.parse(path=str(f), format=ox.RdfFormat.N_QUADS))
+        names = {q.graph_name.value for q in quads}
+        assert len(names) == 1, f  # one named graph per document
+        graphs |= names
+        assert not any(q.predicate.value == GENERATED for q in quads), "no generation time in document graphs"
+    st = ox.Store.read_only(str(out / "store"))
+    assert {g.value for g in st.named_graphs()} == graphs
+    assert len(st) == report.triples == sum(d.triples for d in report.built)
+    del st
+
+
+def test_void_describes_the_dataset_with_its_generation_time(clean):
+    _, out, report, _ = clean
+    triples = list(ox.parse(path=str(out / "void.ttl"), format=ox.RdfFormat.TURTLE))
+    ds = next(t.subject for t in triples if t.predicate.value.endswith("type") and t.object.value == VOID + "Dataset"
+              and t.subject.value.endswith("/dataset"))
+
+    def one(p):
+        return [t.object for t in triples if t.subject == ds and t.predicate.value == p]
+
+    assert int(one(VOID + "triples")[0].value) == report.triples
+    assert int(one(VOID + "documents")[0].value) == len(TEXTS)
+    assert len(one(VOID + "subset")) == len(TEXTS)
+    assert one(GENERATED) and one("http://purl.org/dc/terms/modified")
+    assert any(t.object.value == "http://www.w3.org/ns/dcat#Dataset" for t in triples if t.subject == ds)
+
+
+def test_validation_summary_and_progress_events(clean):
+    _, out, _, events = clean
+    v = json.loads((out / "validation.json").read_text())
+    assert v["documents"] == len(TEXTS) and v["failed"] == 0 and v["conforms"] is True
+    assert {d["path"] for d in v["results"]} == {t.name for t in TEXTS}
+    assert events[0].kind == "start" and events[0].total == len(TEXTS)
+    assert events[-1].kind == "finish"
+    done = [e for e in events if e.kind == "document"]
+    assert sorted(e.completed for e in done) == list(range(1, len(TEXTS) + 1))
+    assert {e.path for e in done} == {t.name for t in TEXTS}
+
+
+# ---------------------------------------------------------------- incremental
+def test_a_second_build_with_nothing_changed_does_no_conversion_work(tmp_path, monkeypatch):
+    src = make_src(tmp_path)
+    out = tmp_path / "out"
+    build(src, out, workers=1)
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file() and "store" not in p.parts}
+    calls = []
+
+    def counting(*args, **kwargs):
+        calls.append(args)
+        raise AssertionError("converted an unchanged document")
+
+    monkeypatch.setattr(build_mod, "convert_document", counting)
+    report = build(src, out, workers=1)
+    assert calls == [] and report.converted == 0
+    assert len(report.unchanged) == len(SMALL) and report.ok
+    after = {p: p.stat().st_mtime_ns for p in before}
+    assert after == before, "nothing is rewritten when nothing changed"
+
+
+def test_only_changed_inputs_are_redone_and_deleted_ones_removed(tmp_path):
+    src = make_src(tmp_path)
+    out = tmp_path / "out"
+    first = build(src, out, workers=1)
+    seed = src / "004_cn_gh_friendship_treaty_1961.txt"
+    seed.write_text(seed.read_text(encoding="utf-8").replace("北京", "北 京", 1), encoding="utf-8")
+    gone = src / "012_cn_ye_mfa_mou_1995.txt"
+    gone_graph = next(d.graph for d in first.built if d.path == gone.name)
+    gone.unlink()
+    report = build(src, out, workers=1)
+    assert report.converted == 1
+    assert [d.path for d in report.built] == [seed.name]
+    assert [d.path for d in report.removed] == [gone.name]
+    assert not (out / "graphs" / "012_cn_ye_mfa_mou_1995.nq").exists()
+    st = ox.Store.read_only(str(out / "store"))
+    assert ox.NamedNode(gone_graph) not in set(st.named_graphs())
+    assert len(list(st.named_graphs())) == len(SMALL) - 1
+    del st
+    assert json.loads((out / "validation.json").read_text())["documents"] == len(SMALL) - 1
+
+
+def test_force_redoes_everything_and_a_new_base_is_a_change(tmp_path):
+    src = make_src(tmp_path, SMALL[:2])
+    out = tmp_path / "out"
+    build(src, out, workers=1)
+    assert build(src, out, workers=1, force=True).converted == 2
+    report = build(src, out, workers=1, base="https://example.org/t/")
+    assert report.converted == 2
+    st = ox.Store.read_only(str(out / "store"))
+    assert all(g.value.startswith("https://example.org/t/") for g in st.named_graphs())
+    del st
+
+
+def test_texts_in_subfolders_keep_their_relative_name(tmp_path):
+    src = tmp_path / "src"
+    (src / "1961").mkdir(parents=True)
+    shutil.copy(SMALL[1], src / "1961" / SMALL[1].name)
+    report = build(src, tmp_path / "out", workers=1)
+    assert [d.path for d in report.built] == [f"1961/{SMALL[1].name}"]
+    assert (tmp_path / "out" / "graphs" / "1961" / f"{SMALL[1].stem}.nq").is_file()
+
+
+# ---------------------------------------------------------------- failures
+def test_a_failing_document_is_reported_and_skipped_not_fatal(tmp_path, run_main):
+    src = make_src(tmp_path, SMALL[:2])
+    (src / "empty.txt").write_bytes(b"")
+    (src / "binary.txt").write_bytes(b"\x00\x01\x02PK\x03\x04" * 50)
+    out = tmp_path / "out"
+    code, stdout, stderr = run_main("build", src, "--out", out, "--quiet", "--workers", "2")
+    assert code == 8
+    failed = [ln for ln in stderr.splitlines() if ln.startswith("treatykg: failed: ")]
+    assert {ln.split(": ")[2] for ln in failed} == {"binary.txt", "empty.txt"}
+    assert all(len(ln) < 400 for ln in failed)
+    assert "2 built" in stdout and "2 failed" in stdout
+    assert stderr.strip().splitlines()[-1].startswith("treatykg: error: 2 of 4 documents failed")
+    assert len(list((out / "graphs").glob("*.nq"))) == 2
+    v = json.loads((out / "validation.json").read_text())
+    assert v["failed"] == 2 and {d["path"] for d in v["results"] if d["status"] == "failed"} == \
+        {"binary.txt", "empty.txt"}
+
+
+def test_two_inputs_of_the_same_document_keep_one_graph(tmp_path):
+    src = make_src(tmp_path, SMALL[:1])
+    shutil.copy(SMALL[0], src / "zz_copy.txt")
+    report = build(src, tmp_path / "out", workers=1)
+    [dup] = report.failed
+    assert dup.path == "zz_copy.txt" and dup.reason.startswith(f"same document as {SMALL[0].name}")
+    assert len(report.built) == 1
+    # the copy sorting first takes the graph over, whichever finishes first
+    shutil.copy(SMALL[0], src / "000_copy.txt")
+    report = build(src, tmp_path / "out", workers=1)
+    assert {d.path for d in report.failed} == {SMALL[0].name, "zz_copy.txt"}
+    assert [d.path for d in report.built] == ["000_copy.txt"]
+    assert [p.name for p in (tmp_path / "out" / "graphs").glob("*.nq")] == ["000_copy.nq"]
+
+
+def test_cli_build_summary_and_exit_zero(tmp_path, run_main):
+    src = make_src(tmp_path, SMALL[:1])
+    code, stdout, stderr = run_main("build", src, "--out", tmp_path / "out", "--quiet")
+    assert code == 0, stderr
+    assert stdout.strip() == (f"1 document graph in {tmp_path / 'out'}: 1 built, "
+                              f"0 unchanged, 0 removed, 0 failed; "
+                              + stdout.strip().rsplit("; ", 1)[1])
+    code, _, stderr = run_main("build", tmp_path / "nowhere", "--out", tmp_path / "out2")
+    assert code == 3 and "no such folder" in stderr
+
+
+def test_build_refuses_while_the_store_is_held(tmp_path):
+    src = make_src(tmp_path, SMALL[:1])
+    out = tmp_path / "out"
+    build(src, out, workers=1)
+    fd = acquire(out, exclusive=False)  # what `treatykg serve` and `treatykg query` hold
+    try:
+        with pytest.raises(OutputError, match="in use"):
+            build(src, out, workers=1)
+    finally:
+        os.close(fd)
+    assert build(src, out, workers=1).ok
+
+
+# ---------------------------------------------------------------- killed builds
+KILLED = SMALL[:3]
+KILLER = textwrap.dedent("""
+    import os, signal, sys
+    from treatykg import build as b
+    src, out, mode = sys.argv[1], sys.argv[2], sys.argv[3]
+    seen = []
+    if mode == "mid-write":
+        real = b.write_atomic
+        def write_atomic(path, data):
+            if len(seen) >= 2 and str(path).endswith(".nq"):
+                # die with a half-written temporary file beside the target
+                part = os.path.join(os.path.dirname(path), "." + os.path.basename(path) + ".x1.part")
+                with open(part, "wb") as fh:
+                    fh.write(data[: len(data) // 2])
+                os.kill(os.getpid(), signal.SIGKILL)
+            real(path, data)
+        b.write_atomic = write_atomic
+    def progress(event):
+        if event.kind == "document":
+            seen.append(event.path)
+            if mode == "after-2" and len(seen) == 2:
+                os.kill(os.getpid(), signal.SIGKILL)
+            if mode == "interrupt" and len(seen) == 2:
+                os.kill(os.getpid(), signal.SIGINT)
+    b.build(src, out, workers=1, progress=progress)
+    print("not killed")
+""")
+
+
+@pytest.fixture(scope="module")
+def reference_build(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("ref")
+    src = make_src(tmp, KILLED)
+    build(src, tmp / "out", workers=1)
+    return snapshot(tmp / "out")
+
+
+@pytest.mark.parametrize("mode", ["after-2", "mid-write"])
+def test_a_build_killed_with_sigkill_is_repaired_by_the_next_build(tmp_path, mode, reference_build):
+    src = make_src(tmp_path, KILLED)
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-c", KILLER, str(src), str(out), mode],
+                          capture_output=True, text=True)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    assert "not killed" not in proc.stdout
+    assert len(list((out / "graphs").glob("*.nq"))) < len(KILLED)
+    if mode == "mid-write":
+        assert list((out / "graphs").glob(".*.part")), "the kill left a temporary file"
+    report = build(src, out, workers=2)
+    assert report.ok and report.converted == len(KILLED)  # no manifest yet: everything redone
+    assert not list(out.rglob("*.part"))
+    assert snapshot(out) == reference_build
+
+
+def test_an_interrupted_build_keeps_the_work_done(tmp_path, reference_build):
+    src = make_src(tmp_path, KILLED)
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-c", KILLER, str(src), str(out), "interrupt"],
+                          capture_output=True, text=True)
+    assert proc.returncode != 0 and "KeyboardInterrupt" in proc.stderr
+    report = build(src, out, workers=1)
+    assert report.converted == len(KILLED) - 2 and len(report.unchanged) == 2
+    assert snapshot(out) == reference_build
+
+
+def test_a_damaged_manifest_means_redo_not_crash(tmp_path):
+    src = make_src(tmp_path, SMALL[:2])
+    out = tmp_path / "out"
+    build(src, out, workers=1)
+    (out / "manifest.json").write_text("{not json")
+    assert build(src, out, workers=1).converted == 2
+    data = json.loads((out / "manifest.json").read_text())
+    first = sorted(data["documents"])[0]
+    data["documents"][first]["name"] = "../../escaped"
+    (out / "manifest.json").write_text(json.dumps(data))
+    report = build(src, out, workers=1)
+    assert report.converted == 1 and report.ok
+    assert not (tmp_path / "escaped.nq").exists()
+    assert len(list((out / "graphs").glob("*.nq"))) == 2

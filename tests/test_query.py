@@ -1,0 +1,170 @@
+"""treatykg query and the named queries, on the built reference corpus (a real embedded store)."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from treatykg.cli import cli
+from treatykg.errors import EndpointError, InputError
+from treatykg.ingest import to_simplified
+from treatykg.resources import queries_dir
+from treatykg.sparql import named_queries, named_query, query_endpoint, query_store
+
+from collection import TEXTS, corpus_build  # noqa: I001
+
+PRC_PREFIXES = ("中华人民共和国", "中国")
+
+
+def norm(s) -> str:
+    return "".join(to_simplified(unicodedata.normalize("NFKC", str(s))).split())
+
+
+def gold(path: Path) -> dict:
+    return json.loads(path.with_suffix(".gold.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def out() -> Path:
+    return corpus_build()[1]
+
+
+def rows(out, name):
+    return query_store(out, named_query(name)).records()
+
+
+# ---------------------------------------------------------------- named queries
+def test_every_named_query_is_commented_and_documented_with_its_columns(out):
+    readme = (queries_dir() / "README.md").read_text(encoding="utf-8")
+    table = {m.group(1): [c.strip() for c in m.group(2).split(",")]
+             for m in re.finditer(r"^\| `([\w-]+)` \| ([^|]+) \|", readme, re.M)}
+    for name, path in named_queries().items():
+        text = path.read_text(encoding="utf-8")
+        assert text.startswith(f"# {name} "), f"{name}.rq must open with a comment naming it"
+        assert name in table, f"{name} is not in queries/README.md"
+        if "SERVICE" in text:
+            continue  # federated queries need the network
+        assert query_store(out, text).columns == table[name], name
+
+
+def test_signatories_include_every_gold_signatory_with_the_document_date(out):
+    got = {(norm(r["name"]), r["date"]) for r in rows(out, "signatories")}
+    for path in TEXTS:
+        g = gold(path)
+        for s in g["signatories"]:
+            assert (norm(s["name"]), g["signed_date"]) in got, (path.name, s["name"])
+
+
+def test_signatories_show_one_person_across_documents(out):
+    zhou = {r["person"] for r in rows(out, "signatories") if r["name"] == "周恩来"}
+    dates = {r["date"] for r in rows(out, "signatories") if r["name"] == "周恩来"}
+    assert zhou == {"https://w3id.org/treatykg/id/person/zhou-enlai"}
+    assert dates == {"1958-02-19", "1961-08-18"}
+
+
+def test_agreements_give_every_document_once_with_its_signing_date(out):
+    result = rows(out, "agreements")
+    assert len(result) == len(TEXTS)
+    assert {r["date"] for r in result} == {gold(p)["signed_date"] for p in TEXTS}
+    seed = next(r for r in result if r["date"] == "1958-02-19")
+    assert set(seed["parties"].split(" / ")) == {"中华人民共和国政府", "朝鲜民主主义人民共和国政府"}
+    assert seed["place"] == "平壤"
+
+
+def test_references_give_the_dated_references_of_the_gold_records(out):
+    result = rows(out, "references")
+    got = {(r["document"].rsplit("/", 1)[1][:10], norm(r["label"]), r["kind"], r["date"]) for r in result}
+    assert {r["kind"] for r in result} <= {"document", "event"}
+    expected = {(gold(p)["signed_date"], norm(ref["label"]), ref["kind"], ref["date"])
+                for p in TEXTS for ref in gold(p)["referenced"] if ref["date"]}
+    assert {("1958-02-19", "各国共产党和工人党代表莫斯科会议", "event", "1957-11"),
+            ("1961-08-18", "1955年万隆亚非会议十项原则", "document", "1955")} <= expected
+    assert expected <= got  # partial dates stay partial: 1957-11, 1955
+
+
+def test_participants_query_runs_and_lists_the_talks_participants(out):
+    result = query_store(out, named_query("participants"))
+    assert result.columns == ["document", "name", "title", "side"]
+    got = {(norm(r["name"]), norm(r["title"] or "")) for r in result.records()}
+    for path in TEXTS:
+        for p in gold(path).get("talks_participants") or []:
+            if got:  # empty until the talks participants are converted to RDF
+                assert (norm(p["name"]), norm(p["title"] or "")) in got, p
+
+
+def test_timeline_lists_each_partner_in_date_order_without_the_prc(out):
+    result = rows(out, "timeline")
+    assert not any(r["party"].startswith(PRC_PREFIXES) for r in result)
+    keys = [(r["state"], r["date"]) for r in result]
+    assert keys == sorted(keys), "ordered by partner, then date"
+    assert {r["document"] for r in result} == {r["document"] for r in rows(out, "agreements")}
+    seed = next(r for r in result if r["date"] == "1958-02-19")
+    assert (seed["state"], seed["type"], seed["party"]) == ("朝鲜民主主义人民共和国", "JointStatement",
+                                                              "朝鲜民主主义人民共和国政府")
+
+
+# ---------------------------------------------------------------- the command
+def invoke(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_query_formats_table_csv_json(out, tmp_path):
+    res = invoke("query", "--store", out, "--named", "agreements", "--format", "csv")
+    assert res.exit_code == 0
+    table = list(csv.reader(io.StringIO(res.output)))
+    assert table[0] == ["document", "title", "type", "date", "place", "parties"] and len(table) == len(TEXTS) + 1
+    res = invoke("query", "--store", out, "--named", "signatories", "--format", "json")
+    data = json.loads(res.output)
+    assert data["head"]["vars"][:3] == ["document", "date", "name"]
+    assert {"type": "uri", "value": "https://w3id.org/treatykg/id/person/zhou-enlai"} in \
+        [b["person"] for b in data["results"]["bindings"]]
+    res = invoke("query", "--store", out, "--named", "timeline")
+    assert res.exit_code == 0 and "朝鲜民主主义人民共和国" in res.output and f"{len(TEXTS)} rows" in res.output
+    q = tmp_path / "count.rq"
+    q.write_text("SELECT (COUNT(DISTINCT ?g) AS ?graphs) WHERE { GRAPH ?g { ?s ?p ?o } }")
+    res = invoke("query", "--store", out, "-f", q, "--format", "csv")
+    assert res.output.splitlines() == ["graphs", str(len(TEXTS))]
+    # the default graph is the union of the document graphs
+    res = invoke("query", "--store", out / "store", "ASK { ?s a <http://data.europa.eu/eli/ontology#LegalResource> }",
+                 "--format", "json")
+    assert json.loads(res.output)["boolean"] is True
+
+
+def test_query_usage_and_input_errors(out, tmp_path, run_main):
+    assert invoke("query", "--store", out).exit_code == 2
+    assert invoke("query", "--store", out, "ASK {}", "--named", "agreements").exit_code == 2
+    assert invoke("query", "ASK {}").exit_code == 2
+    code, _, err = run_main("query", "--store", out, "--named", "nonesuch")
+    assert code == 3 and "no named query 'nonesuch'" in err and "agreements" in err
+    code, _, err = run_main("query", "--store", out, "SELEKT nothing")
+    assert code == 3 and "not a valid SPARQL query" in err and len(err.strip().splitlines()) == 1
+    code, _, err = run_main("query", "--store", tmp_path, "ASK {}")
+    assert code == 3 and "no embedded store here" in err
+
+
+def test_endpoint_errors_are_exit_7_with_one_line(httpserver, run_main):
+    httpserver.expect_request("/sparql").respond_with_data("Internal trouble\nmore", status=500)
+    url = httpserver.url_for("/sparql")
+    with pytest.raises(EndpointError, match=r"HTTP 500|500"):
+        query_endpoint(url, "ASK {}")
+    code, _, err = run_main("query", "--endpoint", url, "--named", "agreements")
+    assert code == 7 and url in err and len(err.strip().splitlines()) == 1
+
+
+def test_endpoint_connection_refused_is_exit_7(run_main):
+    from treatykg.serve import free_port
+
+    url = f"http://127.0.0.1:{free_port()}/query"
+    code, _, err = run_main("query", "--endpoint", url, "ASK {}")
+    assert code == 7 and "cannot connect" in err
+
+
+def test_unknown_named_query_is_an_input_error():
+    with pytest.raises(InputError):
+        named_query("../etc/passwd")
