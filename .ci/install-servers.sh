@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Install the SPARQL servers the publisher tests (tests/test_push.py) run against.
+# Idempotent: does nothing when they are already there. Call it before `make test`.
+#
+# * Virtuoso 7 (Debian/Ubuntu package virtuoso-opensource: virtuoso-t, isql-vt).
+#   The tests run their own instance on free 127.0.0.1 ports over a temporary folder;
+#   the system service the package may start is not used.
+# * The Oxigraph server needs nothing here: `pip install -e '.[test]'` (make test)
+#   installs the `oxigraph` package, whose `oxigraph serve` the tests run.
+set -euo pipefail
+
+have() { command -v "$1" >/dev/null 2>&1; }
+
+if have virtuoso-t && { have isql-vt || have isql; }; then
+  echo "install-servers: Virtuoso already installed ($(command -v virtuoso-t))"
+  exit 0
+fi
+
+if ! have apt-get; then
+  echo "install-servers: no apt-get here; install Virtuoso 7 (virtuoso-t, isql-vt) by hand," >&2
+  echo "install-servers: or the Virtuoso tests of tests/test_push.py will be skipped" >&2
+  exit 1
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if have sudo; then SUDO="sudo -n"; else
+    echo "install-servers: need root or sudo to apt-get install virtuoso-opensource" >&2
+    exit 1
+  fi
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y virtuoso-opensource
+
+have virtuoso-t || { echo "install-servers: virtuoso-t still missing after install" >&2; exit 1; }
+echo "install-servers: Virtuoso installed ($(command -v virtuoso-t))"
