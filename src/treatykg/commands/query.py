@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import click
+from urllib.parse import unquote
 
 from ..cli import EXIT_CODES
 
@@ -89,10 +90,11 @@ def render(result, fmt: str) -> None:
         def cell(term) -> str:
             if term is None:
                 return ""
-            if term.kind == "uri":  # IRIs as prefixed names, for reading (csv/json keep them whole)
+            if term.kind == "uri":  # IRIs as prefixed names, decoded, for reading (csv/json keep them whole)
                 for iri, prefix in known:
                     if term.value.startswith(iri) and len(term.value) > len(iri):
-                        return f"{prefix}:{term.value[len(iri):]}"
+                        return f"{prefix}:{unquote(term.value[len(iri):])}"
+                return unquote(term.value)
             return term.value
 
         table = Table(show_lines=False)
