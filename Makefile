@@ -6,7 +6,7 @@ OUT    ?= demo-out
 COLLECTION ?= $(OUT)/collection
 TEXTS  := $(wildcard data/*.txt)
 
-.PHONY: help venv demo test score serve clean
+.PHONY: help venv demo test score serve docs clean
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -32,7 +32,8 @@ demo: venv  ## convert and validate data/, build them into the embedded store, l
 	@echo
 	@$(BIN)/treatykg build data --out $(COLLECTION) --quiet
 	@$(BIN)/treatykg query --store $(COLLECTION) --named signatories
-	@echo "Collection in $(COLLECTION)/ (graphs/, store/, void.ttl); 'make serve' opens a SPARQL endpoint on it."
+	@echo "Collection in $(COLLECTION)/ (graphs/, store/, void.ttl, site/index.html);"
+	@echo "'make serve' opens a SPARQL endpoint and the site on it."
 
 serve: venv  ## serve the demo collection as a local SPARQL endpoint (Ctrl-C stops it)
 	$(BIN)/treatykg serve --store $(COLLECTION)
@@ -42,6 +43,9 @@ test: venv  ## run the test suite
 
 score: venv  ## score the extraction against the gold records of ../shared/corpus
 	$(BIN)/python ../shared/tools/score_extraction.py ../shared/corpus --cmd '$(BIN)/treatykg extract {file} --format json'
+
+docs: venv  ## ontology and shapes documentation: docs/ontology.html, docs/shapes.html
+	$(BIN)/treatykg docs --out docs
 
 clean:  ## remove the demo output and caches (keeps .venv)
 	rm -rf $(OUT) .pytest_cache .hypothesis build dist

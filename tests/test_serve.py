@@ -33,9 +33,9 @@ def served():
     proc = subprocess.Popen([sys.executable, "-m", "treatykg.cli", "serve", "--store", str(out), "--port", str(port)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     lines = []
-    for line in proc.stdout:  # the command prints both URLs once the server answers
+    for line in proc.stdout:  # the command prints the URLs once the server answers (the site's last)
         lines.append(line.strip())
-        if line.startswith("SPARQL endpoint:"):
+        if line.startswith("Site:"):
             break
     if not any(ln.startswith("SPARQL endpoint:") for ln in lines):
         proc.kill()
@@ -47,10 +47,21 @@ def served():
 
 def test_serve_prints_the_query_page_and_the_endpoint(served):
     _, port, lines, _ = served
-    assert lines[-2:] == [f"Query page:      http://127.0.0.1:{port}/",
-                          f"SPARQL endpoint: http://127.0.0.1:{port}/query"]
+    assert lines[-3:] == [f"Query page:      http://127.0.0.1:{port}/",
+                          f"SPARQL endpoint: http://127.0.0.1:{port}/query",
+                          f"Site:            http://127.0.0.1:{port + 1}/"]
     page = requests.get(f"http://127.0.0.1:{port}/", timeout=10)
     assert page.status_code == 200 and "<html" in page.text.lower()
+
+
+def test_the_site_is_served_beside_the_endpoint_with_its_pictures(served):
+    _, port, _, _ = served
+    site = f"http://127.0.0.1:{port + 1}/"
+    index = requests.get(site, timeout=10)
+    assert index.status_code == 200 and "中华人民共和国政府和朝鲜民主主义人民共和国政府联合声明" in index.text
+    for picture in ("timeline.svg", "partners.svg"):
+        r = requests.get(site + picture, timeout=10)
+        assert r.status_code == 200 and r.text.lstrip().startswith("<svg")
 
 
 def test_sparqlwrapper_gets_the_same_answers_as_the_embedded_store(served):

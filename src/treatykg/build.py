@@ -160,6 +160,13 @@ def stable_name(rel: str) -> str:
     return rel[:-4] if rel.lower().endswith(".txt") else rel
 
 
+#: Modules that do not shape a document's graph (commands, pages, publishing): changing them
+#: does not redo the documents.
+_NOT_IN_OUTPUT = {"cli.py", "view.py", "site.py", "docs.py", "serve.py", "publish.py", "sparql.py",
+                  "wikidata.py", "store.py"} | {f"commands/{p.name}" for p in
+                                               (Path(__file__).resolve().parent / "commands").glob("*.py")}
+
+
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """SHA-256 over treatykg's modules, shapes and gazetteer: what a document's output depends on.
@@ -170,7 +177,8 @@ def code_fingerprint() -> str:
 
     h = hashlib.sha256()
     pkg = Path(__file__).resolve().parent
-    files = sorted(p for p in pkg.rglob("*.py") if "__pycache__" not in p.parts)
+    files = sorted(p for p in pkg.rglob("*.py") if "__pycache__" not in p.parts
+                   and p.relative_to(pkg).as_posix() not in _NOT_IN_OUTPUT)
     files += [shapes_path(), resource_path("data", "gazetteer.tsv")]
     for p in files:
         h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
@@ -519,6 +527,11 @@ def _build(src: Path, out: Path, store, *, workers: int | None, base: str,
         _write_validation(out, inputs, results, validations)
         _write_void(out, entries, base)
         _write_manifest(out, entries)
+    if changed or not (out / "site" / "index.html").is_file():
+        from .site import build_site
+
+        build_site(out, texts={e["graph"]: inputs[rel] for rel, e in entries.items()
+                               if rel in inputs and "graph" in e})
     emit(BuildEvent("finish", total=len(todo), completed=done, inputs=len(inputs)))
     return report
 

@@ -167,3 +167,29 @@ def start(out: str | Path, *, port: int = 7878, host: str = "127.0.0.1", public:
             server.stop()
             raise EndpointError(f"GET {probe}: the oxigraph server did not answer")
         time.sleep(0.1)
+
+
+def serve_site(out: str | Path, *, host: str = "127.0.0.1", port: int = 0):
+    """Serve the static site of build folder ``out`` (``OUT/site``) over HTTP in a background thread.
+
+    Returns ``(server, url)``; call ``server.shutdown()`` to stop it. Raises
+    :class:`InputError` when the build folder has no site.
+    """
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    site = Path(out) / "site"
+    if not (site / "index.html").is_file():
+        raise InputError("has no site (run `treatykg build` or `treatykg site` first)", path=str(out))
+
+    class Quiet(SimpleHTTPRequestHandler):
+        extensions_map = {**SimpleHTTPRequestHandler.extensions_map,
+                          ".html": "text/html; charset=utf-8", ".svg": "image/svg+xml; charset=utf-8"}
+
+        def log_message(self, *args) -> None:  # library code never prints
+            pass
+
+    httpd = ThreadingHTTPServer((host, port or free_port(host)), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, f"http://{_url_host(host)}:{httpd.server_address[1]}/"

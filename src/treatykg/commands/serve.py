@@ -23,9 +23,10 @@ def serve_command(store: Path, port: int, host: str, public: bool) -> None:
 
     Runs the Oxigraph server (`oxigraph serve-read-only`, from the `oxigraph` package):
     its query page at /, the SPARQL endpoint at /query. The default graph is the union
-    of the document graphs. While it runs, `treatykg build` refuses to write the store.
+    of the document graphs. The build's static site (OUT/site) is served beside it, on the
+    next port. While it runs, `treatykg build` refuses to write the store.
     """
-    from ..serve import is_loopback, start
+    from ..serve import free_port, is_loopback, serve_site, start
 
     if not public and not is_loopback(host):
         raise click.BadParameter(f"{host} is not a loopback address; pass --public to serve it anyway",
@@ -37,16 +38,26 @@ def serve_command(store: Path, port: int, host: str, public: bool) -> None:
 
     previous = signal.signal(signal.SIGTERM, on_term)
     server = None
+    site = None
     try:
         server = start(store, port=port, host=host, public=public)
         click.echo(f"Query page:      {server.url}")
         click.echo(f"SPARQL endpoint: {server.query_url}")
+        if (store / "site" / "index.html").is_file():
+            site_port = server.port + 1 if server.port < 65535 else 0
+            try:
+                site, site_url = serve_site(store, host=host, port=site_port)
+            except OSError:  # the next port is taken: any free one
+                site, site_url = serve_site(store, host=host, port=free_port(host))
+            click.echo(f"Site:            {site_url}")
         click.echo("Read-only. Press Ctrl-C to stop.", err=True)
         server.wait()
         message = server.error()
     except KeyboardInterrupt:
         return
     finally:
+        if site is not None:
+            site.shutdown()
         if server is not None:
             server.stop()
         signal.signal(signal.SIGTERM, previous)

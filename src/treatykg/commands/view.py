@@ -1,0 +1,68 @@
+"""``treatykg view`` (one annotated HTML page), ``treatykg site`` (a browsable collection)
+and ``treatykg docs`` (ontology and shapes documentation)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..cli import EXIT_CODES, _encoding, _max_bytes
+
+
+@click.command("view", epilog=EXIT_CODES)
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=True, exists=False))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="The HTML page to write (atomically), e.g. page.html.")
+@click.option("--base", default=None, metavar="IRI",
+              help="Base IRI for minted identifiers (default https://w3id.org/treatykg/id/).")
+@_max_bytes
+@_encoding
+def view_command(file: Path, output: Path, base: str | None, max_bytes: int, encoding: str | None) -> None:
+    """Write one self-contained HTML page showing the treaty text FILE with every
+    extracted fact highlighted where it was read.
+
+    Focus or hover a highlight to see its field, value and the RDF statement it
+    supports; the side panel lists the fields and jumps to their evidence. The page
+    has no outside resources: it works offline, from the file system.
+    """
+    from ..view import view_file
+
+    warnings = view_file(file, output, base=base, max_bytes=max_bytes, encoding=encoding)
+    for w in warnings:
+        click.echo(f"treatykg: warning: {file}: {w}", err=True)
+    click.echo(f"wrote {output}", err=True)
+
+
+@click.command("site", epilog=EXIT_CODES)
+@click.argument("out", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--texts", "texts_dir", type=click.Path(path_type=Path, file_okay=False, exists=True), default=None,
+              help="The folder the collection was built from, for annotated document pages "
+                   "(default: document pages list the facts without the text).")
+def site_command(out: Path, texts_dir: Path | None) -> None:
+    """Write a static site for the build folder OUT into OUT/site/: an index of the
+    documents (sortable), one annotated page per document, one page per person and per
+    state, and two pictures (documents per year, partner states) as SVG.
+
+    Reads OUT/store (read-only; OUT/graphs/*.nq while a build holds the store).
+    The pages link relatively: open OUT/site/index.html from the file system or serve it.
+    """
+    from ..site import build_site
+
+    index = build_site(out, src_dir=texts_dir)
+    click.echo(str(index))
+
+
+@click.command("docs", epilog=EXIT_CODES)
+@click.option("--out", "out", type=click.Path(path_type=Path, file_okay=False), default=Path("docs"),
+              show_default=True, help="Folder for ontology.html and shapes.html.")
+def docs_command(out: Path) -> None:
+    """Write the ontology documentation (ontology.html: classes and properties with their
+    English and Chinese labels and comments, domains, ranges, reused vocabularies) and
+    the shapes table (shapes.html) into OUT, from ontology/treatykg.ttl and shapes/treatykg.ttl."""
+    from ..docs import write_docs
+
+    for path in write_docs(out):
+        click.echo(str(path))
+
+
+COMMANDS = [view_command, site_command, docs_command]

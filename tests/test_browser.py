@@ -1,0 +1,332 @@
+"""The pages in a real browser: headless Chromium (Debian's /usr/bin/chromium and
+/usr/bin/chromedriver) driven by Selenium.
+
+Skipped, with a message, where Chromium is missing: `apt-get install chromium
+chromium-driver` (CI: .ci/install-browser.sh). A screenshot of each page is saved under
+tests/artifacts/ (gitignored) for a person to look at.
+"""
+from __future__ import annotations
+
+import http.server
+import json
+import shutil
+import socket
+import threading
+from functools import partial
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+HERE = Path(__file__).resolve().parent
+CORPUS = HERE / "corpus"
+SEED = CORPUS / "1958-02-19_cn-kp_joint-statement.txt"
+GOLD = CORPUS / "1958-02-19_cn-kp_joint-statement.gold.json"
+ARTIFACTS = HERE / "artifacts"
+HOSTILE = '"} ; DROP ALL ; <script>alert(1)</script>'
+
+webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install -e '.[test]')")
+
+if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+    pytest.skip("headless Chromium not found (/usr/bin/chromium, /usr/bin/chromedriver): "
+                "apt-get install chromium chromium-driver (or run .ci/install-browser.sh)",
+                allow_module_level=True)
+
+from selenium.common.exceptions import NoAlertPresentException  # noqa: E402
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def driver(tmp_path_factory):
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}", "--window-size=1400,1000"):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    try:
+        drv = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
+    except Exception as exc:  # a broken install: say so, do not fail the suite
+        pytest.skip(f"Chromium did not start ({type(exc).__name__}: {str(exc).splitlines()[0][:200]}); "
+                    "apt-get install chromium chromium-driver")
+    drv.set_page_load_timeout(20)
+    yield drv
+    drv.quit()
+
+
+def _severe(drv) -> list[dict]:
+    return [e for e in drv.get_log("browser") if e.get("level") == "SEVERE"]
+
+
+def _open(drv, url: str) -> None:
+    drv.get_log("browser")  # drop what earlier pages logged
+    drv.get(url)
+    WebDriverWait(drv, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
+def _screenshot(drv, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    drv.save_screenshot(str(ARTIFACTS / name))
+
+
+@pytest.fixture(scope="module")
+def seed_page(tmp_path_factory) -> Path:
+    from treatykg.view import view_file
+
+    out = tmp_path_factory.mktemp("view") / "seed.html"
+    view_file(SEED, out)
+    return out
+
+
+_HIGHLIGHTS_JS = """
+var facts = JSON.parse(document.getElementById("facts").textContent);
+var out = [];
+document.querySelectorAll(".hl[id^='ann-']").forEach(function(first){
+  var id = first.getAttribute("data-ann");
+  var text = Array.prototype.map.call(document.querySelectorAll('[data-ann="' + id + '"]'),
+                                      function(e){ return e.textContent; }).join("");
+  var r = first.getBoundingClientRect();
+  out.push({id: id, field: first.getAttribute("data-field"), text: text, value: facts[id].value,
+            exact: facts[id].exact, visible: r.width > 0 && r.height > 0});
+});
+return out;
+"""
+
+
+def _highlights(drv) -> list[dict]:
+    return drv.execute_script(_HIGHLIGHTS_JS)
+
+
+def test_seed_page_loads_without_console_errors(driver, seed_page):
+    _open(driver, seed_page.as_uri())
+    assert driver.title.startswith("中华人民共和国政府和朝鲜民主主义人民共和国政府联合声明")
+    assert driver.find_element(By.ID, "text").get_attribute("lang") == "zh"
+    assert _severe(driver) == []
+    _screenshot(driver, "view-seed.png")
+
+
+def test_every_highlight_shows_exactly_its_quote(driver, seed_page):
+    _open(driver, seed_page.as_uri())
+    hs = _highlights(driver)
+    assert len(hs) > 100
+    for h in hs:
+        assert h["text"] == h["exact"], h
+        assert h["visible"], h
+
+
+def test_signatories_and_parties_are_highlighted(driver, seed_page):
+    _open(driver, seed_page.as_uri())
+    hs = _highlights(driver)
+    shown = {(h["field"].split("[")[0], h["value"]) for h in hs}
+    for name in ("周恩来", "金日成"):
+        assert ("signatories", name) in shown
+    for party in ("中华人民共和国政府", "朝鲜民主主义人民共和国政府"):
+        assert ("parties", party) in shown
+
+
+def test_every_gold_fact_is_highlighted(driver, seed_page):
+    gold = json.loads(GOLD.read_text(encoding="utf-8"))
+    _open(driver, seed_page.as_uri())
+    hs = _highlights(driver)
+
+    def has(pattern: str, value: str) -> bool:
+        import re
+        return any(re.fullmatch(pattern, h["field"]) and h["value"] == value and h["text"] for h in hs)
+
+    missing = []
+    wanted = [(r"parties\[\d+\]", p) for p in gold["parties"]]
+    wanted += [(r"signed_date", gold["signed_date"]), (r"signed_place", gold["signed_place"])]
+    for s in gold["signatories"]:
+        wanted += [(r"signatories\[\d+\]\.name", s["name"]), (r"signatories\[\d+\]\.title", s["title"])]
+    for p in gold["talks_participants"]:
+        wanted += [(r"talks_participants\[\d+\]\.name", p["name"]), (r"talks_participants\[\d+\]\.title", p["title"])]
+    for r in gold["referenced"]:
+        if r["date"]:
+            wanted += [(r"referenced\[\d+\]\.label", r["label"]), (r"referenced\[\d+\]\.date", r["date"])]
+    for pattern, value in wanted:
+        if not has(pattern, value):
+            missing.append((pattern, value))
+    assert missing == []
+
+
+def test_focusing_a_highlight_shows_its_field_value_and_statement(driver, seed_page):
+    _open(driver, seed_page.as_uri())
+    el = driver.find_element(By.CSS_SELECTOR, '.hl[data-field="signatories[0].name"]')
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", el)
+    el.click()
+    assert driver.switch_to.active_element == el
+    tip = driver.find_element(By.ID, "tip")
+    WebDriverWait(driver, 5).until(lambda d: tip.is_displayed())
+    text = tip.text
+    assert "signatories[0].name" in text and "周恩来" in text and "prov:agent" in text
+    assert "signatories[0].name" in driver.find_element(By.ID, "current").text
+    _screenshot(driver, "view-seed-tooltip.png")
+
+
+def test_keyboard_tab_reaches_the_highlights(driver, seed_page):
+    _open(driver, seed_page.as_uri())
+    body = driver.find_element(By.TAG_NAME, "body")
+    body.click()
+    for _ in range(10):
+        driver.switch_to.active_element.send_keys(Keys.TAB)
+        active = driver.switch_to.active_element
+        if "hl" in (active.get_attribute("class") or ""):
+            break
+    else:
+        pytest.fail("TAB never reached a highlight")
+    field = active.get_attribute("data-field")
+    tip = driver.find_element(By.ID, "tip")
+    assert tip.is_displayed() and field in tip.text
+    active.send_keys(Keys.TAB)
+    nxt = driver.switch_to.active_element
+    assert nxt.get_attribute("data-field") and nxt.get_attribute("data-field") in tip.text
+
+
+def test_a_panel_field_focuses_its_highlight(driver, seed_page):
+    _open(driver, seed_page.as_uri())
+    for field in ("parties[1]", "talks_participants[4].title", "referenced[8].date"):
+        button = driver.find_element(By.CSS_SELECTOR, f'button.field[data-field="{field}"]')
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+        button.click()
+        active = driver.switch_to.active_element
+        assert active.get_attribute("id") == button.get_attribute("data-target")
+        assert active.get_attribute("data-field") == field
+        assert field in driver.find_element(By.ID, "current").text
+    assert _severe(driver) == []
+
+
+def test_a_hostile_title_is_shown_as_text(driver, tmp_path):
+    import copy
+
+    from treatykg.view import read_record, render_document
+
+    record, text = read_record(SEED)
+    record = copy.deepcopy(record)
+    record.title = HOSTILE
+    record.parties[0].name = HOSTILE
+    page = tmp_path / "hostile.html"
+    page.write_text(render_document(record, text), encoding="utf-8")
+    _open(driver, page.as_uri())
+    with pytest.raises(NoAlertPresentException):
+        driver.switch_to.alert.text  # noqa: B018
+    assert driver.find_element(By.TAG_NAME, "h1").text == HOSTILE
+    assert driver.title == HOSTILE
+    button = driver.find_element(By.CSS_SELECTOR, 'button.field[data-field="parties[0]"]')
+    assert HOSTILE in button.text
+    assert _severe(driver) == []
+
+
+# ---------------------------------------------------------------- the site
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    """A build of the reference corpus (shared with the other collection tests), copied,
+    and its site."""
+    from collection import corpus_build
+
+    from treatykg.site import build_site
+
+    src, out, _, _ = corpus_build()
+    mine = tmp_path_factory.mktemp("browser-site") / "out"
+    shutil.copytree(out, mine, ignore=shutil.ignore_patterns(".treatykg.lock", "site"))
+    build_site(mine, src_dir=src)
+    return mine / "site"
+
+
+def _dates(drv) -> list[str]:
+    return [r.find_element(By.CSS_SELECTOR, "td").text for r in drv.find_elements(By.CSS_SELECTOR, "#documents tbody tr")]
+
+
+def test_index_sorts_by_date(driver, site):
+    _open(driver, (site / "index.html").as_uri())
+    dates = _dates(driver)
+    assert len(dates) == 6 and dates == sorted(dates)
+    header = driver.find_element(By.CSS_SELECTOR, '#documents th[data-col="date"] button')
+    header.click()
+    assert _dates(driver) == sorted(dates, reverse=True)
+    th = driver.find_element(By.CSS_SELECTOR, '#documents th[data-col="date"]')
+    assert th.get_attribute("aria-sort") == "descending"
+    header.send_keys(Keys.ENTER)  # keyboard too
+    assert _dates(driver) == sorted(dates)
+    title = driver.find_element(By.CSS_SELECTOR, '#documents th[data-col="title"] button')
+    title.click()
+    titles = [r.find_elements(By.CSS_SELECTOR, "td")[2].text for r in driver.find_elements(By.CSS_SELECTOR, "#documents tbody tr")]
+    assert titles == sorted(titles)
+    assert _severe(driver) == []
+    _screenshot(driver, "site-index.png")
+
+
+def test_pictures_render(driver, site):
+    _open(driver, (site / "index.html").as_uri())
+    for fig in ("timeline", "partners"):
+        svg = driver.find_element(By.CSS_SELECTOR, f"#{fig} svg")
+        assert svg.size["width"] > 100 and svg.size["height"] > 40
+        bars = driver.find_elements(By.CSS_SELECTOR, f"#{fig} svg rect.bar")
+        assert bars and all(b.size["width"] > 0 and b.size["height"] > 0 for b in bars)
+    for name in ("timeline.svg", "partners.svg"):
+        _open(driver, (site / name).as_uri())
+        assert driver.execute_script("return document.documentElement.localName") == "svg"
+        box = driver.execute_script("var b = document.documentElement.getBBox(); return [b.width, b.height];")
+        assert box[0] > 100 and box[1] > 40
+        assert _severe(driver) == []
+
+
+def test_document_person_and_state_pages_from_the_file_system(driver, site):
+    _open(driver, (site / "index.html").as_uri())
+    driver.find_element(By.PARTIAL_LINK_TEXT, "朝鲜民主主义人民共和国政府联合声明").click()
+    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.ID, "text"))
+    hs = _highlights(driver)
+    assert {h["value"] for h in hs if h["field"].startswith("signatories")} >= {"周恩来", "金日成"}
+    assert _severe(driver) == []
+    _screenshot(driver, "site-document.png")
+    driver.find_element(By.CSS_SELECTOR, 'button.field[data-field="signatories[0].name"] + div a, '
+                                         'li:has(button.field[data-field="signatories[0].name"]) a').click()
+    WebDriverWait(driver, 10).until(lambda d: "person/" in d.current_url)
+    assert "中华人民共和国国务院总理" in driver.page_source
+    _screenshot(driver, "site-person.png")
+    _open(driver, (site / "state" / "dprk.html").as_uri())
+    assert "金日成" in driver.find_element(By.TAG_NAME, "main").text
+    assert _severe(driver) == []
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+def test_the_site_over_http(driver, site):
+    port = _free_port()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), partial(_Quiet, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{port}/"
+        _open(driver, base + "index.html")
+        assert len(_dates(driver)) == 6
+        driver.find_element(By.CSS_SELECTOR, '#documents th[data-col="date"] button').click()
+        assert _dates(driver) == sorted(_dates(driver), reverse=True)
+        link = driver.find_element(By.PARTIAL_LINK_TEXT, "朝鲜民主主义人民共和国政府联合声明")
+        link.click()
+        WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.ID, "text"))
+        assert driver.current_url.startswith(base + "doc/")
+        el = driver.find_element(By.CSS_SELECTOR, '.hl[data-field="parties[0]"]')
+        driver.execute_script("arguments[0].focus()", el)  # its middle is a nested mention: focus, not click
+        assert "parties[0]" in driver.find_element(By.ID, "tip").text
+        _open(driver, base + "timeline.svg")
+        assert driver.execute_script("return document.documentElement.localName") == "svg"
+        assert _severe(driver) == []
+        _screenshot(driver, "site-http-timeline.png")
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
