@@ -7,7 +7,7 @@
 # without them the browser tests are skipped with a message.
 set -euo pipefail
 
-have() { command -v "$1" >/dev/null 2>&1; }
+source "$(dirname "$0")/lib.sh"
 
 have_fonts() { dpkg-query -W -f='${Status}' fonts-noto-cjk 2>/dev/null | grep -q "ok installed"; }
 
@@ -16,22 +16,7 @@ if have chromium && have chromedriver && have_fonts; then
   exit 0
 fi
 
-if ! have apt-get; then
-  echo "install-browser: no apt-get here; install Chromium and its chromedriver by hand," >&2
-  echo "install-browser: or the tests of tests/test_browser.py will be skipped" >&2
-  exit 1
-fi
-
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-  if have sudo; then SUDO="sudo -n"; else
-    echo "install-browser: need root or sudo to apt-get install chromium chromium-driver" >&2
-    exit 1
-  fi
-fi
-
-$SUDO apt-get update
-$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium chromium-driver fonts-noto-cjk
+apt_install install-browser --no-install-recommends chromium chromium-driver fonts-noto-cjk
 
 have chromium && have chromedriver || { echo "install-browser: chromium or chromedriver still missing after install" >&2; exit 1; }
 echo "install-browser: installed $(chromium --version 2>/dev/null || echo chromium), $(chromedriver --version 2>/dev/null | head -1 || echo chromedriver)"

@@ -9,30 +9,14 @@
 #   installs the `oxigraph` package, whose `oxigraph serve` the tests run.
 set -euo pipefail
 
-have() { command -v "$1" >/dev/null 2>&1; }
+source "$(dirname "$0")/lib.sh"
 
 if have virtuoso-t && { have isql-vt || have isql; }; then
   echo "install-servers: Virtuoso already installed ($(command -v virtuoso-t))"
   exit 0
 fi
 
-if ! have apt-get; then
-  echo "install-servers: no apt-get here; install Virtuoso 7 (virtuoso-t, isql-vt) by hand," >&2
-  echo "install-servers: or the Virtuoso tests of tests/test_push.py will be skipped" >&2
-  exit 1
-fi
-
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-  if have sudo; then SUDO="sudo -n"; else
-    echo "install-servers: need root or sudo to apt-get install virtuoso-opensource" >&2
-    exit 1
-  fi
-fi
-
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update
-$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y virtuoso-opensource
+apt_install install-servers virtuoso-opensource
 
 have virtuoso-t || { echo "install-servers: virtuoso-t still missing after install" >&2; exit 1; }
 echo "install-servers: Virtuoso installed ($(command -v virtuoso-t))"
