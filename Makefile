@@ -5,8 +5,9 @@ BIN    := $(VENV)/bin
 OUT    ?= demo-out
 COLLECTION ?= $(OUT)/collection
 TEXTS  := $(wildcard data/*.txt)
+BENCH_SIZES ?= 200,1000
 
-.PHONY: help venv demo test score serve docs clean
+.PHONY: help venv demo test score bench serve docs clean
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -40,6 +41,9 @@ serve: venv  ## serve the demo collection as a local SPARQL endpoint (Ctrl-C sto
 
 test: venv  ## run the test suite
 	$(BIN)/pytest -q
+
+bench: venv  ## measure throughput, memory and growth (BENCH_SIZES=1000,5000,20000 for the full run); see benchmarks/README.md
+	$(BIN)/python benchmarks/bench.py --sizes $(BENCH_SIZES)
 
 score: venv  ## score the extraction against the gold records of ../shared/corpus
 	$(BIN)/python ../shared/tools/score_extraction.py ../shared/corpus --cmd '$(BIN)/treatykg extract {file} --format json'

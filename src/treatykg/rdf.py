@@ -311,6 +311,12 @@ def record_quads(record: Record, *, base: str = DEFAULT_BASE,
             seen.add(quad)
             yield quad
 
+    def many(triples: Iterable[tuple]) -> list[ox.Quad]:
+        """The quads of an evidence annotation. Their subjects (``{doc}/evidence/{n}``,
+        ``…/target``, ``…/position``, ``…/quote``) are the annotation's alone and its
+        triples are distinct, so none can repeat a quad: no need to look them up in ``seen``."""
+        return [ox.Quad(s, p, o, g) for s, p, o in triples]
+
     def typ(s: ox.NamedNode, *classes: ox.NamedNode) -> Iterator[ox.Quad]:
         for c in classes:
             yield from q(s, RDF_TYPE, c)
@@ -566,33 +572,56 @@ def record_quads(record: Record, *, base: str = DEFAULT_BASE,
     for path, spans in record.evidence().items():
         for span in spans:
             n += 1
-            yield from _annotation(q, typ, f"{doc_s}/evidence/{n}", body_for(path), path, span, src)
+            yield from many(_annotation(f"{doc_s}/evidence/{n}", body_for(path), path, span, src))
 
 
-def _annotation(q, typ, iri: str, body: ox.NamedNode, path: str, span: Span,
-                src: ox.NamedNode) -> Iterator[ox.Quad]:
+# The terms of an evidence annotation, made once (a long text has ~10k annotations).
+_OA_ANNOTATION = _n("oa", "Annotation")
+_OA_END = _n("oa", "end")
+_OA_EXACT = _n("oa", "exact")
+_OA_HAS_BODY = _n("oa", "hasBody")
+_OA_HAS_SELECTOR = _n("oa", "hasSelector")
+_OA_HAS_SOURCE = _n("oa", "hasSource")
+_OA_HAS_TARGET = _n("oa", "hasTarget")
+_OA_MOTIVATED_BY = _n("oa", "motivatedBy")
+_OA_PREFIX = _n("oa", "prefix")
+_OA_SPECIFIC_RESOURCE = _n("oa", "SpecificResource")
+_OA_START = _n("oa", "start")
+_OA_SUFFIX = _n("oa", "suffix")
+_OA_TEXT_POSITION_SELECTOR = _n("oa", "TextPositionSelector")
+_OA_TEXT_QUOTE_SELECTOR = _n("oa", "TextQuoteSelector")
+_TKG_EVIDENCING = _tkg("evidencing")
+_TKG_FIELD = _tkg("field")
+
+
+def _annotation(iri: str, body: ox.NamedNode, path: str, span: Span,
+                src: ox.NamedNode) -> list[tuple[ox.NamedNode, ox.NamedNode, Any]]:
+    """The triples of one evidence annotation, in order (a plain list: a long text has ~10k
+    annotations, and a generator per triple was a third of its conversion time)."""
     ann = ox.NamedNode(iri)
     target = ox.NamedNode(f"{iri}/target")
     pos = ox.NamedNode(f"{iri}/position")
     quote_sel = ox.NamedNode(f"{iri}/quote")
-    yield from typ(ann, _n("oa", "Annotation"))
-    yield from q(ann, _n("oa", "motivatedBy"), _tkg("evidencing"))
-    yield from q(ann, _n("oa", "hasBody"), body)
-    yield from q(ann, _tkg("field"), ox.Literal(path))
-    yield from q(ann, _n("oa", "hasTarget"), target)
-    yield from typ(target, _n("oa", "SpecificResource"))
-    yield from q(target, _n("oa", "hasSource"), src)
-    yield from q(target, _n("oa", "hasSelector"), pos)
-    yield from q(target, _n("oa", "hasSelector"), quote_sel)
-    yield from typ(pos, _n("oa", "TextPositionSelector"))
-    # xsd:nonNegativeInteger as the Web Annotation vocabulary says; a negative
-    # offset (an extractor bug) is written as is and the shapes report it.
-    yield from q(pos, _n("oa", "start"), ox.Literal(str(span.start), datatype=XSD_NNI))
-    yield from q(pos, _n("oa", "end"), ox.Literal(str(span.end), datatype=XSD_NNI))
-    yield from typ(quote_sel, _n("oa", "TextQuoteSelector"))
-    yield from q(quote_sel, _n("oa", "exact"), ox.Literal(span.exact))
-    yield from q(quote_sel, _n("oa", "prefix"), ox.Literal(span.prefix))
-    yield from q(quote_sel, _n("oa", "suffix"), ox.Literal(span.suffix))
+    return [
+        (ann, RDF_TYPE, _OA_ANNOTATION),
+        (ann, _OA_MOTIVATED_BY, _TKG_EVIDENCING),
+        (ann, _OA_HAS_BODY, body),
+        (ann, _TKG_FIELD, ox.Literal(path)),
+        (ann, _OA_HAS_TARGET, target),
+        (target, RDF_TYPE, _OA_SPECIFIC_RESOURCE),
+        (target, _OA_HAS_SOURCE, src),
+        (target, _OA_HAS_SELECTOR, pos),
+        (target, _OA_HAS_SELECTOR, quote_sel),
+        (pos, RDF_TYPE, _OA_TEXT_POSITION_SELECTOR),
+        # xsd:nonNegativeInteger as the Web Annotation vocabulary says; a negative
+        # offset (an extractor bug) is written as is and the shapes report it.
+        (pos, _OA_START, ox.Literal(str(span.start), datatype=XSD_NNI)),
+        (pos, _OA_END, ox.Literal(str(span.end), datatype=XSD_NNI)),
+        (quote_sel, RDF_TYPE, _OA_TEXT_QUOTE_SELECTOR),
+        (quote_sel, _OA_EXACT, ox.Literal(span.exact)),
+        (quote_sel, _OA_PREFIX, ox.Literal(span.prefix)),
+        (quote_sel, _OA_SUFFIX, ox.Literal(span.suffix)),
+    ]
 
 
 def records_quads(records: Iterable[Record], *, base: str = DEFAULT_BASE,
@@ -622,15 +651,28 @@ def _to_rdflib_term(term: Any):
     raise RDFError(f"unsupported RDF term: {term!r}")
 
 
+def rdflib_triples(quads: Iterable[ox.Quad | ox.Triple]) -> Iterator[tuple[Any, Any, Any, Any]]:
+    """``(s, p, o, graph_name)`` with s, p, o as rdflib terms and ``graph_name`` the pyoxigraph
+    graph name (``None`` for a triple). Each distinct term is converted once: a document
+    repeats the same few hundred terms thousands of times."""
+    memo: dict[Any, Any] = {}
+    for quad in quads:
+        spo = []
+        for t in (quad.subject, quad.predicate, quad.object):
+            r = memo.get(t)
+            if r is None:
+                r = memo[t] = _to_rdflib_term(t)
+            spo.append(r)
+        yield spo[0], spo[1], spo[2], getattr(quad, "graph_name", None)
+
+
 def quads_to_dataset(quads: Iterable[ox.Quad | ox.Triple], base: str | None = None):
     """An rdflib Dataset holding ``quads`` (triples go to the default graph), prefixes bound."""
     from rdflib import Dataset, URIRef
     ds = Dataset()
     bind_prefixes(ds, base)
     graphs: dict[str, Any] = {}
-    for quad in quads:
-        s, p, o = (_to_rdflib_term(t) for t in (quad.subject, quad.predicate, quad.object))
-        gname = getattr(quad, "graph_name", None)
+    for s, p, o, gname in rdflib_triples(quads):
         if gname is None or isinstance(gname, ox.DefaultGraph):
             ds.default_graph.add((s, p, o))
             continue
@@ -720,14 +762,18 @@ def serialize_quads(quads: Iterable[ox.Quad], fmt: str, *, base: str = DEFAULT_B
     if key is None:
         raise ValueError(f"unknown RDF format {fmt!r} (expected one of {', '.join(FORMATS)})")
     if key in ("nt", "nq"):
-        # the lines are sorted below, which is canonical and far cheaper than sorting terms
-        quads = list(set(quads))
+        # The lines are deduplicated and sorted, which is canonical and far cheaper than
+        # sorting terms. Equal quads give equal lines, so the quads need no set of their own;
+        # UTF-8 bytes sort in code point order, so sorting bytes (no decode, no encode) gives
+        # the order of the text. Split on "\n" only: a literal may hold U+2028 or U+0085,
+        # which N-Quads writes as is and str.splitlines() would cut.
+        quads = quads if isinstance(quads, list) else list(quads)
         if key == "nt":
             data = ox.serialize([qd.triple for qd in quads], format=ox.RdfFormat.N_TRIPLES)
         else:
             data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
-        lines = sorted(set(data.decode("utf-8").splitlines()))
-        return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+        lines = sorted(set(data.split(b"\n")) - {b""})
+        return b"\n".join(lines) + b"\n" if lines else b""
     quads = sorted(set(quads), key=_sort_key)
     vocab = {k: v for k, v in prefixes(base).items() if k != "id"}
     if key == "turtle":

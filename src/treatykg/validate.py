@@ -19,7 +19,7 @@ from typing import Any
 from .errors import RDFError
 from .namespaces import bind_prefixes, prefixes
 
-__all__ = ["ValidationResult", "ValidationReport", "validate_dataset", "validate_record",
+__all__ = ["ValidationResult", "ValidationReport", "validate_dataset", "validate_quads", "validate_record",
            "validate_file", "load_shapes", "parse_file", "SEVERITY_ORDER"]
 
 _SH = "http://www.w3.org/ns/shacl#"
@@ -164,6 +164,38 @@ def parse_file(path: str | Path):
 
 
 # ---------------------------------------------------------------- validation
+@lru_cache(maxsize=256)
+def _prepared_query(text: str, namespaces: tuple):
+    """A SPARQL query parsed and translated once (pyshacl sends the same text for every focus node)."""
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+    return translateQuery(parseQuery(text), None, dict(namespaces))
+
+
+@lru_cache(maxsize=1)
+def _union_graph_class():
+    """An rdflib Graph class whose string SPARQL queries are parsed once per process, not per call.
+
+    pySHACL runs each SPARQL-based constraint once per focus node with the same query text
+    (the focus node goes in ``initBindings``); rdflib would parse it with pyparsing every
+    time (~15 ms a query, ~70% of a document's validation time). The prepared query is
+    exactly what :meth:`rdflib.Graph.query` would build (same text, same namespaces, no
+    base), and evaluating a prepared query does not change it.
+    """
+    from rdflib import Graph
+
+    class _UnionGraph(Graph):
+        def query(self, query_object, processor="sparql", result="sparql", initNs=None,  # noqa: N803
+                  initBindings=None, use_store_provided=True, **kwargs):  # noqa: N803
+            if isinstance(query_object, str) and processor == "sparql" and not kwargs:
+                initNs = initNs or dict(self.namespaces())  # noqa: N806
+                query_object = _prepared_query(query_object, tuple(sorted(initNs.items())))
+            return super().query(query_object, processor, result, initNs, initBindings,
+                                 use_store_provided, **kwargs)
+
+    return _UnionGraph
+
+
 def _term_str(term) -> str | None:
     if term is None:
         return None
@@ -199,17 +231,10 @@ def validate_dataset(data, *, shapes=None) -> ValidationReport:
     ``shapes`` is an rdflib Graph or a path (default: the packaged shapes).
     Returns a :class:`ValidationReport`; ``conforms`` is true when no result is a Violation.
     """
-    from pyshacl import validate as shacl_validate
-    from rdflib import Dataset, Graph, URIRef
-    from rdflib.namespace import RDF
-
-    if shapes is None or isinstance(shapes, (str, Path)):
-        shapes_graph = load_shapes(shapes)
-    else:
-        shapes_graph = shapes
+    from rdflib import Dataset, Graph
 
     if isinstance(data, Dataset):
-        union = Graph()
+        union = _union_graph_class()()
         for ctx in data.graphs():
             for t in ctx:
                 union.add(t)
@@ -219,6 +244,55 @@ def validate_dataset(data, *, shapes=None) -> ValidationReport:
         union = data
     else:
         raise TypeError(f"expected an rdflib Dataset or Graph, got {type(data).__name__}")
+    return _validate_union(union, _graph_documents(data), shapes)
+
+
+def validate_quads(quads, *, shapes=None) -> ValidationReport:
+    """Validate pyoxigraph quads (e.g. :func:`treatykg.rdf.record_quads`) against the shapes.
+
+    The same report as ``validate_dataset(quads_to_dataset(quads))``, without building the
+    rdflib Dataset and copying it into a union graph first (~10–15% of a document's
+    validation time): the quads go straight into the union graph, and the index of which
+    named graph (document) states something about which node is made on the way.
+    """
+    from rdflib import URIRef
+    from rdflib.namespace import DCTERMS
+
+    import pyoxigraph as ox
+
+    from .rdf import _to_rdflib_term, rdflib_triples
+
+    union = _union_graph_class()()
+    graphs: dict[str, tuple[Any, set, list]] = {}  # graph -> (identifier, subjects, dcterms:subject)
+    for s, p, o, g in rdflib_triples(quads):
+        union.add((s, p, o))
+        if g is None or isinstance(g, ox.DefaultGraph):
+            continue
+        entry = graphs.get(g.value)
+        if entry is None:
+            ident = URIRef(g.value) if isinstance(g, ox.NamedNode) else _to_rdflib_term(g)
+            entry = graphs[g.value] = (ident, set(), [])
+        entry[1].add(s)
+        if p == DCTERMS.subject and s == URIRef(str(entry[0])):
+            entry[2].append(o)
+    docs: dict[Any, list[tuple[Any, str]]] = {}
+    for ident, subjects, labels in graphs.values():
+        label = str(labels[0]) if labels else str(ident)
+        for subject in subjects:
+            docs.setdefault(subject, []).append((ident, label))
+    return _validate_union(union, docs, shapes)
+
+
+def _validate_union(union, docs: dict[Any, list[tuple[Any, str]]], shapes) -> ValidationReport:
+    """Run the shapes over ``union`` (an rdflib Graph); attribute results with ``docs``."""
+    from pyshacl import validate as shacl_validate
+    from rdflib import URIRef
+    from rdflib.namespace import RDF
+
+    if shapes is None or isinstance(shapes, (str, Path)):
+        shapes_graph = load_shapes(shapes)
+    else:
+        shapes_graph = shapes
 
     try:
         _conforms, results_graph, _text = shacl_validate(
@@ -228,7 +302,6 @@ def validate_dataset(data, *, shapes=None) -> ValidationReport:
     except Exception as exc:  # pyshacl raises its own error types on broken shapes
         raise RDFError(f"SHACL validation failed: {_one_line(exc)}") from exc
 
-    docs = _graph_documents(data)
     # Fallback for flattened input (Turtle, N-Triples): documents named by their graph nodes,
     # and every node whose IRI extends a document IRI belongs to that document.
     tkg_dg = URIRef("https://w3id.org/treatykg/ontology#DocumentGraph")
@@ -274,9 +347,9 @@ def validate_dataset(data, *, shapes=None) -> ValidationReport:
 
 
 def validate_record(record, *, shapes=None) -> ValidationReport:
-    """Map a record to RDF (:func:`treatykg.rdf.to_dataset`) and validate it."""
-    from .rdf import to_dataset
-    return validate_dataset(to_dataset(record), shapes=shapes)
+    """Map a record to RDF (:func:`treatykg.rdf.record_quads`) and validate it."""
+    from .rdf import record_quads
+    return validate_quads(record_quads(record), shapes=shapes)
 
 
 def validate_file(path: str | Path, *, shapes=None) -> ValidationReport:
