@@ -59,8 +59,10 @@ def convert(record: Record, fmt: str = "turtle", *, base: str | None = None,
     return rdf.serialize(record, fmt, **kwargs)
 
 
-def validate(path: str | Path, **kwargs):
-    """Validate an RDF file, or a treaty text (converted first), against the shapes."""
+def validate(path: str | Path, *, engine: str = "auto", **kwargs):
+    """Validate an RDF file, or a treaty text (converted first), against the shapes.
+
+    ``engine``: see :func:`treatykg.validate.validate_quads` (auto, fast, pyshacl)."""
     from . import validate as v
 
     from .errors import InputError
@@ -71,5 +73,5 @@ def validate(path: str | Path, **kwargs):
     if p.is_dir():
         raise InputError("is a folder, not a file", path=str(path))
     if p.suffix.lower() in _BY_SUFFIX:
-        return v.validate_file(p)
-    return v.validate_record(extract(p, **kwargs))
+        return v.validate_file(p, engine=engine)
+    return v.validate_record(extract(p, **kwargs), engine=engine)

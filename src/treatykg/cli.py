@@ -119,15 +119,19 @@ def convert(file: Path, output: Path | None, fmt: str | None, base: str | None, 
 @_input
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text", show_default=True,
               help="text: a readable report grouped by document; json; turtle: the SHACL report graph.")
+@click.option("--engine", type=click.Choice(["auto", "fast", "pyshacl"]), default="auto", show_default=True,
+              help="fast: the shapes compiled to Python checks and Oxigraph SPARQL (same results, "
+                   "~10x faster); pyshacl: the reference implementation; auto: fast when the "
+                   "shapes use only what it compiles.")
 @_max_bytes
 @_encoding
-def validate(file: Path, fmt: str, max_bytes: int, encoding: str | None) -> None:
+def validate(file: Path, fmt: str, engine: str, max_bytes: int, encoding: str | None) -> None:
     """Validate FILE against the shapes: exit 0 if it conforms, 1 if not.
 
     FILE is RDF (.ttl, .trig, .nt, .nq, .jsonld) or a treaty text, which is
     converted first. Warnings alone conform; violations do not.
     """
-    report = api.validate(file, max_bytes=max_bytes, encoding=encoding)
+    report = api.validate(file, engine=engine, max_bytes=max_bytes, encoding=encoding)
     if fmt == "json":
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     elif fmt == "turtle":

@@ -20,7 +20,7 @@ from .errors import RDFError
 from .namespaces import bind_prefixes, prefixes
 
 __all__ = ["ValidationResult", "ValidationReport", "validate_dataset", "validate_quads", "validate_record",
-           "validate_file", "load_shapes", "parse_file", "SEVERITY_ORDER"]
+           "validate_file", "load_shapes", "parse_file", "parse_quads", "SEVERITY_ORDER", "ENGINES"]
 
 _SH = "http://www.w3.org/ns/shacl#"
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
@@ -137,14 +137,13 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split()) or exc.__class__.__name__
 
 
-def parse_file(path: str | Path):
-    """Parse an RDF file (format by extension: .ttl .trig .nt .nq .jsonld) into an rdflib Dataset.
+def parse_quads(path: str | Path) -> list:
+    """Parse an RDF file (format by extension: .ttl .trig .nt .nq .jsonld) into pyoxigraph quads.
 
     Parsing is done by pyoxigraph (fast, strict); JSON-LD contexts must be inline
     (nothing is fetched). Raises :class:`RDFError` naming the file on any failure.
     """
     import pyoxigraph as ox
-    from .rdf import quads_to_dataset
     p = Path(path)
     fmt = _EXT_FORMATS.get(p.suffix.lower())
     if fmt is None:
@@ -153,14 +152,19 @@ def parse_file(path: str | Path):
     if not p.is_file():
         raise RDFError("no such file", path=str(p))
     try:
-        quads = list(ox.parse(path=str(p), format=getattr(ox.RdfFormat, fmt),
-                              base_iri=p.resolve().as_uri()))
+        return list(ox.parse(path=str(p), format=getattr(ox.RdfFormat, fmt),
+                             base_iri=p.resolve().as_uri()))
     except SyntaxError as exc:
         raise RDFError(f"cannot parse as {fmt.replace('_', '-').lower()}: {_one_line(exc)}",
                        path=str(p)) from None
     except (OSError, ValueError) as exc:
         raise RDFError(f"cannot read RDF: {_one_line(exc)}", path=str(p)) from None
-    return quads_to_dataset(quads)
+
+
+def parse_file(path: str | Path):
+    """:func:`parse_quads`, as an rdflib Dataset."""
+    from .rdf import quads_to_dataset
+    return quads_to_dataset(parse_quads(path))
 
 
 # ---------------------------------------------------------------- validation
@@ -207,11 +211,11 @@ def _term_str(term) -> str | None:
     return str(term)
 
 
-def _graph_documents(data) -> dict[Any, list[tuple[Any, str]]]:
-    """subject term -> [(graph id, document label)] for every named graph of ``data``."""
+def _graph_documents(data) -> dict[str, list[tuple[str, str]]]:
+    """subject (as a string) -> [(graph, document label)] for every named graph of ``data``."""
     from rdflib import Dataset, URIRef
     from rdflib.namespace import DCTERMS
-    index: dict[Any, list[tuple[Any, str]]] = {}
+    index: dict[str, list[tuple[str, str]]] = {}
     if not isinstance(data, Dataset):
         return index
     for g in data.graphs():
@@ -221,7 +225,7 @@ def _graph_documents(data) -> dict[Any, list[tuple[Any, str]]]:
         subjects = list(g.objects(URIRef(str(ident)), DCTERMS.subject))
         label = str(subjects[0]) if subjects else str(ident)
         for s in set(g.subjects()):
-            index.setdefault(s, []).append((ident, label))
+            index.setdefault(_term_str(s) or "", []).append((_term_str(ident) or "", label))
     return index
 
 
@@ -247,44 +251,169 @@ def validate_dataset(data, *, shapes=None) -> ValidationReport:
     return _validate_union(union, _graph_documents(data), shapes)
 
 
-def validate_quads(quads, *, shapes=None) -> ValidationReport:
+ENGINES = ("auto", "fast", "pyshacl")
+
+
+def validate_quads(quads, *, shapes=None, engine: str = "auto") -> ValidationReport:
     """Validate pyoxigraph quads (e.g. :func:`treatykg.rdf.record_quads`) against the shapes.
 
-    The same report as ``validate_dataset(quads_to_dataset(quads))``, without building the
-    rdflib Dataset and copying it into a union graph first (~10–15% of a document's
-    validation time): the quads go straight into the union graph, and the index of which
-    named graph (document) states something about which node is made on the way.
+    ``engine``: ``"fast"`` runs the shapes compiled by :mod:`treatykg.shacl_fast` (an
+    order of magnitude faster, same results); ``"pyshacl"`` runs pySHACL, the reference;
+    ``"auto"`` (default) is ``fast`` when the shapes use only what it compiles, else
+    ``pyshacl``. ``"fast"`` with shapes it cannot compile raises :class:`RDFError`.
     """
-    from rdflib import URIRef
+    import pyoxigraph as ox
     from rdflib.namespace import DCTERMS
 
-    import pyoxigraph as ox
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    quads = quads if isinstance(quads, list) else list(quads)
+    compiled = None if engine == "pyshacl" else _compiled(shapes, required=engine == "fast")
 
-    from .rdf import _to_rdflib_term, rdflib_triples
-
-    union = _union_graph_class()()
-    graphs: dict[str, tuple[Any, set, list]] = {}  # graph -> (identifier, subjects, dcterms:subject)
-    for s, p, o, g in rdflib_triples(quads):
-        union.add((s, p, o))
+    # which named graph (document) states something about which node
+    graphs: dict[Any, tuple[set, list]] = {}  # graph name -> (subjects, its dcterms:subject)
+    subject_p = ox.NamedNode(str(DCTERMS.subject))
+    for q in quads:
+        g = getattr(q, "graph_name", None)
         if g is None or isinstance(g, ox.DefaultGraph):
             continue
-        entry = graphs.get(g.value)
+        entry = graphs.get(g)
         if entry is None:
-            ident = URIRef(g.value) if isinstance(g, ox.NamedNode) else _to_rdflib_term(g)
-            entry = graphs[g.value] = (ident, set(), [])
-        entry[1].add(s)
-        if p == DCTERMS.subject and s == URIRef(str(entry[0])):
-            entry[2].append(o)
-    docs: dict[Any, list[tuple[Any, str]]] = {}
-    for ident, subjects, labels in graphs.values():
-        label = str(labels[0]) if labels else str(ident)
+            entry = graphs[g] = (set(), [])
+        entry[0].add(q.subject)
+        if q.predicate == subject_p and q.subject == g:
+            entry[1].append(q.object)
+    docs: dict[str, list[tuple[str, str]]] = {}
+    for g, (subjects, labels) in graphs.items():
+        ident = _ox_str(g)
+        label = labels[0].value if labels else ident
         for subject in subjects:
-            docs.setdefault(subject, []).append((ident, label))
-    return _validate_union(union, docs, shapes)
+            docs.setdefault(_ox_str(subject), []).append((ident, label))
+
+    if compiled is None:
+        from .rdf import rdflib_triples
+        union = _union_graph_class()()
+        for s, p, o, _g in rdflib_triples(quads):
+            union.add((s, p, o))
+        return _validate_union(union, docs, shapes)
+
+    from . import shacl_fast
+    raw = shacl_fast.run(compiled, quads)
+    results = [(_ox_str(r.focus), ValidationResult(
+        focus=_ox_str(r.focus), path=r.path.value if isinstance(r.path, ox.NamedNode) else None,
+        value=_ox_str(r.value), message=r.message or "(no message)",
+        severity=r.severity.rsplit("#", 1)[-1],
+        shape=None if not _is_iri(r.shape) else str(r.shape), document=None)) for r in raw]
+    tkg_dg = ox.NamedNode("https://w3id.org/treatykg/ontology#DocumentGraph")
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    typed = {q.subject for q in quads if q.predicate == rdf_type and q.object == tkg_dg}
+    doc_iris = {q.object.value for q in quads
+                if q.subject in typed and q.predicate == subject_p and isinstance(q.object, ox.NamedNode)}
+    report = _report(results, docs, doc_iris)
+    report.graph = _results_graph(raw, report.conforms) if raw else _results_graph([], True)
+    return report
 
 
-def _validate_union(union, docs: dict[Any, list[tuple[Any, str]]], shapes) -> ValidationReport:
-    """Run the shapes over ``union`` (an rdflib Graph); attribute results with ``docs``."""
+def _is_iri(term) -> bool:
+    from rdflib import URIRef
+    return isinstance(term, URIRef)
+
+
+def _ox_str(term) -> str | None:
+    """A pyoxigraph term as :class:`ValidationResult` gives terms (as :func:`_term_str`)."""
+    import pyoxigraph as ox
+    if term is None or isinstance(term, ox.DefaultGraph):
+        return None
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return term.value
+
+
+def _compiled(shapes, *, required: bool):
+    """The shapes compiled for the fast engine, or None where they use what it does not compile."""
+    from . import shacl_fast
+    if shapes is None or isinstance(shapes, (str, Path)):
+        key: Any = str(Path(shapes).resolve()) if shapes is not None else None
+        try:
+            return _compiled_file(key)
+        except shacl_fast.Unsupported as exc:
+            if required:
+                raise RDFError(f"the fast SHACL engine cannot run these shapes ({exc}); "
+                               "use the pyshacl engine") from None
+            return None
+    try:
+        return shacl_fast.compile_shapes(shapes)
+    except shacl_fast.Unsupported as exc:
+        if required:
+            raise RDFError(f"the fast SHACL engine cannot run these shapes ({exc}); "
+                           "use the pyshacl engine") from None
+        return None
+
+
+@lru_cache(maxsize=4)
+def _compiled_file(path: str | None):
+    from . import shacl_fast
+    return shacl_fast.compile_shapes(load_shapes(path))
+
+
+def _results_graph(raw, conforms: bool):
+    """A SHACL validation report graph (as pySHACL writes one) for the fast engine's results."""
+    from rdflib import BNode, Graph, Literal, URIRef
+    from rdflib.namespace import RDF
+
+    from .rdf import _to_rdflib_term
+
+    sh = lambda local: URIRef(_SH + local)  # noqa: E731
+    g = Graph()
+    report = BNode()
+    g.add((report, RDF.type, sh("ValidationReport")))
+    g.add((report, sh("conforms"), Literal(conforms)))
+    for r in raw:
+        node = BNode()
+        g.add((report, sh("result"), node))
+        g.add((node, RDF.type, sh("ValidationResult")))
+        g.add((node, sh("focusNode"), _to_rdflib_term(r.focus)))
+        if r.path is not None:
+            g.add((node, sh("resultPath"), _to_rdflib_term(r.path)))
+        if r.value is not None:
+            g.add((node, sh("value"), _to_rdflib_term(r.value)))
+        if r.message:
+            g.add((node, sh("resultMessage"), Literal(r.message)))
+        g.add((node, sh("resultSeverity"), URIRef(r.severity)))
+        g.add((node, sh("sourceShape"), r.shape))
+        g.add((node, sh("sourceConstraintComponent"), URIRef(r.component)))
+    return g
+
+
+def _report(results: list[tuple[str, ValidationResult]], docs: dict[str, list[tuple[str, str]]],
+            doc_iris: set[str]) -> ValidationReport:
+    """Attribute each result to its document, sort, and decide conformance.
+
+    ``docs``: focus node (as a string) -> [(graph, document label)] of the named graphs
+    that state something about it; a node no named graph describes (flattened input:
+    Turtle, N-Triples) belongs to the document whose IRI its own IRI extends.
+    """
+    from dataclasses import replace
+    by_length = sorted(doc_iris, key=len, reverse=True)
+
+    def owner(focus: str) -> str | None:
+        owners = sorted(docs.get(focus, []))
+        if owners:
+            return owners[0][1]
+        for d in by_length:
+            if focus == d or focus.startswith(d + "/"):
+                return d
+        return None
+
+    out = [replace(r, document=owner(key)) for key, r in results]
+    out.sort(key=lambda r: (r.document or "", SEVERITY_ORDER.get(r.severity, 9),
+                            r.focus, r.path or "", r.message, r.value or ""))
+    conforms = not any(r.severity == "Violation" for r in out)
+    return ValidationReport(conforms=conforms, results=out)
+
+
+def _validate_union(union, docs: dict[str, list[tuple[str, str]]], shapes) -> ValidationReport:
+    """Run pySHACL with the shapes over ``union`` (an rdflib Graph); attribute results with ``docs``."""
     from pyshacl import validate as shacl_validate
     from rdflib import URIRef
     from rdflib.namespace import RDF
@@ -302,25 +431,12 @@ def _validate_union(union, docs: dict[Any, list[tuple[Any, str]]], shapes) -> Va
     except Exception as exc:  # pyshacl raises its own error types on broken shapes
         raise RDFError(f"SHACL validation failed: {_one_line(exc)}") from exc
 
-    # Fallback for flattened input (Turtle, N-Triples): documents named by their graph nodes,
-    # and every node whose IRI extends a document IRI belongs to that document.
     tkg_dg = URIRef("https://w3id.org/treatykg/ontology#DocumentGraph")
     subj = URIRef("http://purl.org/dc/terms/subject")
-    doc_iris = sorted({str(d) for g in union.subjects(RDF.type, tkg_dg)
-                       for d in union.objects(g, subj)}, key=len, reverse=True)
-
-    def owner(focus) -> str | None:
-        owners = sorted(docs.get(focus, []), key=lambda x: str(x[0]))
-        if owners:
-            return owners[0][1]
-        text = str(focus)
-        for d in doc_iris:
-            if text == d or text.startswith(d + "/"):
-                return d
-        return None
+    doc_iris = {str(d) for g in union.subjects(RDF.type, tkg_dg) for d in union.objects(g, subj)}
 
     sh = lambda local: URIRef(_SH + local)  # noqa: E731
-    results: list[ValidationResult] = []
+    results: list[tuple[str, ValidationResult]] = []
     for node in results_graph.subjects(RDF.type, sh("ValidationResult")):
         one = lambda p: results_graph.value(node, sh(p))  # noqa: E731
         focus = one("focusNode")
@@ -331,28 +447,27 @@ def _validate_union(union, docs: dict[Any, list[tuple[Any, str]]], shapes) -> Va
         if len(messages) > 1:  # pyshacl gives both the shape's and the constraint's message
             generic = {str(m) for m in shapes_graph.objects(shape, sh("message"))}
             messages = [m for m in messages if m not in generic] or messages
-        results.append(ValidationResult(
+        results.append((_term_str(focus) or "", ValidationResult(
             focus=_term_str(focus) or "",
             path=None if path is None or not isinstance(path, URIRef) else str(path),
             value=_term_str(one("value")),
             message=messages[0] if messages else "(no message)",
             severity=severity,
             shape=None if shape is None or not isinstance(shape, URIRef) else str(shape),
-            document=owner(focus),
-        ))
-    results.sort(key=lambda r: (r.document or "", SEVERITY_ORDER.get(r.severity, 9),
-                                r.focus, r.path or "", r.message, r.value or ""))
-    conforms = not any(r.severity == "Violation" for r in results)
-    return ValidationReport(conforms=conforms, results=results, graph=results_graph)
+            document=None,
+        )))
+    report = _report(results, docs, doc_iris)
+    report.graph = results_graph
+    return report
 
 
-def validate_record(record, *, shapes=None) -> ValidationReport:
+def validate_record(record, *, shapes=None, engine: str = "auto") -> ValidationReport:
     """Map a record to RDF (:func:`treatykg.rdf.record_quads`) and validate it."""
     from .rdf import record_quads
-    return validate_quads(record_quads(record), shapes=shapes)
+    return validate_quads(record_quads(record), shapes=shapes, engine=engine)
 
 
-def validate_file(path: str | Path, *, shapes=None) -> ValidationReport:
-    """Parse an RDF file by extension (see :func:`parse_file`) and validate it."""
-    return validate_dataset(parse_file(path), shapes=shapes)
+def validate_file(path: str | Path, *, shapes=None, engine: str = "auto") -> ValidationReport:
+    """Parse an RDF file by extension (see :func:`parse_quads`) and validate it."""
+    return validate_quads(parse_quads(path), shapes=shapes, engine=engine)
 
