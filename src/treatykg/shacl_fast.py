@@ -428,6 +428,7 @@ def _range_ok(v, bound, kind: str) -> bool:
             "minExclusive": cmp > 0, "maxExclusive": cmp < 0}[kind]
 
 
+@lru_cache(maxsize=65536)
 def _pair_ok(v, other, strict: bool) -> bool:
     """pySHACL's sh:lessThan / sh:lessThanOrEquals on one pair of values."""
     def plain(t):

@@ -263,14 +263,45 @@ def validate_quads(quads, *, shapes=None, engine: str = "auto") -> ValidationRep
     ``pyshacl``. ``"fast"`` with shapes it cannot compile raises :class:`RDFError`.
     """
     import pyoxigraph as ox
-    from rdflib.namespace import DCTERMS
 
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
     quads = quads if isinstance(quads, list) else list(quads)
     compiled = None if engine == "pyshacl" else _compiled(shapes, required=engine == "fast")
 
-    # which named graph (document) states something about which node
+    if compiled is None:
+        from .rdf import rdflib_triples
+        union = _union_graph_class()()
+        for s, p, o, _g in rdflib_triples(quads):
+            union.add((s, p, o))
+        return _validate_union(union, _quads_documents(quads), shapes)
+
+    from . import shacl_fast
+    raw = shacl_fast.run(compiled, quads)
+    if not raw:  # the usual case: nothing to attribute to documents
+        return ValidationReport(conforms=True, results=[], graph=_results_graph([], True))
+    docs = _quads_documents(quads)
+    subject_p = ox.NamedNode("http://purl.org/dc/terms/subject")
+    results = [(_ox_str(r.focus), ValidationResult(
+        focus=_ox_str(r.focus), path=r.path.value if isinstance(r.path, ox.NamedNode) else None,
+        value=_ox_str(r.value), message=r.message or "(no message)",
+        severity=r.severity.rsplit("#", 1)[-1],
+        shape=None if not _is_iri(r.shape) else str(r.shape), document=None)) for r in raw]
+    tkg_dg = ox.NamedNode("https://w3id.org/treatykg/ontology#DocumentGraph")
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    typed = {q.subject for q in quads if q.predicate == rdf_type and q.object == tkg_dg}
+    doc_iris = {q.object.value for q in quads
+                if q.subject in typed and q.predicate == subject_p and isinstance(q.object, ox.NamedNode)}
+    report = _report(results, docs, doc_iris)
+    report.graph = _results_graph(raw, report.conforms)
+    return report
+
+
+def _quads_documents(quads) -> dict[str, list[tuple[str, str]]]:
+    """subject (as a string) -> [(graph, document label)] for the named graphs of ``quads``."""
+    import pyoxigraph as ox
+    from rdflib.namespace import DCTERMS
+
     graphs: dict[Any, tuple[set, list]] = {}  # graph name -> (subjects, its dcterms:subject)
     subject_p = ox.NamedNode(str(DCTERMS.subject))
     for q in quads:
@@ -289,29 +320,7 @@ def validate_quads(quads, *, shapes=None, engine: str = "auto") -> ValidationRep
         label = labels[0].value if labels else ident
         for subject in subjects:
             docs.setdefault(_ox_str(subject), []).append((ident, label))
-
-    if compiled is None:
-        from .rdf import rdflib_triples
-        union = _union_graph_class()()
-        for s, p, o, _g in rdflib_triples(quads):
-            union.add((s, p, o))
-        return _validate_union(union, docs, shapes)
-
-    from . import shacl_fast
-    raw = shacl_fast.run(compiled, quads)
-    results = [(_ox_str(r.focus), ValidationResult(
-        focus=_ox_str(r.focus), path=r.path.value if isinstance(r.path, ox.NamedNode) else None,
-        value=_ox_str(r.value), message=r.message or "(no message)",
-        severity=r.severity.rsplit("#", 1)[-1],
-        shape=None if not _is_iri(r.shape) else str(r.shape), document=None)) for r in raw]
-    tkg_dg = ox.NamedNode("https://w3id.org/treatykg/ontology#DocumentGraph")
-    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-    typed = {q.subject for q in quads if q.predicate == rdf_type and q.object == tkg_dg}
-    doc_iris = {q.object.value for q in quads
-                if q.subject in typed and q.predicate == subject_p and isinstance(q.object, ox.NamedNode)}
-    report = _report(results, docs, doc_iris)
-    report.graph = _results_graph(raw, report.conforms) if raw else _results_graph([], True)
-    return report
+    return docs
 
 
 def _is_iri(term) -> bool:
