@@ -51,12 +51,14 @@ def store_quads(out: Path) -> list[str]:
 
 
 def snapshot(out: Path) -> dict:
-    """Everything a build produces, except the generation time in void.ttl."""
+    """Everything a build produces (the site included), except the generation time in void.ttl."""
     files = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted((out / "graphs").rglob("*"))
              if p.is_file()}
     void = [ln for ln in (out / "void.ttl").read_text().splitlines()
             if "generatedAtTime" not in ln and "dcterms:modified" not in ln]
-    return {"graphs": files, "store": store_quads(out), "void": void,
+    site = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted((out / "site").rglob("*"))
+            if p.is_file()}
+    return {"graphs": files, "store": store_quads(out), "void": void, "site": site,
             "validation": json.loads((out / "validation.json").read_text()),
             "manifest": json.loads((out / "manifest.json").read_text())}
 
@@ -241,6 +243,8 @@ KILLER = textwrap.dedent("""
     from treatykg import build as b
     src, out, mode = sys.argv[1], sys.argv[2], sys.argv[3]
     seen = []
+    if mode == "checkpointed":  # a store batch and a manifest checkpoint per document
+        b._BATCH_DOCS = b._CHECKPOINT_EVERY = 1
     if mode == "mid-write":
         real = b.write_atomic
         def write_atomic(path, data):
@@ -255,7 +259,7 @@ KILLER = textwrap.dedent("""
     def progress(event):
         if event.kind == "document":
             seen.append(event.path)
-            if mode == "after-2" and len(seen) == 2:
+            if mode in ("after-2", "checkpointed") and len(seen) == 2:
                 os.kill(os.getpid(), signal.SIGKILL)
             if mode == "interrupt" and len(seen) == 2:
                 os.kill(os.getpid(), signal.SIGINT)
@@ -286,6 +290,19 @@ def test_a_build_killed_with_sigkill_is_repaired_by_the_next_build(tmp_path, mod
     report = build(src, out, workers=2)
     assert report.ok and report.converted == len(KILLED)  # no manifest yet: everything redone
     assert not list(out.rglob("*.part"))
+    assert snapshot(out) == reference_build
+
+
+def test_a_killed_build_keeps_the_work_checkpointed_before(tmp_path, reference_build):
+    src = make_src(tmp_path, KILLED)
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-c", KILLER, str(src), str(out), "checkpointed"],
+                          capture_output=True, text=True)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    # killed after the second document's graph was written, before the manifest said so
+    assert len(list((out / "graphs").glob("*.nq"))) == 2
+    report = build(src, out, workers=2)
+    assert report.ok and report.converted == len(KILLED) - 1 and len(report.unchanged) == 1
     assert snapshot(out) == reference_build
 
 

@@ -17,13 +17,19 @@
 ``manifest.json``
     for each input: its SHA-256, the tool version, a fingerprint of the code, shapes and
     gazetteer, and the options (``base``) it was built with.
+``site/``
+    the static site (:func:`treatykg.site.build_site`), written when anything changed, at
+    the end: from the store, which is closed and opened again read-only for it.
 
 Rules:
 
 * **Parallel.** Documents are extracted, converted and validated (pySHACL, one document
   at a time) in worker processes (``concurrent.futures.ProcessPoolExecutor``, spawn);
   ``workers=1`` (or a single document to do) runs in this process. The main process
-  only writes files and the store, so no collection-wide graph is ever held in memory.
+  only writes files and the store, so no collection-wide graph is ever held in memory;
+  it keeps at most 4 documents per worker submitted at a time, so its memory does not
+  grow with the collection. A worker that dies fails the documents it held, and a new
+  pool takes the rest.
 * **Incremental.** An input whose SHA-256, tool version, fingerprint and options match
   its manifest entry, and whose output file and store graph exist, is not redone: a
   second build with nothing changed converts nothing and rewrites nothing. Graphs of
@@ -36,15 +42,21 @@ Rules:
 * **Two inputs, one document.** When two inputs give the same document IRI (the same
   treaty exported twice), the one whose relative path sorts first owns the graph; the
   other fails with "same document as …".
-* **Crash-safe.** Every file is written atomically (:func:`treatykg.output.write_atomic`);
-  each graph is replaced in the store by ``remove_graph`` then ``load`` (a transaction
-  each); the manifest is written atomically *after* the outputs it describes (every 25
-  documents and at the end). A build killed at any point (Ctrl-C, SIGKILL) leaves the
-  previous version or the new version of each file, never half of one; the next build
-  redoes whatever the manifest does not vouch for, re-loads a graph missing from the
-  store, and deletes stray temporary files.
+* **Crash-safe.** Every file is written atomically (:func:`treatykg.output.write_atomic`).
+  Graphs go to the store in batches (up to 25 documents): each graph of the batch is
+  removed (``remove_graph``), the batch is loaded with one ``bulk_load``, and only then
+  are the batch's ``.nq`` files written. The manifest is written atomically *after* the
+  outputs it describes (every ``max(25, inputs // 50)`` documents, so about 50 times a
+  build at most, and at the end), and an entry vouches for a graph only when its ``.nq``
+  file is there with the size it records. A build killed at any point (Ctrl-C, SIGKILL)
+  leaves the previous version or the new version of each file, never half of one; the
+  next build redoes whatever the manifest does not vouch for (a graph half loaded by a
+  killed ``bulk_load`` included), re-loads a graph missing from the store, and deletes
+  stray temporary files.
 * **One writer.** The build holds ``OUT/.treatykg.lock`` exclusively (see
-  :mod:`treatykg.store`), and refuses to start while a server or a query holds it.
+  :mod:`treatykg.store`), and refuses to start while a server or a query holds it. Once
+  the store is written and closed, the lock becomes shared while the site is written:
+  queries and servers may start then, another build still may not.
 """
 from __future__ import annotations
 
@@ -70,7 +82,11 @@ __all__ = ["build", "BuildReport", "BuildEvent", "DocumentResult", "MANIFEST_FOR
 MANIFEST_FORMAT = 1
 MANIFEST = "manifest.json"
 GRAPHS = "graphs"
-_CHECKPOINT_EVERY = 25
+_CHECKPOINT_EVERY = 25       # documents between manifest checkpoints, at least ...
+_CHECKPOINTS_PER_BUILD = 50  # ... and at most about this many checkpoints in a build
+_BATCH_DOCS = 25             # graphs loaded into the store together, at most ...
+_BATCH_BYTES = 16 << 20      # ... and their N-Quads bytes
+_IN_FLIGHT_PER_WORKER = 4    # documents submitted to the pool and not yet handled, per worker
 _MAX_RESULTS_PER_DOC = 200  # validation results kept per document in validation.json
 
 
@@ -219,13 +235,13 @@ def convert_document(path: str, rel: str, base: str) -> dict[str, Any]:
     """
     from . import rdf
     from .api import extract
-    from .validate import validate_dataset
+    from .validate import validate_quads
 
     try:
         record = extract(path)
         quads = list(rdf.record_quads(record, base=base))
         nq = rdf.serialize_quads(quads, "nq", base=base)
-        report = validate_dataset(rdf.quads_to_dataset(quads, base))
+        report = validate_quads(quads)
     except TreatyKGError as exc:
         msg = exc.message + (f" ({exc.hint})" if exc.hint else "")
         return {"ok": False, "reason": _one_line(msg)}
@@ -242,7 +258,7 @@ def convert_document(path: str, rel: str, base: str) -> dict[str, Any]:
                 "reason": _one_line(f"does not conform to the shapes: {len(report.violations)} "
                                     f"violation(s), first: {first.message}")}
     return {"ok": True, "nq": nq, "document": doc, "graph": rdf.graph_iri(doc),
-            "triples": len(set(quads)), "validation": summary}
+            "triples": len(quads), "validation": summary}  # record_quads yields no duplicates
 
 
 # ---------------------------------------------------------------- the build
@@ -270,16 +286,40 @@ def build(src_dir: str | Path, out_dir: str | Path, *, workers: int | None = Non
         raise OutputError(f"cannot create the output folder: {exc.strerror or exc}", path=str(out)) from None
     emit = progress or (lambda event: None)
 
-    with locked(out, exclusive=True):
+    with locked(out, exclusive=True) as fd:
         _remove_stray_temporaries(out)
         store = _open_store(out / STORE_DIR)
         try:
-            return _build(src, out, store, workers=workers, base=base, emit=emit, force=force)
+            report, site_texts, finished = _build(src, out, store, workers=workers, base=base, emit=emit,
+                                                  force=force)
         finally:
             # Release RocksDB's own lock before ours: drop the store and the closures that
             # still reference it, so the folder can be opened again in this process.
             store = None
             gc.collect()
+        if site_texts is not None:
+            from .site import build_site
+
+            # The site reads the store read-only, under the shared lock: make ours shared
+            # (readers may come now, another build still may not), rather than let it load
+            # every graphs/*.nq into memory.
+            _share_lock(fd, out)
+            build_site(out, texts=site_texts)
+        emit(finished)
+        return report
+
+
+def _share_lock(fd: int, out: Path) -> None:
+    """Turn the build's exclusive lock (``fd``) into a shared one."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - no locks there (see treatykg.store)
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:  # another build took the folder in the instant the lock was converted
+        raise OutputError("the build is done, but another build took the folder before the site was written",
+                          path=str(out), hint="run treatykg site OUT --texts DIR when it is done") from None
 
 
 def _open_store(path: Path):
@@ -333,8 +373,73 @@ def _write_manifest(out: Path, entries: dict[str, dict[str, Any]]) -> None:
     write_atomic(out / MANIFEST, (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
 
 
+class _GraphWriter:
+    """Document graphs on their way to the store and to ``graphs/``, a batch at a time.
+
+    :meth:`put` keeps a graph's N-Quads; :meth:`flush` replaces the batch's graphs in the
+    store (``remove_graph`` each, then one ``bulk_load`` of the batch: several times
+    faster than a ``load`` transaction per document) and only then writes their
+    ``.nq`` files. ``bulk_load`` is not atomic, but a graph it left half-loaded has no
+    ``.nq`` file of its size yet, so no manifest entry vouches for it: the next build
+    redoes the document. Flush before writing the manifest.
+    """
+
+    def __init__(self, store, nq_path: Callable[[str], Path], *, max_docs: int, max_bytes: int):
+        self.store, self.nq_path = store, nq_path
+        self.max_docs, self.max_bytes = max_docs, max_bytes
+        self.pending: dict[str, tuple[str, bytes]] = {}  # graph IRI -> (stable name, N-Quads)
+        self.size = 0
+
+    def put(self, graph: str, name: str, nq: bytes) -> None:
+        self._forget(graph)
+        self.pending[graph] = (name, nq)
+        self.size += len(nq)
+        if len(self.pending) >= self.max_docs or self.size >= self.max_bytes:
+            self.flush()
+
+    def drop(self, graph: str) -> None:
+        """Remove ``graph`` from the store, and from the batch if it is waiting there."""
+        import pyoxigraph as ox
+
+        self._forget(graph)
+        self.store.remove_graph(ox.NamedNode(graph))
+
+    def _forget(self, graph: str) -> None:
+        old = self.pending.pop(graph, None)
+        if old is not None:
+            self.size -= len(old[1])
+
+    def flush(self) -> None:
+        import pyoxigraph as ox
+
+        if not self.pending:
+            return
+        together: list[bytes] = []
+        for graph, (_, nq) in self.pending.items():
+            self.store.remove_graph(ox.NamedNode(graph))
+            if _has_blank_nodes(nq):  # one blank node label in two documents would be one node
+                self.store.load(nq, format=ox.RdfFormat.N_QUADS)
+            else:
+                together.append(nq)
+        if together:
+            self.store.bulk_load(b"".join(together), format=ox.RdfFormat.N_QUADS)
+        for name, nq in self.pending.values():
+            target = self.nq_path(name)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(target, nq)
+        self.pending, self.size = {}, 0  # kept until here: a flush that failed is tried again
+
+
+def _has_blank_nodes(nq: bytes) -> bool:
+    """Whether N-Quads may hold a blank node (treatykg makes none; a literal may look like one)."""
+    return nq.startswith(b"_:") or b" _:" in nq
+
+
 def _build(src: Path, out: Path, store, *, workers: int | None, base: str,
-           emit: Callable[[BuildEvent], None], force: bool) -> BuildReport:
+           emit: Callable[[BuildEvent], None], force: bool
+           ) -> tuple[BuildReport, dict[str, Path] | None, BuildEvent]:
+    """The build under the lock: (report, the texts for the site or None when it is up to
+    date, the "finish" event)."""
     import pyoxigraph as ox
 
     from .rdf import tool_version
@@ -356,11 +461,33 @@ def _build(src: Path, out: Path, store, *, workers: int | None, base: str,
     def nq_path(name: str) -> Path:
         return graphs_dir / f"{name}.nq"
 
+    writer = _GraphWriter(store, nq_path, max_docs=_BATCH_DOCS, max_bytes=_BATCH_BYTES)
+
+    # graph IRI -> the inputs whose entry names it, kept with every change of ``entries``
+    holders: dict[str, set[str]] = {}
+
+    def hold(rel: str, entry: dict[str, Any]) -> None:
+        entries[rel] = entry
+        holders.setdefault(entry["graph"], set()).add(rel)
+
+    def unhold(rel: str) -> dict[str, Any] | None:
+        entry = entries.pop(rel, None)
+        g = entry.get("graph") if isinstance(entry, dict) else None
+        if isinstance(g, str) and g in holders:
+            holders[g].discard(rel)
+            if not holders[g]:
+                del holders[g]
+        return entry
+
+    for rel, e in entries.items():
+        if isinstance(e, dict) and isinstance(e.get("graph"), str):
+            holders.setdefault(e["graph"], set()).add(rel)
+
     def drop_output(entry: dict[str, Any], keep_graph: str | None = None) -> None:
-        """Remove an entry's graph (unless another input now owns it) and its .nq file."""
+        """Remove a (no longer held) entry's graph, unless another input now owns it, and its .nq file."""
         g = entry.get("graph")
-        if g and g != keep_graph and not any(e.get("graph") == g and e is not entry for e in entries.values()):
-            store.remove_graph(ox.NamedNode(g))
+        if g and g != keep_graph and g not in holders:
+            writer.drop(g)
         try:
             nq_path(entry["name"]).unlink()
         except (OSError, KeyError):
@@ -368,7 +495,7 @@ def _build(src: Path, out: Path, store, *, workers: int | None, base: str,
 
     # -- deleted inputs ---------------------------------------------------------
     for rel in sorted(set(entries) - set(inputs)):
-        entry = entries.pop(rel)
+        entry = unhold(rel)
         if not _valid_entry(entry):
             continue  # its graph, if any, goes with the orphans below
         drop_output(entry)
@@ -387,7 +514,7 @@ def _build(src: Path, out: Path, store, *, workers: int | None, base: str,
             continue
         e = entries.get(rel)
         if not _valid_entry(e):
-            entries.pop(rel, None)  # a damaged manifest entry: redo the input
+            unhold(rel)  # a damaged manifest entry: redo the input
             e = None
         if (e and e["sha256"] == hashes[rel] and e.get("tool_version") == version
                 and e.get("fingerprint") == fingerprint and e.get("options") == options
@@ -407,16 +534,15 @@ def _build(src: Path, out: Path, store, *, workers: int | None, base: str,
     validations: dict[str, dict[str, Any]] = {
         rel: previous.get(rel) or {**(e.get("validation") or {}), "reason": None}
         for rel, e in entries.items() if rel in inputs}
+    del previous
 
     # -- one finished conversion, in the main process ------------------------------
     def owner_of(graph: str, rel: str) -> str | None:
-        for other, e in entries.items():
-            if other != rel and e.get("graph") == graph and other in inputs:
-                return other
-        return None
+        others = sorted(o for o in holders.get(graph, ()) if o != rel and o in inputs)
+        return others[0] if others else None
 
     def fail(rel: str, reason: str, validation: dict[str, Any] | None, document: str | None = None) -> None:
-        old = entries.pop(rel, None)
+        old = unhold(rel)
         if old is not None:
             drop_output(old)
         v = validation or {}
@@ -440,35 +566,39 @@ def _build(src: Path, out: Path, store, *, workers: int | None, base: str,
         name = stable_name(rel)
         old = entries.get(rel)
         if old is not None and old.get("graph") != graph:
-            entries.pop(rel)
+            unhold(rel)
             drop_output(old, keep_graph=graph)
-        target = nq_path(name)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, res["nq"])
-        g = ox.NamedNode(graph)
-        store.remove_graph(g)
-        store.load(res["nq"], format=ox.RdfFormat.N_QUADS)
         v = res["validation"]
-        entries[rel] = {"sha256": hashes[rel], "tool_version": version, "fingerprint": fingerprint,
-                        "options": options, "name": name, "document": res["document"], "graph": graph,
-                        "triples": res["triples"], "nq_size": len(res["nq"]),
-                        "validation": {k: v[k] for k in ("conforms", "violations", "warnings")}}
+        hold(rel, {"sha256": hashes[rel], "tool_version": version, "fingerprint": fingerprint,
+                   "options": options, "name": name, "document": res["document"], "graph": graph,
+                   "triples": res["triples"], "nq_size": len(res["nq"]),
+                   "validation": {k: v[k] for k in ("conforms", "violations", "warnings")}})
+        writer.put(graph, name, res["nq"])  # the manifest is written after the writer's flush
         validations[rel] = {"reason": None, **v}
         results[rel] = DocumentResult(path=rel, status="built", name=name, document=res["document"], graph=graph,
                                       triples=res["triples"], conforms=True, violations=v["violations"],
                                       warnings=v["warnings"])
 
-    done = 0
+    def checkpoint() -> None:
+        writer.flush()
+        store.flush()
+        _write_manifest(out, entries)
+
+    # The manifest is O(collection) bytes: write it every `every` documents (about 50 times
+    # a build at most), not every few, or writing it grows with the square of the collection.
+    every = max(_CHECKPOINT_EVERY, len(inputs) // _CHECKPOINTS_PER_BUILD)
+    done = since_checkpoint = 0
 
     def after(rel: str) -> None:
-        nonlocal done
+        nonlocal done, since_checkpoint
         done += 1
+        since_checkpoint += 1
         r = results[rel]
         emit(BuildEvent("document", total=len(todo), completed=done, inputs=len(inputs), path=rel,
                         status=r.status, reason=r.reason))
-        if done % _CHECKPOINT_EVERY == 0:
-            store.flush()
-            _write_manifest(out, entries)
+        if since_checkpoint >= every:
+            checkpoint()
+            since_checkpoint = 0
 
     try:
         n = min(workers or os.cpu_count() or 1, len(todo))
@@ -477,31 +607,13 @@ def _build(src: Path, out: Path, store, *, workers: int | None, base: str,
                 finish(rel, convert_document(str(inputs[rel]), rel, base))
                 after(rel)
         elif todo:
-            import multiprocessing
-
-            pool = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("spawn"))
-            try:
-                futures = {pool.submit(convert_document, str(inputs[rel]), rel, base): rel for rel in todo}
-                pending = set(futures)
-                while pending:
-                    finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-                    for fut in sorted(finished, key=lambda f: futures[f]):
-                        rel = futures[fut]
-                        try:
-                            res = fut.result()
-                        except Exception as exc:  # a worker died (BrokenProcessPool, MemoryError ...)
-                            res = {"ok": False, "reason": _one_line(f"worker failed: {type(exc).__name__}: {exc}")}
-                        finish(rel, res)
-                        after(rel)
-            except BaseException:
-                pool.shutdown(wait=False, cancel_futures=True)  # Ctrl-C: do not wait for the queue
-                raise
-            pool.shutdown(wait=True)
+            _convert_in_pool(todo, inputs, base, n, lambda rel, res: (finish(rel, res), after(rel)))
+        writer.flush()
     except BaseException:
-        # Ctrl-C or an output error: keep what is done (every file written so far is whole).
+        # Ctrl-C or an output error: keep what is done (every file written so far is whole;
+        # the manifest only once the graphs it names are in the store).
         try:
-            store.flush()
-            _write_manifest(out, entries)
+            checkpoint()
         except Exception:
             pass
         raise
@@ -527,13 +639,55 @@ def _build(src: Path, out: Path, store, *, workers: int | None, base: str,
         _write_validation(out, inputs, results, validations)
         _write_void(out, entries, base)
         _write_manifest(out, entries)
+    site_texts = None
     if changed or not (out / "site" / "index.html").is_file():
-        from .site import build_site
+        site_texts = {e["graph"]: inputs[rel] for rel, e in entries.items() if rel in inputs and "graph" in e}
+    return report, site_texts, BuildEvent("finish", total=len(todo), completed=done, inputs=len(inputs))
 
-        build_site(out, texts={e["graph"]: inputs[rel] for rel, e in entries.items()
-                               if rel in inputs and "graph" in e})
-    emit(BuildEvent("finish", total=len(todo), completed=done, inputs=len(inputs)))
-    return report
+
+def _convert_in_pool(todo: list[str], inputs: dict[str, Path], base: str, workers: int,
+                     handle: Callable[[str, dict[str, Any]], Any]) -> None:
+    """Convert ``todo`` in ``workers`` processes; ``handle(rel, result)`` each as it finishes.
+
+    At most ``_IN_FLIGHT_PER_WORKER × workers`` documents are submitted at a time, and each
+    future is let go once handled: memory stays flat (a future keeps its document's
+    N-Quads) and ``wait`` only looks at the few in flight. A pool whose worker died
+    (``BrokenProcessPool``: killed, out of memory) fails the documents it held, and a new
+    pool takes the rest.
+    """
+    import multiprocessing
+    from concurrent.futures.process import BrokenProcessPool
+
+    context = multiprocessing.get_context("spawn")
+    queue = iter(todo)
+    in_flight: dict[Any, str] = {}
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    try:
+        while True:
+            for rel in queue:
+                try:
+                    fut = pool.submit(convert_document, str(inputs[rel]), rel, base)
+                except BrokenProcessPool:  # a worker died: its pool takes nothing more
+                    pool.shutdown(wait=False)  # (it has failed the futures it held)
+                    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+                    fut = pool.submit(convert_document, str(inputs[rel]), rel, base)
+                in_flight[fut] = rel
+                if len(in_flight) >= _IN_FLIGHT_PER_WORKER * workers:
+                    break
+            if not in_flight:
+                break
+            finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            for fut in sorted(finished, key=in_flight.__getitem__):
+                rel = in_flight.pop(fut)
+                try:
+                    res = fut.result()
+                except Exception as exc:  # a worker died (BrokenProcessPool, MemoryError ...)
+                    res = {"ok": False, "reason": _one_line(f"worker failed: {type(exc).__name__}: {exc}")}
+                handle(rel, res)
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)  # Ctrl-C: do not wait for the queue
+        raise
+    pool.shutdown(wait=True)
 
 
 def _write_validation(out: Path, inputs: dict[str, Path], results: dict[str, DocumentResult],
