@@ -299,3 +299,102 @@ def test_a_second_site_build_rewrites_nothing(tmp_path, site_out):
     after = {p: p.stat().st_mtime_ns for p in (mine / "site").rglob("*") if p.is_file()}
     assert mine / "site" / "doc" / "stale.html" not in after
     assert all(after[p] == before[p] for p in after)
+
+
+# ---------------------------------------------------------------- the site at scale
+def test_site_from_the_store_and_from_the_graphs_in_memory_is_byte_identical(tmp_path, site_out):
+    """Rows that tie on the sort key kept the order the store returned: a store on disk and
+    the same graphs loaded into memory gave different state and person pages."""
+    from treatykg.site import build_site
+
+    src, out = site_out
+    disk, memory = tmp_path / "disk", tmp_path / "memory"
+    shutil.copytree(out, disk, ignore=shutil.ignore_patterns(".treatykg.lock", "site", ".site-pages.json"))
+    shutil.copytree(out, memory, ignore=shutil.ignore_patterns(".treatykg.lock", "site", ".site-pages.json", "store"))
+    build_site(disk, src_dir=src)
+    build_site(memory, src_dir=src)
+    a = {p.relative_to(disk / "site"): p.read_bytes() for p in (disk / "site").rglob("*") if p.is_file()}
+    b = {p.relative_to(memory / "site"): p.read_bytes() for p in (memory / "site").rglob("*") if p.is_file()}
+    assert a.keys() == b.keys()
+    assert [k for k in a if a[k] != b[k]] == []
+
+
+def test_role_rows_that_tie_on_date_title_and_role_have_one_order(tmp_path):
+    from treatykg.site import Collection, Document, Person, Role, _Site
+
+    base = "https://example.org/id/"
+    col = Collection(base=base)
+    col.documents[f"{base}doc/d"] = Document(graph=f"{base}doc/d/graph", iri=f"{base}doc/d", type_local="Treaty",
+                                             title="条约", date="1960-01-01", slug="d")
+    for name in ("a", "b", "c"):
+        col.persons[f"{base}person/{name}"] = Person(iri=f"{base}person/{name}", zh=name, slug=name)
+    roles = [Role(person=f"{base}person/{n}", document=f"{base}doc/d", role="signatory", agent=f"{base}agent/{g}")
+             for n in ("c", "a", "b") for g in ("y", "x")]
+    site = _Site(tmp_path, col, {})
+    table = site._roles_table(roles, show_person=True)
+    assert site._roles_table(list(reversed(roles)), show_person=True) == table
+    assert [m for m in re.findall(r'person/(\w)\.html', table)] == ["a", "a", "b", "b", "c", "c"]
+
+
+def test_collection_lists_each_role_once_and_reads_annotations_per_graph(site_out):
+    """The annotations of every document were held together (most of the site's memory);
+    roles were de-duplicated by a scan of a list (quadratic)."""
+    from treatykg.site import _open_source, load_annotations, load_collection
+
+    _, out = site_out
+    store, fd = _open_source(out)
+    try:
+        col = load_collection(store)
+        keys = [(r.person, r.document, r.role, r.office, r.agent, r.agent_label) for r in col.roles]
+        assert len(keys) == len(set(keys)) > 0
+        assert not hasattr(col, "annotations")
+        d = next(d for d in col.documents.values() if d.date == "1958-02-19")
+        anns = load_annotations(store, d.graph)
+        assert anns and any(a["field"] == "signatories[0].name" and a["exact"] == "周恩来" for a in anns)
+        assert anns == sorted(anns, key=lambda a: (a["start"], -a["end"], a["field"], a["exact"], a["body"], a["label"]))
+        assert load_annotations(store, "https://example.org/no-such-graph") == []
+    finally:
+        del store
+        if fd is not None:
+            import gc
+            import os
+            gc.collect()
+            os.close(fd)
+
+
+def test_unchanged_annotated_pages_are_not_rendered_again(tmp_path, site_out, monkeypatch):
+    import treatykg.site as site_mod
+    import treatykg.view as view
+    from treatykg.site import PAGE_CACHE, build_site
+
+    src, out = site_out
+    mine = tmp_path / "out"
+    shutil.copytree(out, mine, ignore=shutil.ignore_patterns(".treatykg.lock", "site", PAGE_CACHE))
+    build_site(mine, src_dir=src)
+    pages = {p: p.read_bytes() for p in (mine / "site").rglob("*") if p.is_file()}
+    assert (mine / PAGE_CACHE).is_file() and not (mine / "site" / PAGE_CACHE).exists()
+
+    real = view.read_record
+    calls = []
+    monkeypatch.setattr(view, "read_record", lambda *a, **k: calls.append(a) or real(*a, **k))
+    build_site(mine, src_dir=src)
+    assert calls == []
+    assert {p: p.read_bytes() for p in (mine / "site").rglob("*") if p.is_file()} == pages
+
+    # a page changed on disk is rendered again, and only that one
+    doc = next((mine / "site" / "doc").glob("1958-02-19-*.html"))
+    doc.write_text("edited by hand", encoding="utf-8")
+    build_site(mine, src_dir=src)
+    assert len(calls) == 1 and doc.read_bytes() == pages[doc]
+
+    # an unreadable cache, or other code, renders every annotated page again
+    n_docs = len(list((mine / "site" / "doc").glob("*.html")))
+    calls.clear()
+    (mine / PAGE_CACHE).write_text("not json", encoding="utf-8")
+    build_site(mine, src_dir=src)
+    assert len(calls) == n_docs
+    calls.clear()
+    monkeypatch.setattr(site_mod, "_code_fingerprint", lambda: "other code")
+    build_site(mine, src_dir=src)
+    assert len(calls) == n_docs
+    assert {p: p.read_bytes() for p in (mine / "site").rglob("*") if p.is_file()} == pages

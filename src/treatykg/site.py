@@ -24,11 +24,19 @@ writes:
     also inlined in ``index.html``.
 
 Every link is relative, so the site works from the file system and over HTTP. Every file
-is written atomically; pages of documents no longer in the build are removed.
+is written atomically and only when its bytes change; pages of documents no longer in the
+build are removed. An annotated document page is not even rendered again when nothing it
+is made from changed: ``OUT/.site-pages.json`` keeps, per page, a SHA-256 of its inputs
+(treatykg's code and gazetteer, the text's path and SHA-256, the document IRI, the base,
+the page's links) and of the page written, and a page is skipped only when both match.
 
 Where the data comes from: ``OUT/store`` opened read-only under the shared lock of
-:mod:`treatykg.store`; when the store is absent or held by a build (this is how
-``build`` itself calls :func:`build_site`), ``OUT/graphs/*.nq`` loaded into memory.
+:mod:`treatykg.store` (``build`` turns its own lock shared to call :func:`build_site`);
+when the store is absent or a build holds it exclusively, ``OUT/graphs/*.nq`` loaded into
+memory. What is held for the whole site is a summary per document (title, date, parties,
+signatories); the evidence annotations a facts page lists are read one document graph at
+a time, while the document pages are written (the store stays open, and the lock held,
+until then).
 """
 from __future__ import annotations
 
@@ -38,6 +46,7 @@ import os
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -45,9 +54,13 @@ from .errors import InputError, OutputError
 from .namespaces import DEFAULT_BASE, VOCABULARIES
 from .view import bi, escape, page, readable_iri, render_document
 
-__all__ = ["build_site", "load_collection", "Collection", "timeline_svg", "partners_svg", "DOC_TYPE_LABELS"]
+__all__ = ["build_site", "load_collection", "load_annotations", "Collection", "timeline_svg", "partners_svg",
+           "DOC_TYPE_LABELS", "PAGE_CACHE"]
 
 SITE_DIR = "site"
+#: In the build folder, beside ``site/`` (not in it: it is no page to publish): for each
+#: annotated document page, a key of its inputs and the SHA-256 of the page.
+PAGE_CACHE = ".site-pages.json"
 
 #: doc-type class local name -> (doc_type, English, Chinese), in the ontology's order.
 DOC_TYPE_LABELS: dict[str, tuple[str, str, str]] = {
@@ -122,7 +135,6 @@ class Collection:
     roles: list[Role] = field(default_factory=list)
     states: dict[str, State] = field(default_factory=dict)            # by key
     state_of_agent: dict[str, str] = field(default_factory=dict)      # agent/side IRI -> state key
-    annotations: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # by graph
 
 
 def _v(term) -> str:
@@ -162,6 +174,31 @@ def _open_source(out: Path):
             from .errors import RDFError
             raise RDFError(f"cannot read the graph: {' '.join(str(exc).split())[:200]}", path=str(p)) from None
     return store, None
+
+
+@lru_cache(maxsize=1)
+def _code_fingerprint() -> str:
+    """SHA-256 over every treatykg module, the gazetteer and the Python and Unicode versions:
+    what an annotated page depends on besides its text, its IRIs and its links."""
+    import sys
+    import unicodedata
+
+    from .resources import resource_path
+
+    h = hashlib.sha256(f"{sys.version_info[:2]} {unicodedata.unidata_version}\0".encode())
+    pkg = Path(__file__).resolve().parent
+    files = sorted(p for p in pkg.rglob("*.py") if "__pycache__" not in p.parts)
+    for f in files + [resource_path("data", "gazetteer.tsv")]:
+        name = f.relative_to(pkg).as_posix() if f.is_relative_to(pkg) else f.name
+        h.update(name.encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def _file_sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
 
 
 def _slug(iri: str, kind: str) -> str:
@@ -209,6 +246,7 @@ SELECT ?g ?doc ?type ?title ?date ?place ?placeLabel ?file ?sha WHERE {{
         any_doc = next(iter(docs), "")
         base = any_doc[: any_doc.rfind("doc/")] if "doc/" in any_doc else DEFAULT_BASE
     col = Collection(base=base, documents=docs)
+    seen_roles: set[tuple[str, ...]] = set()  # membership of col.roles (a list, in store order)
     for r in _query(store, """
 SELECT ?doc ?party ?label WHERE { GRAPH ?g { ?g dcterms:subject ?doc . ?doc eli:passed_by ?party .
   OPTIONAL { ?party rdfs:label ?label FILTER(LANG(?label) = "zh") } } } ORDER BY ?doc ?label"""):
@@ -233,7 +271,9 @@ SELECT ?doc ?person ?zh ?en ?office ?agent ?agentLabel WHERE {{ GRAPH ?g {{
             p.en = p.en or _v(r["en"])
             item = Role(person=pid, document=_v(r["doc"]), role=role, office=_v(r["office"]),
                         agent=_v(r["agent"]), agent_label=_v(r["agentLabel"]))
-            if item not in col.roles:
+            key = (item.person, item.document, item.role, item.office, item.agent, item.agent_label)
+            if key not in seen_roles:
+                seen_roles.add(key)
                 col.roles.append(item)
 
     # states: gazetteer entities, and parties no state name begins
@@ -273,19 +313,30 @@ SELECT ?doc ?person ?zh ?en ?office ?agent ?agentLabel WHERE {{ GRAPH ?g {{
         if r.agent:
             resolve(r.agent, r.agent_label, docs[r.document].date)
 
-    # evidence annotations, for pages of documents whose text is not at hand
-    for r in _query(store, """
-SELECT ?g ?field ?start ?end ?exact ?body ?bodyLabel WHERE { GRAPH ?g {
+    return col
+
+
+def load_annotations(store, graph: str) -> list[dict[str, Any]]:
+    """The evidence annotations of document graph ``graph`` in ``store``: dicts with
+    ``field``, ``start``, ``end``, ``exact`` (the quote), ``body`` (IRI) and ``label``,
+    ordered by position (then by every other key, so the order never depends on the store).
+
+    Read one graph at a time, when a page needs them (a document whose text is not at
+    hand): a collection's annotations together are far larger than the rest of it.
+    """
+    import pyoxigraph as ox
+
+    g = str(ox.NamedNode(graph))  # a valid IRI, written <...>
+    anns = [{"field": _v(r["field"]), "start": int(_v(r["start"]) or 0), "end": int(_v(r["end"]) or 0),
+             "exact": _v(r["exact"]), "body": _v(r["body"]), "label": _v(r["bodyLabel"])}
+            for r in _query(store, f"""
+SELECT ?field ?start ?end ?exact ?body ?bodyLabel WHERE {{ GRAPH {g} {{
   ?a a oa:Annotation ; oa:hasBody ?body ; tkg:field ?field ; oa:hasTarget ?t .
   ?t oa:hasSelector ?pos , ?q . ?pos a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
   ?q a oa:TextQuoteSelector ; oa:exact ?exact .
-  OPTIONAL { ?body rdfs:label ?bodyLabel FILTER(LANG(?bodyLabel) = "zh") } } }"""):
-        col.annotations.setdefault(_v(r["g"]), []).append({
-            "field": _v(r["field"]), "start": int(_v(r["start"]) or 0), "end": int(_v(r["end"]) or 0),
-            "exact": _v(r["exact"]), "body": _v(r["body"]), "label": _v(r["bodyLabel"])})
-    for anns in col.annotations.values():
-        anns.sort(key=lambda a: (a["start"], -a["end"], a["field"]))
-    return col
+  OPTIONAL {{ ?body rdfs:label ?bodyLabel FILTER(LANG(?bodyLabel) = "zh") }} }} }}""")]
+    anns.sort(key=lambda a: (a["start"], -a["end"], a["field"], a["exact"], a["body"], a["label"]))
+    return anns
 
 
 # ---------------------------------------------------------------- pictures
@@ -453,10 +504,18 @@ def _header(prefix: str, title_html: str, meta: str = "") -> str:
 
 
 class _Site:
-    def __init__(self, out: Path, col: Collection, texts: dict[str, Path]):
+    def __init__(self, out: Path, col: Collection, texts: dict[str, Path], store=None):
         self.root = out / SITE_DIR
         self.col = col
         self.texts = texts
+        self.store = store  # for the annotations of facts pages; None: pages without them
+        self.cache_path = out / PAGE_CACHE
+        try:
+            old = json.loads(self.cache_path.read_text(encoding="utf-8"))
+            self.old_pages: dict[str, list[str]] = old if isinstance(old, dict) else {}
+        except (OSError, ValueError):
+            self.old_pages = {}
+        self.pages: dict[str, list[str]] = {}  # what PAGE_CACHE will hold
         self.written: set[Path] = set()
         self.roles_of_person: dict[str, list[Role]] = defaultdict(list)
         self.roles_of_state: dict[str, list[Role]] = defaultdict(list)
@@ -490,6 +549,17 @@ class _Site:
         if not up:
             href = href[3:]
         return f'<a href="{escape(href)}"{f" lang={chr(34)}{lang}{chr(34)}" if lang else ""}>{escape(text)}</a>'
+
+    def save_page_cache(self) -> None:
+        from .output import write_atomic
+
+        data = json.dumps(self.pages, sort_keys=True, indent=0).encode("utf-8")
+        try:
+            if self.cache_path.read_bytes() == data:
+                return
+        except OSError:
+            pass
+        write_atomic(self.cache_path, data)
 
     def write(self, rel: str, text: str) -> Path:
         from .output import write_atomic
@@ -561,6 +631,28 @@ class _Site:
 
     # -- one document ----------------------------------------------------------------
     def document(self, d: Document) -> str:
+        page_html, _ = self._document(d)
+        assert page_html is not None
+        return page_html
+
+    def write_document(self, d: Document) -> None:
+        """Write the page of ``d``; an annotated page whose inputs (see :meth:`_document`) and
+        file are those PAGE_CACHE records is left as it is, without extracting its text again."""
+        rel = f"doc/{d.slug}.html"
+        page_html, key = self._document(d, self.old_pages.get(rel))
+        if page_html is None:  # the page on disk is current
+            self.written.add(self.root / rel)
+            self.pages[rel] = self.old_pages[rel]
+            return
+        self.write(rel, page_html)
+        if key is not None:
+            self.pages[rel] = [key, hashlib.sha256(page_html.encode("utf-8")).hexdigest()]
+
+    def _document(self, d: Document, cached: list[str] | None = None) -> tuple[str | None, str | None]:
+        """(page, key). ``key`` is set for an annotated page: a SHA-256 of all it is made
+        from (the code, the text's path and SHA-256, the document IRI, the base, the links).
+        ``page`` is None when ``cached`` (``[key, SHA-256 of the page]``) has that key and
+        the page on disk has that SHA-256: nothing to render."""
         from . import rdf
         from .view import read_record
 
@@ -573,9 +665,17 @@ class _Site:
             except OSError as exc:
                 reason = f"the original text cannot be read ({exc.strerror or exc}) · 无法读取原文"
             else:
-                if d.sha256 and hashlib.sha256(data).hexdigest() != d.sha256:
+                sha = hashlib.sha256(data).hexdigest()
+                if d.sha256 and sha != d.sha256:
                     reason = "the text has changed since the build (SHA-256 differs) · 原文在构建后已改动"
                 else:
+                    links = {iri: href for iri in self._iris_of(d) if (href := self.link(iri))}
+                    key = hashlib.sha256(json.dumps(
+                        [_code_fingerprint(), str(p), sha, d.iri, self.col.base, sorted(links.items())],
+                        ensure_ascii=False).encode("utf-8")).hexdigest()
+                    if (isinstance(cached, list) and len(cached) == 2 and cached[0] == key
+                            and _file_sha256(self.root / f"doc/{d.slug}.html") == cached[1]):
+                        return None, key
                     try:
                         record, text = read_record(p)
                         same = rdf.document_iri(record, self.col.base) == d.iri
@@ -585,9 +685,8 @@ class _Site:
                         if not same:
                             reason = "the text gives another document now · 原文现对应另一文件"
                     if same:
-                        links = {iri: href for iri in self._iris_of(d) if (href := self.link(iri))}
-                        return render_document(record, text, base=self.col.base, links=links, nav=_nav("../"))
-        return self.facts_page(d, reason)
+                        return render_document(record, text, base=self.col.base, links=links, nav=_nav("../")), key
+        return self.facts_page(d, reason), None
 
     def _iris_of(self, d: Document) -> set[str]:
         roles = self.roles_of_doc.get(d.iri, [])
@@ -597,7 +696,7 @@ class _Site:
     def facts_page(self, d: Document, reason: str) -> str:
         base = self.col.base
         rows = []
-        for a in self.col.annotations.get(d.graph, []):
+        for a in (load_annotations(self.store, d.graph) if self.store is not None else []):
             body = self.a(a["body"], a["label"] or readable_iri(a["body"], base)) if self.link(a["body"]) else (
                 f'<span class="iri">{escape(readable_iri(a["body"], base))}</span>'
                 + (f' <span lang="zh">{escape(a["label"])}</span>' if a["label"] else ""))
@@ -618,7 +717,9 @@ class _Site:
     # -- people and states ------------------------------------------------------------
     def _roles_table(self, roles: list[Role], *, show_person: bool) -> str:
         docs = self.col.documents
-        roles = sorted(roles, key=lambda r: (docs[r.document].date or "9999", docs[r.document].title, r.role))
+        # total: rows that tie on date, title and role would otherwise keep the store's order
+        roles = sorted(roles, key=lambda r: (docs[r.document].date or "9999", docs[r.document].title, r.role,
+                                             r.person, r.agent, r.document, r.office, r.agent_label))
         rows = []
         for r in roles:
             d = docs[r.document]
@@ -707,6 +808,8 @@ def build_site(out_dir: Path, *, texts: dict[str, Path] | None = None, src_dir: 
     ``texts`` maps a graph or document IRI to its original text file; ``src_dir`` (the
     folder the collection was built from) finds the others through the build manifest or
     the source file name. Documents without a text get a page listing their facts.
+    Also writes ``out_dir/.site-pages.json`` (:data:`PAGE_CACHE`), so that the next call
+    renders only the annotated pages whose inputs changed.
     Raises :class:`InputError` (no build in ``out_dir``), :class:`RDFError` (a graph file
     that does not parse) or :class:`OutputError` (the site cannot be written).
     """
@@ -714,36 +817,42 @@ def build_site(out_dir: Path, *, texts: dict[str, Path] | None = None, src_dir: 
     if not out.is_dir():
         raise InputError("no such folder" if not out.exists() else "is not a folder", path=str(out))
     store, fd = _open_source(out)
+    site: _Site | None = None
     try:
         col = load_collection(store, base)
+        mapping = _texts_from(out, Path(src_dir) if src_dir else None, col)
+        for key, path in (texts or {}).items():
+            mapping[key] = Path(path)
+            if key in col.documents:
+                mapping[col.documents[key].graph] = Path(path)
+        site = _Site(out, col, mapping, store)
+        if site.root.is_dir():  # temporary files of a killed run: never valid output
+            for p in site.root.rglob(".*.part"):
+                try:
+                    p.unlink()
+                except OSError:
+                    pass
+        # document pages first, while the store is open: a page without its text reads
+        # its graph's annotations then (one query per such page)
+        for d in col.documents.values():
+            site.write_document(d)
     finally:
+        if site is not None:
+            site.store = None
         del store
         if fd is not None:
             import gc
             gc.collect()
             os.close(fd)
-    mapping = _texts_from(out, Path(src_dir) if src_dir else None, col)
-    for key, path in (texts or {}).items():
-        mapping[key] = Path(path)
-        if key in col.documents:
-            mapping[col.documents[key].graph] = Path(path)
-    site = _Site(out, col, mapping)
-    if site.root.is_dir():  # temporary files of a killed run: never valid output
-        for p in site.root.rglob(".*.part"):
-            try:
-                p.unlink()
-            except OSError:
-                pass
     timeline, partners = timeline_svg(col), partners_svg(col)
     site.write("timeline.svg", timeline)
     site.write("partners.svg", partners)
-    for d in col.documents.values():
-        site.write(f"doc/{d.slug}.html", site.document(d))
     for p in col.persons.values():
         site.write(f"person/{p.slug}.html", site.person(p))
     for s in col.states.values():
         site.write(f"state/{s.slug}.html", site.state(s))
     index = site.write("index.html", site.index(timeline, partners))
+    site.save_page_cache()
     # pages of documents, persons and states that are gone
     for p in site.root.rglob("*"):
         if p.is_file() and p.suffix in (".html", ".svg") and p not in site.written:
