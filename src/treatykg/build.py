@@ -20,11 +20,15 @@
 ``site/``
     the static site (:func:`treatykg.site.build_site`), written when anything changed, at
     the end: from the store, which is closed and opened again read-only for it.
+``.site-pages.json``
+    which annotated pages of the site are up to date (a key of each page's inputs and
+    the SHA-256 of the page written): unchanged pages are not rendered again. Kept out
+    of ``site/`` so that it is never published.
 
 Rules:
 
-* **Parallel.** Documents are extracted, converted and validated (pySHACL, one document
-  at a time) in worker processes (``concurrent.futures.ProcessPoolExecutor``, spawn);
+* **Parallel.** Documents are extracted, converted and validated (SHACL, one document
+  at a time: :func:`treatykg.validate.validate_quads`) in worker processes (``concurrent.futures.ProcessPoolExecutor``, spawn);
   ``workers=1`` (or a single document to do) runs in this process. The main process
   only writes files and the store, so no collection-wide graph is ever held in memory;
   it keeps at most 4 documents per worker submitted at a time, so its memory does not
