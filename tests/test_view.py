@@ -319,6 +319,23 @@ def test_site_from_the_store_and_from_the_graphs_in_memory_is_byte_identical(tmp
     assert [k for k in a if a[k] != b[k]] == []
 
 
+def test_pages_rendered_by_worker_processes_are_the_pages_rendered_here(tmp_path, site_out, monkeypatch):
+    from treatykg import site as site_mod
+
+    src, out = site_out
+    here, there = tmp_path / "here", tmp_path / "there"
+    for d in (here, there):
+        shutil.copytree(out, d, ignore=shutil.ignore_patterns(".treatykg.lock", "site", ".site-pages.json"))
+    site_mod.build_site(here, src_dir=src, workers=1)
+    monkeypatch.setattr(site_mod, "_PARALLEL_PAGES", 2)  # the reference corpus is small
+    site_mod.build_site(there, src_dir=src, workers=2)
+    a = {p.relative_to(here): p.read_bytes() for p in here.rglob("*") if p.is_file() and "store" not in p.parts}
+    b = {p.relative_to(there): p.read_bytes() for p in there.rglob("*") if p.is_file() and "store" not in p.parts}
+    assert a.keys() == b.keys()
+    assert [k for k in a if a[k] != b[k] and k.name != ".treatykg.lock"] == []
+    assert any(k.parts[:2] == ("site", "doc") for k in a)
+
+
 def test_role_rows_that_tie_on_date_title_and_role_have_one_order(tmp_path):
     from treatykg.site import Collection, Document, Person, Role, _Site
 

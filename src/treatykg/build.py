@@ -308,7 +308,7 @@ def build(src_dir: str | Path, out_dir: str | Path, *, workers: int | None = Non
             # (readers may come now, another build still may not), rather than let it load
             # every graphs/*.nq into memory.
             _share_lock(fd, out)
-            build_site(out, texts=site_texts)
+            build_site(out, texts=site_texts, workers=workers)
         emit(finished)
         return report
 
@@ -373,8 +373,12 @@ def _valid_entry(e: Any) -> bool:
 
 
 def _write_manifest(out: Path, entries: dict[str, dict[str, Any]]) -> None:
-    data = {"format": MANIFEST_FORMAT, "documents": {k: entries[k] for k in sorted(entries)}}
-    write_atomic(out / MANIFEST, (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+    """One input per line: readable, and written by json's C encoder (``indent`` would use
+    the pure-Python one, ~10x slower; the manifest is written ~50 times a build)."""
+    lines = [json.dumps(k, ensure_ascii=False) + ": " + json.dumps(entries[k], ensure_ascii=False)
+             for k in sorted(entries)]
+    text = '{"format": %d, "documents": {\n' % MANIFEST_FORMAT + ",\n".join(lines) + "\n}}\n"
+    write_atomic(out / MANIFEST, text.encode("utf-8"))
 
 
 class _GraphWriter:

@@ -503,6 +503,27 @@ def _header(prefix: str, title_html: str, meta: str = "") -> str:
             + (f'<div class="meta">{meta}</div>' if meta else "") + "</header>")
 
 
+#: below this many pages to render, rendering in this process is faster than starting workers
+_PARALLEL_PAGES = 64
+
+
+def _render_annotated(job: tuple[str, str, str, dict[str, str], str]) -> tuple[str | None, str | None]:
+    """(annotated page, None), or (None, why not) — in a worker process or this one.
+    ``job``: the text's path, the document IRI, the base, the links, the navigation."""
+    from . import rdf
+    from .view import read_record
+
+    path, iri, base, links, nav = job
+    try:
+        record, text = read_record(Path(path))
+        same = rdf.document_iri(record, base) == iri
+    except Exception as exc:  # a text that no longer extracts: fall back to the facts
+        return None, f"the text no longer extracts ({type(exc).__name__}) · 原文无法抽取"
+    if not same:
+        return None, "the text gives another document now · 原文现对应另一文件"
+    return render_document(record, text, base=base, links=links, nav=nav), None
+
+
 class _Site:
     def __init__(self, out: Path, col: Collection, texts: dict[str, Path], store=None):
         self.root = out / SITE_DIR
@@ -636,57 +657,82 @@ class _Site:
         return page_html
 
     def write_document(self, d: Document) -> None:
-        """Write the page of ``d``; an annotated page whose inputs (see :meth:`_document`) and
-        file are those PAGE_CACHE records is left as it is, without extracting its text again."""
-        rel = f"doc/{d.slug}.html"
-        page_html, key = self._document(d, self.old_pages.get(rel))
-        if page_html is None:  # the page on disk is current
-            self.written.add(self.root / rel)
-            self.pages[rel] = self.old_pages[rel]
-            return
-        self.write(rel, page_html)
-        if key is not None:
-            self.pages[rel] = [key, hashlib.sha256(page_html.encode("utf-8")).hexdigest()]
+        """Write the page of ``d`` (see :meth:`write_documents`)."""
+        self.write_documents([d])
+
+    def write_documents(self, docs: list[Document], workers: int = 1) -> None:
+        """Write the pages of ``docs``, in order. An annotated page whose inputs (see
+        :meth:`_plan`) and file are those PAGE_CACHE records is left as it is, without
+        extracting its text again; the others are rendered by ``workers`` processes when
+        there are enough of them to pay for starting the processes (the pages are the
+        same whichever process renders them)."""
+        plans = [(d, self._plan(d, self.old_pages.get(f"doc/{d.slug}.html"))) for d in docs]
+        jobs = [job for _, (kind, _key, job) in plans if kind == "render"]
+        if workers > 1 and len(jobs) >= _PARALLEL_PAGES:
+            from concurrent.futures import ProcessPoolExecutor
+            from multiprocessing import get_context
+
+            with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+                rendered = iter(pool.map(_render_annotated, jobs, chunksize=8))
+                self._write_plans(plans, rendered)
+        else:
+            self._write_plans(plans, map(_render_annotated, jobs))
+
+    def _write_plans(self, plans, rendered) -> None:
+        for d, (kind, key, job) in plans:
+            rel = f"doc/{d.slug}.html"
+            if kind == "cached":  # the page on disk is current
+                self.written.add(self.root / rel)
+                self.pages[rel] = self.old_pages[rel]
+                continue
+            if kind == "render":
+                page_html, reason = next(rendered)
+                if page_html is None:
+                    self.write(rel, self.facts_page(d, reason))
+                    continue
+                self.write(rel, page_html)
+                self.pages[rel] = [key, hashlib.sha256(page_html.encode("utf-8")).hexdigest()]
+                continue
+            self.write(rel, self.facts_page(d, job))
 
     def _document(self, d: Document, cached: list[str] | None = None) -> tuple[str | None, str | None]:
-        """(page, key). ``key`` is set for an annotated page: a SHA-256 of all it is made
-        from (the code, the text's path and SHA-256, the document IRI, the base, the links).
-        ``page`` is None when ``cached`` (``[key, SHA-256 of the page]``) has that key and
-        the page on disk has that SHA-256: nothing to render."""
-        from . import rdf
-        from .view import read_record
+        """(page, key): see :meth:`_plan`; ``page`` is None when the page on disk is current."""
+        kind, key, job = self._plan(d, cached)
+        if kind == "cached":
+            return None, key
+        if kind == "render":
+            page_html, reason = _render_annotated(job)
+            if page_html is not None:
+                return page_html, key
+            job = reason
+        return self.facts_page(d, job), None
 
+    def _plan(self, d: Document, cached: list[str] | None) -> tuple[str, str | None, Any]:
+        """What the page of ``d`` needs: ``("cached", key, None)``, ``("render", key, job)``
+        (an annotated page: ``job`` for :func:`_render_annotated`) or ``("facts", None,
+        reason)``. ``key`` is a SHA-256 of all an annotated page is made from (the code,
+        the text's path and SHA-256, the document IRI, the base, the links); "cached"
+        when ``cached`` (``[key, SHA-256 of the page]``) has that key and the page on disk
+        has that SHA-256."""
         path = self.texts.get(d.graph) or self.texts.get(d.iri)
-        reason = "the original text was not given to the site generator · 未提供原文"
-        if path is not None:
-            p = Path(path)
-            try:
-                data = p.read_bytes()
-            except OSError as exc:
-                reason = f"the original text cannot be read ({exc.strerror or exc}) · 无法读取原文"
-            else:
-                sha = hashlib.sha256(data).hexdigest()
-                if d.sha256 and sha != d.sha256:
-                    reason = "the text has changed since the build (SHA-256 differs) · 原文在构建后已改动"
-                else:
-                    links = {iri: href for iri in self._iris_of(d) if (href := self.link(iri))}
-                    key = hashlib.sha256(json.dumps(
-                        [_code_fingerprint(), str(p), sha, d.iri, self.col.base, sorted(links.items())],
-                        ensure_ascii=False).encode("utf-8")).hexdigest()
-                    if (isinstance(cached, list) and len(cached) == 2 and cached[0] == key
-                            and _file_sha256(self.root / f"doc/{d.slug}.html") == cached[1]):
-                        return None, key
-                    try:
-                        record, text = read_record(p)
-                        same = rdf.document_iri(record, self.col.base) == d.iri
-                    except Exception as exc:  # a text that no longer extracts: fall back to the facts
-                        same, reason = False, f"the text no longer extracts ({type(exc).__name__}) · 原文无法抽取"
-                    else:
-                        if not same:
-                            reason = "the text gives another document now · 原文现对应另一文件"
-                    if same:
-                        return render_document(record, text, base=self.col.base, links=links, nav=_nav("../")), key
-        return self.facts_page(d, reason), None
+        if path is None:
+            return "facts", None, "the original text was not given to the site generator · 未提供原文"
+        p = Path(path)
+        try:
+            data = p.read_bytes()
+        except OSError as exc:
+            return "facts", None, f"the original text cannot be read ({exc.strerror or exc}) · 无法读取原文"
+        sha = hashlib.sha256(data).hexdigest()
+        if d.sha256 and sha != d.sha256:
+            return "facts", None, "the text has changed since the build (SHA-256 differs) · 原文在构建后已改动"
+        links = {iri: href for iri in self._iris_of(d) if (href := self.link(iri))}
+        key = hashlib.sha256(json.dumps(
+            [_code_fingerprint(), str(p), sha, d.iri, self.col.base, sorted(links.items())],
+            ensure_ascii=False).encode("utf-8")).hexdigest()
+        if (isinstance(cached, list) and len(cached) == 2 and cached[0] == key
+                and _file_sha256(self.root / f"doc/{d.slug}.html") == cached[1]):
+            return "cached", key, None
+        return "render", key, (str(p), d.iri, self.col.base, links, _nav("../"))
 
     def _iris_of(self, d: Document) -> set[str]:
         roles = self.roles_of_doc.get(d.iri, [])
@@ -801,7 +847,7 @@ def _texts_from(out: Path, src_dir: Path | None, col: Collection) -> dict[str, P
 
 
 def build_site(out_dir: Path, *, texts: dict[str, Path] | None = None, src_dir: Path | None = None,
-               base: str | None = None) -> Path:
+               base: str | None = None, workers: int | None = None) -> Path:
     """Write the static site of build folder ``out_dir`` into ``out_dir/site`` and return
     the path of its ``index.html``.
 
@@ -809,7 +855,8 @@ def build_site(out_dir: Path, *, texts: dict[str, Path] | None = None, src_dir: 
     folder the collection was built from) finds the others through the build manifest or
     the source file name. Documents without a text get a page listing their facts.
     Also writes ``out_dir/.site-pages.json`` (:data:`PAGE_CACHE`), so that the next call
-    renders only the annotated pages whose inputs changed.
+    renders only the annotated pages whose inputs changed. ``workers`` processes render
+    the annotated pages (default: one per CPU; the pages do not depend on it).
     Raises :class:`InputError` (no build in ``out_dir``), :class:`RDFError` (a graph file
     that does not parse) or :class:`OutputError` (the site cannot be written).
     """
@@ -834,8 +881,8 @@ def build_site(out_dir: Path, *, texts: dict[str, Path] | None = None, src_dir: 
                     pass
         # document pages first, while the store is open: a page without its text reads
         # its graph's annotations then (one query per such page)
-        for d in col.documents.values():
-            site.write_document(d)
+        site.write_documents(list(col.documents.values()),
+                             workers=workers if workers is not None else (os.cpu_count() or 1))
     finally:
         if site is not None:
             site.store = None
