@@ -328,6 +328,7 @@ def test_pages_rendered_by_worker_processes_are_the_pages_rendered_here(tmp_path
         shutil.copytree(out, d, ignore=shutil.ignore_patterns(".treatykg.lock", "site", ".site-pages.json"))
     site_mod.build_site(here, src_dir=src, workers=1)
     monkeypatch.setattr(site_mod, "_PARALLEL_PAGES", 2)  # the reference corpus is small
+    monkeypatch.setattr(site_mod, "_PAGES_AT_ONCE", 4)  # and in several rounds: pages keep their order
     site_mod.build_site(there, src_dir=src, workers=2)
     a = {p.relative_to(here): p.read_bytes() for p in here.rglob("*") if p.is_file() and "store" not in p.parts}
     b = {p.relative_to(there): p.read_bytes() for p in there.rglob("*") if p.is_file() and "store" not in p.parts}

@@ -68,7 +68,8 @@ import gc
 import hashlib
 import json
 import os
-from collections.abc import Callable
+import heapq
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -700,20 +701,25 @@ def _convert_in_pool(todo: list[str], inputs: dict[str, Path], base: str, worker
 
 def _write_validation(out: Path, inputs: dict[str, Path], results: dict[str, DocumentResult],
                       validations: dict[str, dict[str, Any]]) -> None:
-    docs = []
+    """``validation.json``: the totals, then one input per line (json's C encoder, as the
+    manifest: ``indent`` would build the whole text with the pure-Python one)."""
+    lines, failed, violations, warnings = [], 0, 0, 0
     for rel in sorted(inputs):
         r = results.get(rel)
         v = validations.get(rel, {})
-        docs.append({"path": rel, "status": "failed" if r and r.status == "failed" else "ok",
-                     "document": r.document if r else None, "reason": v.get("reason") or (r.reason if r else None),
-                     "conforms": v.get("conforms"), "violations": v.get("violations", 0),
-                     "warnings": v.get("warnings", 0), "results": v.get("results", []),
-                     "extraction_warnings": v.get("extraction_warnings", [])})
-    failed = sum(1 for d in docs if d["status"] == "failed")
-    data = {"documents": len(docs), "failed": failed, "conforms": failed == 0,
-            "violations": sum(d["violations"] for d in docs), "warnings": sum(d["warnings"] for d in docs),
-            "results": docs}
-    write_atomic(out / "validation.json", (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+        d = {"path": rel, "status": "failed" if r and r.status == "failed" else "ok",
+             "document": r.document if r else None, "reason": v.get("reason") or (r.reason if r else None),
+             "conforms": v.get("conforms"), "violations": v.get("violations", 0),
+             "warnings": v.get("warnings", 0), "results": v.get("results", []),
+             "extraction_warnings": v.get("extraction_warnings", [])}
+        failed += d["status"] == "failed"
+        violations += d["violations"]
+        warnings += d["warnings"]
+        lines.append(json.dumps(d, ensure_ascii=False))
+    head = json.dumps({"documents": len(lines), "failed": failed, "conforms": failed == 0,
+                       "violations": violations, "warnings": warnings}, ensure_ascii=False)
+    text = head[:-1] + ', "results": [\n' + ",\n".join(lines) + "\n]}\n"
+    write_atomic(out / "validation.json", text.encode("utf-8"))
 
 
 def _write_void(out: Path, entries: dict[str, dict[str, Any]], base: str) -> None:
@@ -721,7 +727,7 @@ def _write_void(out: Path, entries: dict[str, dict[str, Any]], base: str) -> Non
     import pyoxigraph as ox
 
     from .namespaces import VOCABULARIES as V
-    from .rdf import XSD_DATETIME, XSD_INTEGER, serialize_quads, tool_version
+    from .rdf import XSD_DATETIME, XSD_INTEGER, _natural, quad_order, serialize_quads, tool_version
 
     def n(prefix: str, local: str) -> ox.NamedNode:
         return ox.NamedNode(V[prefix] + local)
@@ -753,12 +759,24 @@ def _write_void(out: Path, entries: dict[str, dict[str, Any]], base: str) -> Non
     ]
     for prefix in ("eli", "org", "prov", "sem", "oa", "dcterms", "skos", "tkg"):
         rows.append((ds, n("void", "vocabulary"), ox.NamedNode(V[prefix])))
-    for rel in sorted(entries):
-        e = entries[rel]
-        sub = ox.NamedNode(e["graph"])
-        rows += [(ds, n("void", "subset"), sub), (sub, n("rdf", "type"), n("void", "Dataset")),
-                 (sub, n("void", "triples"), integer(e.get("triples", 0))),
-                 (sub, n("dcterms", "subject"), ox.NamedNode(e["document"])),
-                 (sub, n("dcterms", "source"), ox.Literal(rel))]
-    data = serialize_quads([ox.Quad(s, p, o, dg) for s, p, o in rows], "turtle", base=base)
+    # One subset per document graph: generated in statement order and streamed to the
+    # serialiser (a collection of 20,000 documents has 100,000 of these statements).
+    subset_of = {e["graph"]: rel for rel, e in entries.items()}
+
+    def links() -> Iterator[ox.Quad]:  # <dataset> void:subset <graph>, in object order
+        for g in sorted(subset_of, key=lambda g: _natural(str(ox.NamedNode(g)))):
+            yield ox.Quad(ds, n("void", "subset"), ox.NamedNode(g), dg)
+
+    def subsets() -> Iterator[ox.Quad]:  # in subject order
+        for g in sorted(subset_of, key=_natural):
+            rel = subset_of[g]
+            e, sub = entries[rel], ox.NamedNode(g)
+            yield from sorted((ox.Quad(sub, n("rdf", "type"), n("void", "Dataset"), dg),
+                               ox.Quad(sub, n("void", "triples"), integer(e.get("triples", 0)), dg),
+                               ox.Quad(sub, n("dcterms", "subject"), ox.NamedNode(e["document"]), dg),
+                               ox.Quad(sub, n("dcterms", "source"), ox.Literal(rel), dg)), key=quad_order)
+
+    head = sorted((ox.Quad(s, p, o, dg) for s, p, o in rows), key=quad_order)
+    data = serialize_quads(heapq.merge(head, links(), subsets(), key=quad_order), "turtle", base=base,
+                           in_order=True)
     write_atomic(out / "void.ttl", data)

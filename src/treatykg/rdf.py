@@ -711,7 +711,9 @@ def _natural(text: str) -> tuple:
     return tuple(int(t) if i % 2 else t for i, t in enumerate(_DIGITS.split(text)))
 
 
-def _sort_key(quad: ox.Quad) -> tuple:
+def quad_order(quad: ox.Quad) -> tuple:
+    """The sort key of the Turtle/TriG statement order (numbers in IRIs and literals
+    compare as numbers)."""
     g = quad.graph_name
     return (() if isinstance(g, ox.DefaultGraph) else _natural(g.value), _natural(quad.subject.value),
             quad.predicate != RDF_TYPE, str(quad.predicate), _natural(str(quad.object)))
@@ -750,13 +752,16 @@ def _canonical_json(value: Any) -> Any:
     return value
 
 
-def serialize_quads(quads: Iterable[ox.Quad], fmt: str, *, base: str = DEFAULT_BASE) -> bytes:
+def serialize_quads(quads: Iterable[ox.Quad], fmt: str, *, base: str = DEFAULT_BASE,
+                    in_order: bool = False) -> bytes:
     """Serialise quads deterministically: ``turtle`` (graphs dropped), ``trig``, ``nt`` (graphs
     dropped), ``nq`` or ``jsonld`` (with the local context, no network access).
 
     N-Triples/N-Quads lines are sorted; Turtle/TriG statements are sorted by
-    graph, subject, then ``rdf:type`` first, predicate and object; JSON-LD keys
-    and arrays are sorted. Raises ``ValueError`` for an unknown format.
+    graph, subject, then ``rdf:type`` first, predicate and object (:func:`quad_order`);
+    JSON-LD keys and arrays are sorted. ``in_order=True`` (Turtle and TriG) promises
+    that ``quads`` are distinct and already in that order: they are then streamed to
+    the serialiser, never held together. Raises ``ValueError`` for an unknown format.
     """
     key = _FORMAT_ALIASES.get(fmt.lower())
     if key is None:
@@ -774,10 +779,11 @@ def serialize_quads(quads: Iterable[ox.Quad], fmt: str, *, base: str = DEFAULT_B
             data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
         lines = sorted(set(data.split(b"\n")) - {b""})
         return b"\n".join(lines) + b"\n" if lines else b""
-    quads = sorted(set(quads), key=_sort_key)
+    if not (in_order and key in ("turtle", "trig")):
+        quads = sorted(set(quads), key=quad_order)
     vocab = {k: v for k, v in prefixes(base).items() if k != "id"}
     if key == "turtle":
-        return _with_header(ox.serialize([qd.triple for qd in quads], format=ox.RdfFormat.TURTLE,
+        return _with_header(ox.serialize((qd.triple for qd in quads), format=ox.RdfFormat.TURTLE,
                                          prefixes=vocab, base_iri=base), base, vocab)
     if key == "trig":
         return _with_header(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=vocab,

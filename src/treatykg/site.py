@@ -44,6 +44,7 @@ import hashlib
 import json
 import os
 import re
+import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -92,7 +93,7 @@ class State:
     agents: set[str] = field(default_factory=set)  # party IRIs that belong to this state
 
 
-@dataclass
+@dataclass(slots=True)
 class Document:
     graph: str
     iri: str
@@ -107,7 +108,7 @@ class Document:
     slug: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Role:
     """A person's part in one document: a signature or a talks participation."""
 
@@ -119,7 +120,7 @@ class Role:
     agent_label: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class Person:
     iri: str
     zh: str = ""
@@ -138,11 +139,13 @@ class Collection:
 
 
 def _v(term) -> str:
-    return "" if term is None else term.value
+    """A term's value, interned: the same IRI or label in thousands of rows is one string."""
+    return "" if term is None else sys.intern(term.value)
 
 
 def _query(store, q: str):
-    return list(store.query(_PFX + q))
+    """The solutions of ``q``, one at a time (never all of them in a list)."""
+    return store.query(_PFX + q)
 
 
 def _open_source(out: Path):
@@ -505,6 +508,8 @@ def _header(prefix: str, title_html: str, meta: str = "") -> str:
 
 #: below this many pages to render, rendering in this process is faster than starting workers
 _PARALLEL_PAGES = 64
+#: documents whose pages are planned and rendered together (bounds the memory of the pages in flight)
+_PAGES_AT_ONCE = 512
 
 
 def _render_annotated(job: tuple[str, str, str, dict[str, str], str]) -> tuple[str | None, str | None]:
@@ -549,6 +554,7 @@ class _Site:
         self.labels = {a: l for d in col.documents.values() for a, l in d.parties}
         self.labels.update({r.agent: r.agent_label for r in col.roles if r.agent_label})
         self.state_by_iri = {s.iri: s for s in col.states.values()}
+        self._docs_of_state: dict[str, list[Document]] | None = None
 
     # links, relative to a page one folder down (doc/, person/, state/)
     def link(self, iri: str) -> str | None:
@@ -608,6 +614,16 @@ class _Site:
     def sorted_docs(self) -> list[Document]:
         return sorted(self.col.documents.values(), key=lambda d: (d.date or "9999", d.title, d.iri))
 
+    def docs_of_state(self) -> dict[str, list[Document]]:
+        """State key -> the documents it is a party to, in index order (sorted once, not per state)."""
+        if self._docs_of_state is None:
+            self._docs_of_state = defaultdict(list)
+            for d in self.sorted_docs():
+                for key in dict.fromkeys(self.col.state_of_agent.get(a) for a, _ in d.parties):
+                    if key is not None:
+                        self._docs_of_state[key].append(d)
+        return self._docs_of_state
+
     # -- index ---------------------------------------------------------------------
     def index(self, timeline: str, partners: str) -> str:
         col = self.col
@@ -665,18 +681,27 @@ class _Site:
         :meth:`_plan`) and file are those PAGE_CACHE records is left as it is, without
         extracting its text again; the others are rendered by ``workers`` processes when
         there are enough of them to pay for starting the processes (the pages are the
-        same whichever process renders them)."""
-        plans = [(d, self._plan(d, self.old_pages.get(f"doc/{d.slug}.html"))) for d in docs]
-        jobs = [job for _, (kind, _key, job) in plans if kind == "render"]
-        if workers > 1 and len(jobs) >= _PARALLEL_PAGES:
-            from concurrent.futures import ProcessPoolExecutor
-            from multiprocessing import get_context
+        same whichever process renders them). Planned, rendered and written
+        :data:`_PAGES_AT_ONCE` documents at a time: memory does not grow with the
+        collection."""
+        pool = None
+        try:
+            for i in range(0, len(docs), _PAGES_AT_ONCE):
+                plans = [(d, self._plan(d, self.old_pages.get(f"doc/{d.slug}.html")))
+                         for d in docs[i:i + _PAGES_AT_ONCE]]
+                jobs = [job for _, (kind, _key, job) in plans if kind == "render"]
+                if pool is None and workers > 1 and len(jobs) >= _PARALLEL_PAGES:
+                    from concurrent.futures import ProcessPoolExecutor
+                    from multiprocessing import get_context
 
-            with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-                rendered = iter(pool.map(_render_annotated, jobs, chunksize=8))
-                self._write_plans(plans, rendered)
-        else:
-            self._write_plans(plans, map(_render_annotated, jobs))
+                    pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
+                if pool is not None and len(jobs) > 1:
+                    self._write_plans(plans, iter(pool.map(_render_annotated, jobs, chunksize=8)))
+                else:
+                    self._write_plans(plans, map(_render_annotated, jobs))
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
 
     def _write_plans(self, plans, rendered) -> None:
         for d, (kind, key, job) in plans:
@@ -798,7 +823,7 @@ class _Site:
 
     def state(self, s: State) -> str:
         col = self.col
-        docs = [d for d in self.sorted_docs() if any(col.state_of_agent.get(a) == s.key for a, _ in d.parties)]
+        docs = self.docs_of_state().get(s.key, [])
         roles = self.roles_of_state.get(s.key, [])
         name = f'<span lang="zh">{escape(s.zh)}</span>' + (f' <span lang="en" class="zh">{escape(s.en)}</span>' if s.en else "")
         meta = f'<a class="iri" href="{escape(s.iri)}">{escape(readable_iri(s.iri, col.base))}</a>'
