@@ -129,30 +129,28 @@ class MappedText:
     def squeeze(self) -> "MappedText":
         """Drop white space that stands between two Chinese characters (stray spaces)."""
         t = self.text
+        if " " not in t:
+            return self
         keep_text: list[str] = []
         keep_origin: list[int] = []
-        n = len(t)
-        i = 0
-        while i < n:
-            ch = t[i]
-            if ch == " ":
-                j = i
-                while j < n and t[j] == " ":
-                    j += 1
-                if keep_text and j < n and _joins(keep_text[-1]) and _joins(t[j]):
-                    i = j
-                    continue
-                keep_text.extend(t[i:j])
-                keep_origin.extend(self.origin[i:j])
-                i = j
-                continue
-            keep_text.append(ch)
-            keep_origin.append(self.origin[i])
-            i += 1
+        pos = 0
+        for m in _SPACE_RUN.finditer(t):
+            i, j = m.span()
+            if i > 0 and j < len(t) and _joins(t[i - 1]) and _joins(t[j]):
+                keep_text.append(t[pos:i])
+                keep_origin.extend(self.origin[pos:i])
+                pos = j
+        if pos == 0:
+            return self
+        keep_text.append(t[pos:])
+        keep_origin.extend(self.origin[pos:])
         return MappedText("".join(keep_text), keep_origin, self.original)
 
     def find(self, sub: str, start: int = 0) -> int:
         return self.text.find(sub, start)
+
+
+_SPACE_RUN = re.compile(" +")
 
 
 def _joins(ch: str) -> bool:
@@ -327,32 +325,58 @@ def _fold_char(ch: str, prev: str, nxt: str) -> str:
 _ENUM_START = re.compile(r"^\s*(第[一二三四五六七八九十百零〇0-9]+[条章节款项部分]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十0-9]+[)）]|[0-9]+[.、．])")
 
 
+#: characters that become a line break ("\r" only when no "\n" follows it)
+_LINE_BREAKS = "\r\f\v\u2028\u2029\x85"
+
+
 def normalise(original: str) -> tuple[MappedText, list[Repair]]:
-    """The normalised view of ``original`` (see the module docstring) and the repairs made."""
-    repairs: list[Repair] = []
+    """The normalised view of ``original`` (see the module docstring) and the repairs made.
+
+    Most characters fold the same wherever they stand: those are folded a run at a time
+    (``str.translate``; each keeps its offset). Line breaks, characters that fold to
+    nothing and ASCII punctuation, whose full-width form depends on its neighbours,
+    are folded one by one."""
     start = _disclaimer_end(original)
+    n = len(original)
+    table: dict[int, str] = {}   # context-free one-to-one folds that change the character
+    by_one: set[str] = set()     # characters folded where they stand
+    for ch in set(original[start:]):
+        if ch in _LINE_BREAKS or ch in _TO_FULLWIDTH:
+            by_one.add(ch)
+            continue
+        folded = ch if ch == "\n" else _fold_char(ch, "", "")
+        if len(folded) != 1:
+            by_one.add(ch)
+        elif folded != ch:
+            table[ord(ch)] = folded
     out: list[str] = []
     origin: list[int] = []
-    n = len(original)
-    i = start
-    while i < n:
+    pos = start
+    singles = re.finditer("[" + "".join(map(re.escape, sorted(by_one))) + "]", original[start:]) if by_one else ()
+    for m in singles:
+        i = start + m.start()
+        if pos < i:
+            out.append(original[pos:i].translate(table))
+            origin.extend(range(pos, i))
+        pos = i + 1
         ch = original[i]
-        if ch == "\r":
-            if i + 1 < n and original[i + 1] == "\n":
-                i += 1
+        if ch in _LINE_BREAKS:
+            if ch == "\r" and i + 1 < n and original[i + 1] == "\n":
                 continue
-            ch = "\n"
-        elif ch in "\f\v\u2028\u2029\x85":
-            ch = "\n"
-        prev = original[i - 1] if i > 0 else ""
-        nxt = original[i + 1] if i + 1 < n else ""
-        folded = _fold_char(ch, prev, nxt) if ch != "\n" else ch
-        if folded and folded != ch and is_cjk(ch) and is_cjk(folded):
-            repairs.append(Repair("script", make_span(original, i, i + 1), f"{ch}→{folded}"))
-        for f in folded:
-            out.append(f)
-            origin.append(i)
-        i += 1
+            folded = "\n"
+        else:
+            folded = _fold_char(ch, original[i - 1] if i > 0 else "", original[i + 1] if i + 1 < n else "")
+        out.append(folded)
+        origin.extend([i] * len(folded))
+    if pos < n:
+        out.append(original[pos:].translate(table))
+        origin.extend(range(pos, n))
+    repairs: list[Repair] = []
+    script = {ch: table[ord(ch)] for ch in map(chr, table) if is_cjk(ch) and is_cjk(table[ord(ch)])}
+    if script:  # traditional (or variant) forms made simplified, each recorded
+        for m in re.finditer("[" + "".join(map(re.escape, sorted(script))) + "]", original[start:]):
+            i = start + m.start()
+            repairs.append(Repair("script", make_span(original, i, i + 1), f"{m.group()}→{script[m.group()]}"))
     view = MappedText("".join(out), origin, original)
     view, readings = _drop_pinyin(view)
     view, joins = _join_page_breaks(view)
