@@ -210,7 +210,9 @@ def references(body: list[MappedText], title: str | None) -> list[Reference]:
                         start = dd.start()
                 if len(label) < 3:
                     continue
-                clause_start = max(sentence.rfind(c, 0, start) for c in "，；：") + 1
+                # the clause before the name, looked at no further back than the window
+                clause_lo = max(0, start - _WINDOW)
+                clause_start = max(max(sentence.rfind(c, clause_lo, start) for c in "，；：") + 1, clause_lo)
                 ref = Reference(label=label, kind="event" if _EVENT.search(word) else "document",
                                 span=para.span(s0 + start, s0 + wm.end()), date=date, date_span=date_span,
                                 stance=stance(sentence[clause_start:start]))
