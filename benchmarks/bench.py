@@ -24,7 +24,9 @@ growth
     size: 1.0 is linear; above ~1.2 the cost grows faster than the collection.
 
 Plus the single-file benchmark: one ~1 MB text (the 1958 joint statement with its body
-paragraphs repeated) extracted and converted to N-Quads (target: under 2 s).
+paragraphs repeated) extracted and converted to N-Quads (target: under 2 s), and the
+push benchmark (:mod:`bench_push`): ``treatykg push`` to a local Oxigraph server against
+one raw Graph Store upload of the same N-Quads (target: at least 50 % of its rate).
 
 Results: ``benchmarks/results/results.json``, ``results.md`` (a table) and
 ``scaling.svg`` (documents/s and peak memory against collection size). The numbers
@@ -243,6 +245,16 @@ def write_markdown(data: dict, path: Path) -> None:
                   f"annotations, {big['quads']} quads): extract {big['extract_s']:.2f} s + serialize N-Quads "
                   f"{big['serialize_s']:.2f} s = **{big['convert_s']:.2f} s** (best of "
                   f"{len(big['convert_runs_s'])}: {big['convert_runs_s']}), {ok} the {big['target_s']:.0f} s target."]
+    push = data.get("push")
+    if push:
+        lines += ["", "## Push", "",
+                  f"`treatykg push` to a local Oxigraph server against one raw Graph Store POST of the same "
+                  f"N-Quads ({push['graphs']} graphs, {push['triples']} triples, {push['mb']} MB; median of "
+                  f"{push['rounds']} rounds, fresh servers; `benchmarks/bench_push.py`). Target: push at "
+                  f"least {push['target_share']:.0%} of the raw rate.", "",
+                  "| method | seconds | triples/s | share of raw |", "|---|---:|---:|---:|"]
+        lines += [f"| {m['method']} | {m['seconds']:.2f} | {m['triples_per_s']} | {m['share_of_raw']:.0%} |"
+                  for m in push["methods"]]
     lines += ["", "Growth ×1.00 is linear; the stages run in one process, `build` uses "
               "all workers. See benchmarks/README.md for how to read this.", ""]
     path.write_text("\n".join(lines), encoding="utf-8")
@@ -342,6 +354,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--build-sizes", help="measure build only at these sizes (default: every size)")
     ap.add_argument("--no-big", action="store_true", help="skip the 1 MB single-file benchmark")
     ap.add_argument("--big-only", action="store_true", help="only the 1 MB single-file benchmark")
+    ap.add_argument("--no-push", action="store_true",
+                    help="skip the push benchmark (push to a local Oxigraph server against a raw upload)")
+    ap.add_argument("--push-copies", type=int, default=40,
+                    help="push benchmark: copies of each reference text's graph (default 40)")
     ap.add_argument("--out", type=Path, default=RESULTS, help="results folder")
     a = ap.parse_args(argv)
     sizes = [] if a.big_only else sorted(int(s) for s in a.sizes.split(",") if s.strip())
@@ -383,6 +399,11 @@ def main(argv: list[str] | None = None) -> int:
         if not a.no_big:
             print("[1 MB text] ...", file=sys.stderr, flush=True)
             data["big"] = bench_big(work)
+        if not a.no_push and not a.big_only:
+            print("[push] ...", file=sys.stderr, flush=True)
+            import bench_push
+
+            data["push"] = bench_push.measure(a.push_copies, rounds=2)
     finally:
         if a.work is None:
             shutil.rmtree(work, ignore_errors=True)

@@ -102,30 +102,42 @@ def push_twice(graphs: Path) -> tuple[float, float]:
         server.close()
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--copies", type=int, default=40, help="copies of each converted text (default 40)")
-    ap.add_argument("--rounds", type=int, default=3, help="rounds; the median is shown (default 3)")
-    args = ap.parse_args()
+def measure(copies: int = 40, rounds: int = 3) -> dict:
+    """Raw upload and push (into an empty store, then replacing every graph): the median
+    seconds and triples/s of ``rounds`` rounds, and push's share of the raw rate."""
     work = Path(tempfile.mkdtemp(prefix="bench-push-"))
     try:
-        graphs, whole, triples = make_data(work, args.copies)
+        graphs, whole, triples = make_data(work, copies)
         n_graphs = len(list(graphs.glob("*.nq")))
         raw, new, replace = [], [], []
-        for _ in range(args.rounds):
+        for _ in range(rounds):
             raw.append(raw_upload(whole))
             a, b = push_twice(graphs)
             new.append(a)
             replace.append(b)
         r, p1, p2 = (statistics.median(x) for x in (raw, new, replace))
-        print(f"{n_graphs} graphs, {triples} triples, {whole.stat().st_size / 1e6:.1f} MB of N-Quads; "
-              f"median of {args.rounds} rounds")
-        print(f"{'method':34s} {'seconds':>8s} {'triples/s':>11s} {'vs raw':>7s}")
-        for name, sec in (("raw GSP POST /store (n-quads)", r), ("treatykg push (empty store)", p1),
-                          ("treatykg push (replace all)", p2)):
-            print(f"{name:34s} {sec:8.2f} {triples / sec:11.0f} {r / sec:7.0%}")
+        return {"graphs": n_graphs, "triples": triples, "mb": round(whole.stat().st_size / 1e6, 1),
+                "rounds": rounds, "target_share": 0.5,
+                "methods": [{"method": name, "seconds": round(sec, 3), "triples_per_s": round(triples / sec),
+                             "share_of_raw": round(r / sec, 3)}
+                            for name, sec in (("raw GSP POST /store (n-quads)", r),
+                                              ("treatykg push (empty store)", p1),
+                                              ("treatykg push (replace all)", p2))]}
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--copies", type=int, default=40, help="copies of each converted text (default 40)")
+    ap.add_argument("--rounds", type=int, default=3, help="rounds; the median is shown (default 3)")
+    args = ap.parse_args()
+    m = measure(args.copies, args.rounds)
+    print(f"{m['graphs']} graphs, {m['triples']} triples, {m['mb']:.1f} MB of N-Quads; "
+          f"median of {m['rounds']} rounds")
+    print(f"{'method':34s} {'seconds':>8s} {'triples/s':>11s} {'vs raw':>7s}")
+    for row in m["methods"]:
+        print(f"{row['method']:34s} {row['seconds']:8.2f} {row['triples_per_s']:11d} {row['share_of_raw']:7.0%}")
 
 
 if __name__ == "__main__":
