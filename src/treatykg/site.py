@@ -254,8 +254,10 @@ SELECT ?g ?doc ?type ?title ?date ?place ?placeLabel ?file ?sha WHERE {{
 SELECT ?doc ?party ?label WHERE { GRAPH ?g { ?g dcterms:subject ?doc . ?doc eli:passed_by ?party .
   OPTIONAL { ?party rdfs:label ?label FILTER(LANG(?label) = "zh") } } } ORDER BY ?doc ?label"""):
         d = docs.get(_v(r["doc"]))
-        if d is not None and (_v(r["party"]), _v(r["label"])) not in d.parties:
-            d.parties.append((_v(r["party"]), _v(r["label"]) or readable_iri(_v(r["party"]), base)))
+        if d is not None:
+            party = (_v(r["party"]), _v(r["label"]) or readable_iri(_v(r["party"]), base))
+            if party not in d.parties:
+                d.parties.append(party)
 
     for role, cls, agent_p in (("signatory", "Signature", "tkg:onBehalfOf"), ("participant", "Participation", "tkg:side")):
         for r in _query(store, f"""
