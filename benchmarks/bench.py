@@ -17,8 +17,8 @@ extract / convert / validate
 build
     ``treatykg.build.build(DIR, OUT, workers=W)`` in a fresh subprocess, from scratch:
     wall time, documents/s, peak RSS of the whole process tree (summed over the build
-    and its workers, sampled from /proc every 50 ms) and the largest single process
-    (``getrusage(RUSAGE_CHILDREN).ru_maxrss``), output triples, failures.
+    and its workers, sampled from /proc every 50 ms), the peak of the main process and
+    of the largest worker (VmHWM, see :class:`TreeSampler`), output triples, failures.
 growth
     the time per document at size N divided by the time per document at the previous
     size: 1.0 is linear; above ~1.2 the cost grows faster than the collection.
@@ -39,7 +39,6 @@ import gc
 import json
 import os
 import platform
-import resource
 import shutil
 import subprocess
 import sys
@@ -65,11 +64,13 @@ def _load() -> str:
         return "?"
 
 
-def _rss_kib(pid: int) -> int:
+def _status_kib(pid: int | str, field: str = "VmRSS") -> int:
+    """A memory field of /proc/PID/status in KiB: VmRSS (resident now) or VmHWM (the
+    process's own peak since its exec; 0 when the process is gone)."""
     try:
         with open(f"/proc/{pid}/status") as fh:
             for line in fh:
-                if line.startswith("VmRSS:"):
+                if line.startswith(field + ":"):
                     return int(line.split()[1])
     except OSError:
         pass
@@ -84,28 +85,37 @@ def _children(pid: int) -> list[int]:
         return []
 
 
-def _tree_rss_kib(root: int) -> int:
-    total, todo, seen = 0, [root], set()
+def _descendants(root: int) -> list[int]:
+    found, todo, seen = [], list(_children(root)), {root}
     while todo:
         pid = todo.pop()
         if pid in seen:
             continue
         seen.add(pid)
-        total += _rss_kib(pid)
+        found.append(pid)
         todo += _children(pid)
-    return total
+    return found
 
 
 class TreeSampler(threading.Thread):
-    """Peak RSS of a process and all its descendants (summed), sampled from /proc."""
+    """Peak RSS of a process and all its descendants (summed), sampled from /proc, and
+    the largest peak (VmHWM) of any one descendant.
+
+    Not ``getrusage(RUSAGE_CHILDREN).ru_maxrss``: Linux records in a child's maxrss the
+    resident size of the memory it was forked from, before its exec, so a worker started
+    by a 400 MiB process reports at least 400 MiB. VmHWM belongs to the process's own
+    memory after its exec."""
 
     def __init__(self, pid: int, every: float = 0.05):
         super().__init__(daemon=True)
-        self.pid, self.every, self.peak_kib, self._halt = pid, every, 0, threading.Event()
+        self.pid, self.every, self._halt = pid, every, threading.Event()
+        self.peak_kib = self.child_peak_kib = 0
 
     def run(self) -> None:
         while not self._halt.is_set():
-            self.peak_kib = max(self.peak_kib, _tree_rss_kib(self.pid))
+            kids = _descendants(self.pid)
+            self.peak_kib = max(self.peak_kib, _status_kib(self.pid) + sum(_status_kib(k) for k in kids))
+            self.child_peak_kib = max([self.child_peak_kib] + [_status_kib(k, "VmHWM") for k in kids])
             self._halt.wait(self.every)
 
     def stop(self) -> int:
@@ -154,8 +164,8 @@ r = build(sys.argv[1], sys.argv[2], workers=int(sys.argv[3]) or None, force=True
 wall = time.perf_counter() - t
 print(json.dumps({"wall": wall, "converted": r.converted, "failed": len(r.failed),
                   "triples": r.triples, "first_failure": (r.failed[0].reason if r.failed else None),
-                  "self_maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                  "workers_maxrss_kib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+                  "self_hwm_kib": [int(l.split()[1]) for l in open("/proc/self/status")
+                                   if l.startswith("VmHWM:")][0],
                   "main_cpu_s": sum(resource.getrusage(resource.RUSAGE_SELF)[:2]),
                   "workers_cpu_s": sum(resource.getrusage(resource.RUSAGE_CHILDREN)[:2])}))
 """
@@ -178,8 +188,8 @@ def bench_build(src: Path, out: Path, workers: int) -> dict:
     return {"documents": n, "seconds": res["wall"], "process_seconds": elapsed,
             "docs_per_s": n / res["wall"], "failed": res["failed"], "first_failure": res["first_failure"],
             "triples": res["triples"], "peak_tree_rss_mib": peak / 1024,
-            "peak_single_process_rss_mib": max(res["self_maxrss_kib"], res["workers_maxrss_kib"]) / 1024,
-            "main_process_rss_mib": res["self_maxrss_kib"] / 1024, "worker_rss_mib": res["workers_maxrss_kib"] / 1024,
+            "peak_single_process_rss_mib": max(res["self_hwm_kib"], sampler.child_peak_kib) / 1024,
+            "main_process_rss_mib": res["self_hwm_kib"] / 1024, "worker_rss_mib": sampler.child_peak_kib / 1024,
             "main_cpu_s": res["main_cpu_s"], "workers_cpu_s": res["workers_cpu_s"],
             "workers": workers or os.cpu_count()}
 
