@@ -242,6 +242,9 @@ KILLER = textwrap.dedent("""
     import os, signal, sys
     from treatykg import build as b
     src, out, mode = sys.argv[1], sys.argv[2], sys.argv[3]
+    # Ctrl-C as in a terminal: a shell's background job starts its children with SIGINT
+    # ignored, and Python then installs no KeyboardInterrupt handler
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     seen = []
     if mode == "checkpointed":  # a store batch and a manifest checkpoint per document
         b._BATCH_DOCS = b._CHECKPOINT_EVERY = 1

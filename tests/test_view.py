@@ -223,6 +223,20 @@ def test_site_without_texts_lists_the_facts(tmp_path, site_out):
     assert "signatories[0].name" in page and "周恩来" in page
 
 
+def test_site_from_the_store_without_texts_lists_the_facts(tmp_path, site_out):
+    """The build's store is closed once the collection is read; a page without its text
+    opens it again for its annotations."""
+    _, out = site_out
+    mine = tmp_path / "out"
+    shutil.copytree(out, mine, ignore=shutil.ignore_patterns(".treatykg.lock", "site", "graphs"))
+    from treatykg.site import build_site
+
+    build_site(mine)  # store/ only, no texts
+    page = next((mine / "site" / "doc").glob("1958-02-19-*.html")).read_text(encoding="utf-8")
+    assert "original text was not given" in page
+    assert "signatories[0].name" in page and "周恩来" in page
+
+
 def test_person_pages_give_offices_by_date(site_out):
     _, out = site_out
     page = (out / "site" / "person" / "zhou-enlai.html").read_text(encoding="utf-8")

