@@ -64,7 +64,6 @@ Rules:
 """
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import os
@@ -301,7 +300,6 @@ def build(src_dir: str | Path, out_dir: str | Path, *, workers: int | None = Non
             # Release RocksDB's own lock before ours: drop the store and the closures that
             # still reference it, so the folder can be opened again in this process.
             store = None
-            gc.collect()
             release_freed_memory()
         if site_texts is not None:
             from .site import build_site

@@ -54,6 +54,7 @@ from typing import Any
 
 from .errors import InputError, OutputError
 from .namespaces import DEFAULT_BASE, VOCABULARIES
+from .store import open_read_only, release_freed_memory
 from .view import bi, escape, page, readable_iri, render_document
 
 __all__ = ["build_site", "load_collection", "load_annotations", "Collection", "timeline_svg", "partners_svg",
@@ -153,7 +154,7 @@ def _open_source(out: Path):
     """(store, description): the build's store read-only, else its graphs in memory."""
     import pyoxigraph as ox
 
-    from .store import STORE_DIR, acquire, open_read_only
+    from .store import STORE_DIR, acquire
 
     if (out / STORE_DIR).is_dir():
         try:
@@ -532,16 +533,6 @@ def _render_annotated(job: tuple[str, str, str, dict[str, str], str]) -> tuple[s
     return render_document(record, text, base=base, links=links, nav=nav), None
 
 
-def _close_and_release() -> None:
-    """Let a store whose last reference is gone close now, and give its memory back."""
-    import gc
-
-    from .store import release_freed_memory
-
-    gc.collect()
-    release_freed_memory()
-
-
 class _StoreForPages:
     """The store that the pages of documents without their text read annotations from.
 
@@ -557,8 +548,6 @@ class _StoreForPages:
 
     def get(self):
         if self._store is None:
-            from .store import open_read_only
-
             self._store = open_read_only(self.out)
         return self._store
 
@@ -935,7 +924,7 @@ def build_site(out_dir: Path, *, texts: dict[str, Path] | None = None, src_dir: 
             # The build's store: closed now, opened again only for a page that reads
             # annotations (see _StoreForPages); the lock stays held until the end.
             store = None
-            _close_and_release()
+            release_freed_memory()
         site = _Site(out, col, mapping, _StoreForPages(out, store))
         if site.root.is_dir():  # temporary files of a killed run: never valid output
             for p in site.root.rglob(".*.part"):
@@ -952,7 +941,7 @@ def build_site(out_dir: Path, *, texts: dict[str, Path] | None = None, src_dir: 
             site.store = None
         del store
         if fd is not None:
-            _close_and_release()
+            release_freed_memory()
             os.close(fd)
     timeline, partners = timeline_svg(col), partners_svg(col)
     site.write("timeline.svg", timeline)

@@ -102,11 +102,15 @@ def open_read_only(out: str | Path):
 
 
 def release_freed_memory() -> None:
-    """Return freed heap to the system, after a store was closed or a large phase ended.
+    """Close what is no longer referenced (a store dropped by its last reference closes
+    here, and releases RocksDB's lock) and return the freed heap to the system.
 
     glibc keeps freed memory in its arenas, where it stays in the process's resident
     size; ``malloc_trim(0)`` gives back the free pages (after the conversion of a
-    20,000-document build, ~200 MiB). Nothing happens on a C library without it."""
+    20,000-document build, ~200 MiB). Nothing is trimmed on a C library without it."""
+    import gc
+
+    gc.collect()
     try:
         import ctypes
 
