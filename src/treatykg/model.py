@@ -59,13 +59,27 @@ class Source:
 
 @dataclass
 class Party:
+    """A party as the title (or preamble) names it, and what it is.
+
+    ``kind``: ``state`` (the state itself), ``organ`` (a government, ministry … of ``state``),
+    ``organization`` (an international organisation) or ``unknown``. ``entity`` is the
+    gazetteer id of the state or organisation named, ``state`` the id of the state the party
+    is or acts for; ``review`` says why a person should look at a party the gazetteer could
+    not resolve (it is kept, never dropped).
+    """
+
     name: str
     span: Span | None = None
+    entity: str | None = None
+    state: str | None = None
+    organ: str | None = None
+    kind: str = "unknown"
+    review: str | None = None
 
 
 @dataclass
 class Signatory:
-    name: str
+    name: str | None  # None where the block names the party but the name was lost
     title: str | None = None
     party: str | None = None
     name_span: Span | None = None
@@ -170,6 +184,8 @@ class Record:
     referenced: list[Reference] = field(default_factory=list)
     entry_into_force: str | None = None
     entry_into_force_span: Span | None = None
+    entry_into_force_date: str | None = None  # YYYY-MM-DD, where the text resolves it
+    entry_into_force_date_span: Span | None = None
     visit: Visit | None = None
     talks_participants: list[Participant] = field(default_factory=list)
     commitments: list[Commitment] = field(default_factory=list)
@@ -203,6 +219,7 @@ class Record:
             put(f"referenced[{i}].date", r.date_span)
             put(f"referenced[{i}].place", r.place_span)
         put("entry_into_force", self.entry_into_force_span)
+        put("entry_into_force_date", self.entry_into_force_date_span)
         if self.visit:
             put("visit", self.visit.span)
             put("visit.start", self.visit.date_span)
@@ -229,6 +246,8 @@ class Record:
             "title": self.title,
             "doc_type": self.doc_type,
             "parties": [p.name for p in self.parties],
+            "party_details": [{"name": p.name, "kind": p.kind, "state": p.state, "entity": p.entity,
+                               "organ": p.organ, "review": p.review} for p in self.parties],
             "signed_date": self.signed_date,
             "signed_place": self.signed_place,
             "signatories": [{"name": s.name, "title": s.title, "party": s.party}
@@ -238,6 +257,7 @@ class Record:
             "referenced": [{"label": r.label, "date": r.date, "kind": r.kind, "place": r.place,
                             "stance": r.stance} for r in self.referenced],
             "entry_into_force": self.entry_into_force,
+            "entry_into_force_date": self.entry_into_force_date,
             "visit": None if self.visit is None else {
                 "delegation": self.visit.delegation, "led_by": self.visit.led_by, "host": self.visit.host,
                 "start": self.visit.start, "end": self.visit.end,

@@ -28,12 +28,22 @@ def extract_document(doc: Document) -> Record:
         rec.title = seg.title.text
         rec.title_span = seg.title.span()
     rec.doc_type = document.doc_type(rec.title)
-    rec.parties = document.parties(seg.title, seg.body)
-    rec.signed_date, rec.signed_date_span, rec.signed_place, rec.signed_place_span = clauses.signing(seg)
+    sig = clauses.signing(seg)
+    rec.signed_date, rec.signed_date_span, rec.signed_place, rec.signed_place_span = \
+        sig.date, sig.date_span, sig.place, sig.place_span
+    rec.parties = document.parties(seg.title, seg.body, rec.signed_date)
+    for p in rec.parties:
+        if p.review:
+            rec.warnings.append(f"party {p.name} {p.review}: check it (kept as read)")
     rec.signatories = signatories_ = signatures.signatories(seg.signature_blocks, rec.parties)
     rec.authentic_languages, rec.authentic_languages_span = clauses.languages(seg)
     rec.articles, rec.article_spans = clauses.articles(seg)
-    rec.entry_into_force, rec.entry_into_force_span = clauses.entry_into_force(seg)
+    last_date, last_span = _last_letter_date(seg) if rec.doc_type == "exchange_of_notes" else (None, None)
+    eif = clauses.entry_into_force(seg, sig, last_letter_date=last_date, last_letter_span=last_span)
+    rec.entry_into_force, rec.entry_into_force_span = eif.clause, eif.span
+    rec.entry_into_force_date, rec.entry_into_force_date_span = eif.date, eif.date_span
+    if rec.entry_into_force_date is None:
+        rec.entry_into_force_date, rec.entry_into_force_date_span = clauses.meta_entry_into_force(seg)
     rec.referenced = references.references(seg.body, rec.title)
     rec.visit = occasion.visit(seg.body)
     rec.talks_participants = participants.participants(seg.body)
@@ -51,6 +61,20 @@ def extract_document(doc: Document) -> Record:
     if not signatories_:
         rec.warnings.append("no signature block found")
     return rec
+
+
+def _last_letter_date(seg: Segments):
+    """The date of the last letter of an exchange of notes: a closing date line after the last address."""
+    from ..dates import parse_date
+
+    last_address = max((a.origin[0] for a in seg.address_lines), default=-1)
+    for line in reversed(seg.closing_dates):
+        if line.origin[0] > last_address:
+            dm = parse_date(line.text)
+            if dm is not None and dm.day is not None:
+                return dm.iso, line.span(dm.start, dm.end)
+        break
+    return None, None
 
 
 def extract_bytes(data: bytes, *, name: str = "<bytes>", encoding: str | None = None) -> Record:

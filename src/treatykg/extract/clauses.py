@@ -1,81 +1,246 @@
 """The final clauses: signing date and place, authentic languages, articles, entry into force.
 
-Signing date and place, in order of trust:
+Signing date and place, in order of trust (rules for kinds of closing, not for documents):
 
-1. a signing clause in the text: "本协定于<date>[在<place>]签订[于<place>]";
-2. the last closing line that is a date, with "于/在 <place>" where given
-   (letters of an exchange each end in one; the last is the exchange's date);
-3. none.
+1. the document's *own* signing clause: "本协定于<date>在<place>签订", "本协定<date>签订于
+   <place>", "本议定书在<place>于<date>签署", "双方…于<date>在<place>签署公报…" — a
+   clause whose signing verb is not followed by 的: "1989年11月15日在伊斯兰堡签订的《…协定》"
+   describes *another* document, which is a reference, never this document's signing;
+2. a closing date line, "<date>于<place>" alone on its line or opening the closing
+   sentence ("2001年5月3日于北京，一式两份"); where several letters each end in one (an
+   exchange of notes), the last;
+3. a dateline under the title, with or without parentheses ("（1986年7月25日）");
+4. a metadata line of the database ("签订日期：1980年4月23日", "【签订日期】1980.04.23").
+
+The place is taken with the date; where the chosen source gives none, from another
+source of the same date.
+
+Entry into force: the sentence in which this document says when it enters into force
+("本协定自签字之日起生效"), and the date it resolves to where the text allows: "自签字之日
+起" / "自即日起" / "自公报签署之日起" → the signing date; "自<date>起生效" → that date; a
+compiler's note "注：…本议定书自<date>起生效" → that date; "自(阁下)复照之日起生效" → the
+date of the reply (the last letter of an exchange of notes, where it is dated). A date
+that depends on a later act (ratification, notification) stays unknown.
+
+Authentic languages, in every phrasing: "用中文和英文写成", "每份都用中文和阿拉伯文写成",
+"以中、捷、俄三种文字书就" (one-character names expanded through ``languages.tsv``),
+"签署公报中文、西班牙文文本一式两份", "中文本和英文本同等作准".
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
+from ..dates import DATE_RE, DateMatch, parse_date, parse_numeric_date
+from ..ingest import MappedText
+from ..lexicon import LANGUAGE_RE, SELF_WORD_RE, language, language_by_abbr
 from ..model import Span
-from ..segment import ARTICLE_HEAD, DATE_LINE, Segments
-from ..dates import DATE_RE, parse_date
-from .lexicon import LANGUAGE_RE
+from ..segment import DATE_LINE, SENTENCE, Segments
 
-_SELF = r"本(?:联合声明|联合公报|联合宣言|谅解备忘录|备忘录|议定书|换文|协定|协议|条约|公约|公报|宣言|声明|纪要)"
+_SELF = r"本(?:" + SELF_WORD_RE[3:-1] + r")"
 _PLACE = r"(?P<place>[\u4e00-\u9fff]{1,8}?)"
-_SIGN_VERB = r"(?:签订|签署|签字|订立|缔结|签定)"
+_PLACE2 = r"(?P<place2>[\u4e00-\u9fff]{1,8}?)"
+_SIGN_VERB = r"(?:正式签署|正式签订|签订|签署|签字|订立|缔结|签定|签于|签)"
+_DOCWORD = r"(?:" + _SELF + "|" + SELF_WORD_RE + r")"
+# The verb must not be followed by 的 (a relative clause: another document).
+_NOT_DE = r"(?![\u4e00-\u9fff]{0,3}?的)"
 _SIGNING = [
-    re.compile(_SELF + r"[^。]{0,12}?于\s*(?P<date>" + DATE_RE + r")\s*(?:在\s*" + _PLACE + r"\s*)?" + _SIGN_VERB
-               + r"(?:于\s*(?P<place2>[\u4e00-\u9fff]{1,8}?)(?=[，。；、\s]|$))?"),
-    re.compile(r"(?:于|在)?\s*(?P<date>" + DATE_RE + r")\s*(?:在|于)\s*" + _PLACE + r"\s*" + _SIGN_VERB),
-    re.compile(_SELF + r"[^。]{0,12}?在\s*" + _PLACE + r"\s*于\s*(?P<date>" + DATE_RE + r")\s*" + _SIGN_VERB),
+    # 本协定(…)于<date>(在<place>)签订(于<place>)  /  本协定<date>签订于<place>
+    re.compile(_SELF + r"[^。；]{0,16}?(?:于|在)?\s*(?P<date>" + DATE_RE + r")\s*(?:在\s*" + _PLACE + r"\s*)?"
+               + _SIGN_VERB + r"(?:于\s*" + _PLACE2 + r"(?=[，。；、\s]|$))?" + _NOT_DE),
+    # 本协定在<place>于<date>签订
+    re.compile(_SELF + r"[^。；]{0,16}?在\s*" + _PLACE + r"\s*于\s*(?P<date>" + DATE_RE + r")\s*" + _SIGN_VERB + _NOT_DE),
+    # …于<date>在<place>签署(本)公报/协定…  (the document named after the verb)
+    re.compile(r"(?:于|在)?\s*(?P<date>" + DATE_RE + r")\s*(?:在|于)\s*" + _PLACE + r"\s*" + _SIGN_VERB
+               + r"(?:了)?(?=" + _DOCWORD + r"|[^，。；]{0,12}?(?:" + SELF_WORD_RE + r")(?![\u4e00-\u9fff]*的))"),
+    # 双方代表/下列代表/全权代表 … 于<date>在<place>签订/签署 (the signatories as subject)
+    re.compile(r"(?:双方|下列|签署|全权)代表[^。]{0,40}?(?:于|在)\s*(?P<date>" + DATE_RE + r")\s*(?:在|于)\s*" + _PLACE
+               + r"\s*" + _SIGN_VERB + _NOT_DE),
+]
+# A closing sentence that opens with "<date>于<place>，" ("1986年7月25日于北京，一式两份，用英文写成。").
+_CLOSING_SENTENCE = re.compile(r"^\s*(?P<date>" + DATE_RE + r")\s*[于在]\s*" + _PLACE + r"\s*[，,]")
+_META_PLACE = re.compile(r"(?:签订|签署|缔结)地点\s*[：:]?\s*(?P<place>[\u4e00-\u9fff]{1,8})")
+_META_SIGNED = re.compile(r"(?:签订|签署|签字|缔结)(?:日期|时间)")
+_META_EIF = re.compile(r"生效(?:日期|时间)")
+
+
+@dataclass
+class Signing:
+    """The signing date and place, with where each was read."""
+
+    date: str | None = None
+    date_span: Span | None = None
+    place: str | None = None
+    place_span: Span | None = None
+    source: str | None = None  # clause | closing | dateline | metadata
+
+
+@dataclass
+class _Candidate:
+    date: DateMatch
+    date_span: Span | None
+    place: str | None
+    place_span: Span | None
+    source: str
+
+
+def _clause_candidates(seg: Segments) -> list[_Candidate]:
+    out = []
+    for para in seg.body:
+        for rx in _SIGNING:
+            for m in rx.finditer(para.text):
+                dm = parse_date(m.group("date"))
+                if not dm or dm.day is None:
+                    continue
+                ds = m.start("date")
+                gd = m.groupdict()
+                key = "place" if gd.get("place") else ("place2" if gd.get("place2") else None)
+                place = m.group(key) if key else None
+                out.append(_Candidate(dm, para.span(ds + dm.start, ds + dm.end), place,
+                                      para.span(m.start(key), m.end(key)) if key else None, "clause"))
+            if out:
+                return out[:1]
+    return out
+
+
+def _date_line_candidate(line: MappedText, source: str) -> _Candidate | None:
+    m = DATE_LINE.match(line.text)
+    dm = parse_date(line.text)
+    if not m or not dm:
+        return None
+    place = next((g for g in m.groups() if g), None)
+    place_span = None
+    if place:
+        pos = line.text.rfind(place) if line.text.rfind(place) > dm.end - 1 else line.text.find(place)
+        place_span = line.span(pos, pos + len(place))
+    return _Candidate(dm, line.span(dm.start, dm.end), place, place_span, source)
+
+
+def _closing_candidates(seg: Segments) -> list[_Candidate]:
+    """Closing date lines and closing sentences that open with a date, the last first."""
+    found: list[tuple[int, _Candidate]] = []
+    for line in seg.closing_dates:
+        c = _date_line_candidate(line, "closing")
+        if c is not None:
+            found.append((line.origin[0], c))
+    for para in seg.body:
+        m = _CLOSING_SENTENCE.match(para.text)
+        if m:
+            dm = parse_date(m.group("date"))
+            if dm:
+                ds = m.start("date")
+                found.append((para.origin[0], _Candidate(dm, para.span(ds + dm.start, ds + dm.end), m.group("place"),
+                                                         para.span(m.start("place"), m.end("place")), "closing")))
+    found.sort(key=lambda pc: pc[0], reverse=True)
+    return [c for _, c in found]
+
+
+def _meta_candidates(seg: Segments) -> list[_Candidate]:
+    out = []
+    for line in seg.meta_lines:
+        for m in _META_SIGNED.finditer(line.text):
+            rest = line.text[m.end():]
+            stop = _META_EIF.search(rest)
+            chunk = rest[:stop.start()] if stop else rest
+            dm = parse_date(chunk) or parse_numeric_date(chunk)
+            if dm is None:
+                continue
+            a = m.end() + dm.start
+            pm = _META_PLACE.search(line.text)
+            out.append(_Candidate(dm, line.span(a, m.end() + dm.end), pm.group("place") if pm else None,
+                                  line.span(pm.start("place"), pm.end("place")) if pm else None, "metadata"))
+    return out
+
+
+def signing(seg: Segments) -> Signing:
+    """The date and place of signature (see the module docstring for the order of trust)."""
+    header = [c for c in (_date_line_candidate(ln, "dateline") for ln in seg.header_dates) if c]
+    candidates = _clause_candidates(seg) + _closing_candidates(seg) + header + _meta_candidates(seg)
+    if not candidates:
+        return Signing()
+    chosen = candidates[0]
+    out = Signing(chosen.date.iso, chosen.date_span, chosen.place, chosen.place_span, chosen.source)
+    if out.place is None:
+        same = next((c for c in candidates if c.place and c.date.iso == chosen.date.iso), None)
+        if same is not None:
+            out.place, out.place_span = same.place, same.place_span
+    return out
+
+
+def meta_entry_into_force(seg: Segments) -> tuple[str | None, Span | None]:
+    """The entry-into-force date a metadata line gives ("生效日期：1980年9月23日")."""
+    for line in seg.meta_lines:
+        m = _META_EIF.search(line.text)
+        if not m:
+            continue
+        rest = line.text[m.end():]
+        stop = _META_SIGNED.search(rest)
+        chunk = rest[:stop.start()] if stop else rest
+        dm = parse_date(chunk) or parse_numeric_date(chunk)
+        if dm is not None and dm.day is not None:
+            return dm.iso, line.span(m.end() + dm.start, m.end() + dm.end)
+    return None, None
+
+
+# -- authentic languages ----------------------------------------------------------------
+_LANG_SEP = r"\s*[、和及与,，]\s*"
+_LANG_LIST = r"(?P<langs>" + LANGUAGE_RE + r"(?:" + _LANG_SEP + LANGUAGE_RE + r")*)"
+_ABBR_LIST = r"(?P<abbrs>[\u4e00-\u9fff](?:\s*[、,，]?\s*[\u4e00-\u9fff]){1,3})"
+_COUNT = r"(?:[两二三四五六七八九]种)"
+_LANG_CLAUSES = [
+    # 以/用 中文和英文 (两种文字) 写成/书就
+    re.compile(r"(?:以|用)\s*" + _LANG_LIST + r"\s*(?:" + _COUNT + r"?\s*(?:文字|语言|文本))?\s*"
+               r"(?:书就|写成|签订|签署|缮写|作成|制成|缮就|拟就|写就)"),
+    # 以中、捷、俄三种文字书就
+    re.compile(r"(?:以|用)\s*" + _ABBR_LIST + r"\s*" + _COUNT + r"\s*(?:文字|文本|语言)"),
+    # 中文、西班牙文文本一式两份 / 中文本和英文本同等作准 / 中文和英文两种文本
+    re.compile(_LANG_LIST + r"\s*(?:" + _COUNT + r"\s*)?文本"),
 ]
 
 
-def signing(seg: Segments) -> tuple[str | None, Span | None, str | None, Span | None]:
-    """(date, date span, place, place span) of signature."""
-    for para in seg.body:
-        for rx in _SIGNING:
-            m = rx.search(para.text)
-            if not m:
-                continue
-            dm = parse_date(m.group("date"))
-            if not dm:
-                continue
-            ds = m.start("date")
-            date_span = para.span(ds + dm.start, ds + dm.end)
-            gd = m.groupdict()
-            key = "place" if gd.get("place") else ("place2" if gd.get("place2") else None)
-            place, place_span = None, None
-            if key:
-                place = m.group(key)
-                place_span = para.span(m.start(key), m.end(key))
-            return dm.iso, date_span, place, place_span
-    for line in reversed(seg.date_lines):
-        m = DATE_LINE.match(line.text)
-        dm = parse_date(line.text)
-        if not m or not dm:
-            continue
-        place = next((g for g in m.groups() if g), None)
-        place_span = None
-        if place:
-            pos = line.text.rfind(place) if line.text.rfind(place) > dm.end - 1 else line.text.find(place)
-            place_span = line.span(pos, pos + len(place))
-        return dm.iso, line.span(dm.start, dm.end), place, place_span
-    return None, None, None, None
+def _known_tail(name: str) -> str:
+    """A name the language list knows, cut from the words before it ("签署公报中文" -> 中文)."""
+    if language(name) is not None:
+        return name
+    for i in range(1, len(name) - 1):
+        if language(name[i:]) is not None:
+            return name[i:]
+    return name
 
 
-_LANG_CLAUSE = re.compile(r"(?:以|用)\s*(?P<langs>" + LANGUAGE_RE + r"(?:\s*[、和及与,，]\s*" + LANGUAGE_RE
-                          + r")*)\s*(?:两种文字|三种文字)?\s*(?:书就|写成|签订|签署|缮写|作成|制成)")
+def _split_languages(text: str) -> list[str]:
+    """The language names of a list, as printed ("中文本" read as 中文), each once."""
+    out: list[str] = []
+    for x in re.split(_LANG_SEP, text):
+        x = x.strip()
+        if x.endswith("文本") and len(x) > 2:
+            x = x[:-1]
+        x = _known_tail(x)
+        if x and x not in out:
+            out.append(x)
+    return out
 
 
 def languages(seg: Segments) -> tuple[list[str] | None, Span | None]:
-    """Languages of the texts: "每份均以中文、波文和俄文书就" -> [中文, 波文, 俄文]."""
+    """Languages of the authentic texts, as the closing names them (see the module docstring)."""
     for para in seg.body:
-        m = _LANG_CLAUSE.search(para.text)
-        if not m:
-            continue
-        langs = [x for x in re.split(r"\s*[、和及与,，]\s*", m.group("langs")) if x]
-        seen: list[str] = []
-        for x in langs:
-            if x not in seen:
-                seen.append(x)
-        return seen, para.span(m.start("langs"), m.end("langs"))
+        for rx in _LANG_CLAUSES:
+            m = rx.search(para.text)
+            if not m:
+                continue
+            if "abbrs" in rx.groupindex:
+                chars = [c for c in m.group("abbrs") if not c.isspace() and c not in "、,，"]
+                langs = [language_by_abbr(c) for c in chars]
+                if not all(langs):
+                    continue
+                names = []
+                for lang in langs:
+                    if lang.name not in names:
+                        names.append(lang.name)
+                return names, para.span(m.start("abbrs"), m.end("abbrs"))
+            names = _split_languages(m.group("langs"))
+            if names:
+                return names, para.span(m.start("langs"), m.end("langs"))
     return None, None
 
 
@@ -90,17 +255,78 @@ def articles(seg: Segments) -> tuple[int, list[Span]]:
     return len(seen), list(seen.values())
 
 
-_EIF = re.compile(r"(?:^|(?<=[。；\s]))(?:[一二三四五六七八九十]+、)?(?P<s>" + _SELF + r"[^。；]*?生效[^。]*。)")
+# -- entry into force ---------------------------------------------------------------------
+# The clause: a sentence that speaks of this document (本X, or a numbered provision of it)
+# and says 生效. Matched sentence by sentence, so the work is linear in the text.
+_EIF_SELF = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十百0-9]+条\s*)?"
+                       r"(?:[^。]{0,40}?)(?P<s>" + _SELF + r"[^。]*?生效[^。]*。?)")
+_EIF_REPLY = re.compile(r"(?:本照会|本函|本信|来照|来函)[^。]{0,200}?(?:复照|复函|复信)[^。]{0,200}?生效[^。]{0,200}。?")
+_EIF_ON_SIGNING = re.compile(r"自(?:双方|各方|缔约双方)?(?:签字|签署|签订|公报签署|本[\u4e00-\u9fff]{1,4}签署|即日|签字之日|签署之日)"
+                             r"(?:之日)?起[^。]{0,6}?生效|自即日起[^。]{0,6}?生效")
+_EIF_DATE = re.compile(r"自\s*(?P<date>" + DATE_RE + r")\s*起[^。]{0,6}?生效")
+_EIF_ON_REPLY = re.compile(r"自[^。]{0,6}?复(?:照|函|信)之日起[^。]{0,6}?生效")
 
 
-def entry_into_force(seg: Segments) -> tuple[str | None, Span | None]:
-    """The sentence in which this document says when it enters into force."""
+@dataclass
+class EntryIntoForce:
+    clause: str | None = None
+    span: Span | None = None
+    date: str | None = None
+    date_span: Span | None = None
+
+
+def _sentences(para: MappedText):
+    for sm in SENTENCE.finditer(para.text):
+        yield sm.start(), sm.group()
+
+
+def entry_into_force(seg: Segments, signing_: Signing, *, last_letter_date: str | None = None,
+                     last_letter_span: Span | None = None) -> EntryIntoForce:
+    """The entry-into-force clause and, where it resolves, its date (see the module docstring)."""
+    out = EntryIntoForce()
     for para in seg.body:
-        # the clause ends in 。: nothing after the last 。 can match (and scanning it is quadratic)
-        m = _EIF.search(para.text, 0, para.text.rfind("。") + 1)
-        if m:
-            return m.group("s"), para.span(m.start("s"), m.end("s"))
-    return None, None
+        for s0, sentence in _sentences(para):
+            if "生效" not in sentence:
+                continue
+            m = _EIF_SELF.match(sentence) or _EIF_REPLY.search(sentence)
+            if not m:
+                continue
+            start = s0 + (m.start("s") if "s" in m.re.groupindex else m.start())
+            end = s0 + (m.end("s") if "s" in m.re.groupindex else m.end())
+            if out.clause is None:
+                out.clause, out.span = para.text[start:end], para.span(start, end)
+            if out.date is None:
+                _resolve(out, para, s0, sentence, signing_, last_letter_date, last_letter_span)
+    if out.date is None:
+        # a compiler's note or a later sentence may give the date the clause did not
+        for para in seg.body:
+            for s0, sentence in _sentences(para):
+                if ("注" in sentence[:3] or _SELF_RE.search(sentence)) and _EIF_DATE.search(sentence):
+                    _resolve(out, para, s0, sentence, signing_, None, None)
+                    if out.date:
+                        return out
+    return out
 
 
-__all__ = ["signing", "languages", "articles", "entry_into_force", "ARTICLE_HEAD"]
+_SELF_RE = re.compile(_SELF)
+
+
+def _resolve(out: EntryIntoForce, para: MappedText, s0: int, sentence: str, signing_: Signing,
+             last_letter_date: str | None, last_letter_span: Span | None) -> None:
+    dm = _EIF_DATE.search(sentence)
+    if dm:
+        d = parse_date(dm.group("date"))
+        if d is not None and d.day is not None:
+            a = s0 + dm.start("date")
+            out.date, out.date_span = d.iso, para.span(a + d.start, a + d.end)
+            return
+    if _EIF_ON_REPLY.search(sentence):
+        if last_letter_date:
+            out.date, out.date_span = last_letter_date, last_letter_span
+        return
+    if _EIF_ON_SIGNING.search(sentence) and signing_.date and len(signing_.date) == 10:
+        out.date, out.date_span = signing_.date, signing_.date_span
+
+
+__all__ = ["signing", "Signing", "languages", "articles", "entry_into_force", "EntryIntoForce",
+           "meta_entry_into_force"]

@@ -15,8 +15,8 @@ import re
 from ..dates import find_dates, find_ranges
 from ..ingest import MappedText
 from ..model import Visit
-from .lexicon import ORGAN_RE, TITLE_SUFFIX_RE
-from .signatures import is_name
+from ..lexicon import ORGAN_RE, TITLE_SUFFIX_RE
+from .names import is_name
 
 _LED = re.compile(r"以(?P<x>[\u4e00-\u9fff·]{2,40}?)为首的(?P<d>[\u4e00-\u9fff]{2,30}?代表团)")
 _DELEGATION = re.compile(r"(?P<d>[\u4e00-\u9fff]{2,30}?代表团)")

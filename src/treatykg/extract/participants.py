@@ -13,8 +13,8 @@ import re
 
 from ..ingest import MappedText
 from ..model import Participant
-from .lexicon import TITLE_SUFFIX_RE
-from .signatures import is_name, split_title_name
+from ..lexicon import TITLE_SUFFIX_RE
+from .names import is_name, split_title_name
 
 _LIST = re.compile(r"(?P<side>[\u4e00-\u9fff]{2,20}?)方面(?:参加|出席)(?:会谈|会议|谈判|会晤|签字仪式)的(?:有|是|人员有)[：:]?"
                    r"(?P<items>[^。；]+)")

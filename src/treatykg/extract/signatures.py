@@ -1,138 +1,195 @@
-"""Signatories from signature blocks, in every layout of the reference corpus.
+"""Signatories from signature blocks, in every layout a printed treaty uses.
 
-A block (see :mod:`treatykg.segment`) is cut into *cells*: its lines, a line
-with columns cut at its spaces (single characters separated by spaces are one
-spaced-out name, "王 首 道"), "(签字)" markers dropped. Each cell is typed:
+A block (see :mod:`treatykg.segment`) is read as rows of *cells*:
 
-* ``TN`` — a title directly followed by a name ("X全权代表Y");
-* ``N`` — a personal name (2–4 Chinese characters starting with a surname, or
-  a transliterated name with "·" or ".");
-* ``T`` — anything else (an office, a party's name, part of one).
+* a line is cut at its column gaps: two or more spaces, a tab or an ideographic
+  space, a "(签字)" marker or a table rule "|". Where a line has no such gap, its
+  single spaces may separate columns ("中华人民共和国 阿拉伯也门共和国") or be stray
+  ("王 首 道", "文 化 部 长", "蔡 正家"): the line is cut into as many cells as the
+  block has columns, the cut chosen so that every cell reads as a name, a title or
+  a party;
+* a cell where the block expects more columns may be several written together
+  ("代表代表", "甲国外交部乙国外交部", "…全权代表乙国政府全权代表", "陈郁尤利斯·摩勒"):
+  it is cut into one text repeated, into parties (where a state's or a party's name
+  begins), or into names (:func:`treatykg.extract.names.split_names`).
 
-Cells that are one text repeated ("代表代表") or several parties run together
-("甲国外交部乙国外交部") are cut into columns. Then:
+Then the layout:
 
-* ``T… N`` — one signatory, the titles joined (a vertical block);
-* ``T×k N×k`` — k columns: the i-th title goes with the i-th name;
-* ``T×(m·k) N×k`` — k columns whose titles are spread over m rows;
-* a single ``N`` cell where k names are expected is cut into k names.
+* **side by side** (a row has two or more cells): columns, each cell in the column
+  whose printed position it stands nearest (a row with an empty column keeps its
+  cells where they stand); in each column, the name is its last name-like cell and
+  the title every line printed above it, joined by a space;
+* **stacked** (one cell per row): a signatory's title lines then the name, repeated
+  (``T… N``, each "(签字)" or blank-line group one signatory); or k titles then k names
+  (``T×k N×k``); or a title and a name on one line ("中华人民共和国全权代表周恩来").
 
-Each signatory's party is the party whose name shares the longest start with
-the title (or, failing that, the party in the same column).
+A name is read by shape (a surname and 2–4 characters, or a transliteration with
+"·"), or by position: the last line of a column that is not an office.
+Each signatory's party is the party whose name shares the longest start with the
+title (or, failing that, the party of the same column).
 """
 from __future__ import annotations
 
+import itertools
 import re
+import unicodedata
+from dataclasses import dataclass
 
-from ..ingest import MappedText, is_cjk
+from ..ingest import MappedText, is_cjk, make_span
 from ..model import Party, Signatory
 from ..segment import SIGN_MARKER
-from .lexicon import SURNAMES_1, SURNAMES_2, TITLE_SUFFIX_RE
+from .names import (FOREIGN_NAME, ends_in_title, is_name, name_by_position, split_names,
+                    split_title_name)
 
-_FOREIGN_NAME = re.compile(r"^[\u4e00-\u9fff]{1,8}(?:[·.．][\u4e00-\u9fff]{1,8})+$")
-_NOT_NAME_CHARS = set("国府部会团院局委员厅省市州代表首相长使馆处党军")
-
-
-def is_name(s: str) -> bool:
-    """A personal name, by shape: no title word, a surname, 2–4 characters; or a transliteration."""
-    if not s:
-        return False
-    if _FOREIGN_NAME.match(s):
-        return True
-    if not all(is_cjk(c) for c in s):
-        return False
-    if not 2 <= len(s) <= 4:
-        return False
-    if any(c in _NOT_NAME_CHARS for c in s[1:]) and not (len(s) <= 3 and s[0] in SURNAMES_1 and s[-1] not in "代长相使"):
-        return False
-    if TITLE_SUFFIX_RE.fullmatch(s) or s.endswith(("代表", "部长", "总理", "首相", "大使")):
-        return False
-    return s[0] in SURNAMES_1 or s[:2] in SURNAMES_2
+_RULE = re.compile(r"[|｜]")
+_MAX_COLUMNS = 4
 
 
-def split_title_name(s: str) -> int | None:
-    """Where a name starts in "title+name" text, or None. The title must end in a title word."""
-    best = None
-    for m in TITLE_SUFFIX_RE.finditer(s):
-        rest = s[m.end():]
-        if rest and is_name(rest):
-            best = m.end()
-            break
+@dataclass
+class Cell:
+    text: MappedText     # squeezed: stray spaces between Chinese characters removed
+    col: int             # display column where it starts in its printed line
+    signed: bool = False  # a "(签字)" marker follows it on its line
+
+
+def _width(ch: str) -> int:
+    if ch == "\t":
+        return 4
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def _display_col(mt: MappedText, i: int) -> int:
+    """The display column of ``mt.text[i]`` in its printed (original) line."""
+    original = mt.original
+    at = mt.origin[i]
+    line_start = original.rfind("\n", 0, at) + 1
+    return sum(_width(c) for c in original[line_start:at])
+
+
+def _strong_gap(mt: MappedText, a: int, b: int) -> bool:
+    """Whether the space between ``mt.text[a-1]`` and ``mt.text[b]`` separates columns: two or
+    more spaces, a tab or an ideographic space as printed."""
+    gap = mt.original[mt.origin[a - 1] + 1:mt.origin[b]]
+    return len(gap) >= 2 or "\t" in gap or "\u3000" in gap
+
+
+def _signed_after(line: MappedText, end: int) -> bool:
+    """Whether a signature marker follows ``line.text[:end]`` (spaces aside)."""
+    pos = end
+    while pos < len(line.text) and line.text[pos] == " ":
+        pos += 1
+    return SIGN_MARKER.match(line.text, pos) is not None
+
+
+def _tokens(line: MappedText) -> list[tuple[int, int, bool]]:
+    """(start, end, strong) of the runs of a line between spaces, markers and rules; ``strong`` when
+    the run is cut from the one before it by a column gap or a marker."""
+    text = line.text
+    keep = [True] * len(text)
+    for rx in (SIGN_MARKER, _RULE):
+        for m in rx.finditer(text):
+            for i in range(m.start(), m.end()):
+                keep[i] = False
+    out: list[tuple[int, int, bool]] = []
+    i = 0
+    prev_end = None
+    marker_since = False
+    while i < len(text):
+        if not keep[i] or text[i] == " ":
+            marker_since = marker_since or not keep[i]
+            i += 1
+            continue
+        j = i
+        while j < len(text) and keep[j] and text[j] != " ":
+            j += 1
+        strong = prev_end is not None and (marker_since or _strong_gap(line, prev_end, i))
+        out.append((i, j, strong))
+        prev_end, marker_since = j, False
+        i = j
+    return out
+
+
+
+
+def _join(line: MappedText, toks: list[tuple[int, int, bool]]) -> Cell:
+    """Runs of one cell as one text, the spaces between them dropped."""
+    a, b = toks[0][0], toks[-1][1]
+    piece = line.slice(a, b)
+    keep_t, keep_o = [], []
+    for s, e, _ in toks:
+        keep_t.append(line.text[s:e])
+        keep_o.extend(line.origin[s:e])
+    return Cell(MappedText("".join(keep_t), keep_o, piece.original).squeeze(), _display_col(line, a),
+                _signed_after(line, b))
+
+
+def _groups(line: MappedText) -> list[list[tuple[int, int, bool]]]:
+    """The runs of a line grouped between its column gaps."""
+    groups: list[list[tuple[int, int, bool]]] = []
+    for tok in _tokens(line):
+        if not groups or tok[2]:
+            groups.append([tok])
+        else:
+            groups[-1].append(tok)
+    return groups
+
+
+# -- how well a text reads as a cell ---------------------------------------------------------
+def _cell_score(s: str, parties: list[Party]) -> int:
+    if len(s) == 1:
+        return -3
+    if is_name(s) or FOREIGN_NAME.match(s):
+        return 2
+    if ends_in_title(s) or split_title_name(s) is not None:
+        return 2
+    if any(p.name.startswith(s) or s.startswith(p.name) for p in parties):
+        return 2
+    if any(s.startswith(p.name[:3]) for p in parties if len(p.name) >= 3):
+        return 1
+    return 0
+
+
+def _partition(line: MappedText, toks: list[tuple[int, int, bool]], k: int,
+               parties: list[Party]) -> tuple[int, list[str], tuple[int, ...]]:
+    """The best way to merge runs separated by single spaces into ``k`` cells: (score, texts, bounds)."""
+    n = len(toks)
+    best: tuple[int, list[str], tuple[int, ...]] | None = None
+    for cuts in itertools.combinations(range(1, n), k - 1):
+        bounds = (0,) + cuts + (n,)
+        texts = ["".join(line.text[s:e] for s, e, _ in toks[a:b]) for a, b in zip(bounds, bounds[1:])]
+        score = sum(_cell_score(t, parties) for t in texts)
+        if best is None or score > best[0]:
+            best = (score, texts, bounds)
+    assert best is not None
     return best
 
 
-def split_names(s: str, k: int) -> list[int] | None:
-    """Cut a run of k names written together into k names: the cut points, or None."""
-    if k != 2:
-        return None
-    choices = []
-    for cut in range(2, len(s) - 1):
-        a, b = s[:cut], s[cut:]
-        if is_name(a) and is_name(b):
-            score = 0
-            for part in (a, b):
-                if _FOREIGN_NAME.match(part):
-                    score += 2
-                elif len(part) == 3:
-                    score += 1
-            choices.append((score, -abs(len(a) - 3), cut))
-    if not choices:
-        return None
-    choices.sort(reverse=True)
-    return [choices[0][2]]
+def _spaced_out(line: MappedText, toks: list[tuple[int, int, bool]]) -> list[list[tuple[int, int, bool]]]:
+    """Runs of single Chinese characters separated by spaces ("王 首 道", "文 化 部 长") as one run each."""
+    out: list[list[tuple[int, int, bool]]] = []
+    for tok in toks:
+        single = tok[1] - tok[0] == 1 and is_cjk(line.text[tok[0]])
+        if single and out and len(out[-1]) >= 1 and all(t[1] - t[0] == 1 for t in out[-1]) \
+                and is_cjk(line.text[out[-1][-1][0]]):
+            out[-1].append(tok)
+        else:
+            out.append([tok])
+    return out
 
 
-def _cells(block: list[MappedText]) -> list[list[MappedText]]:
-    """The cells of each line of a block (markers dropped, spaced-out names re-joined)."""
-    rows: list[list[MappedText]] = []
-    for line in block:
-        cells: list[MappedText] = []
-        text = line.text
-        # drop signature markers
-        keep = [True] * len(text)
-        for m in SIGN_MARKER.finditer(text):
-            for i in range(m.start(), m.end()):
-                keep[i] = False
-        pieces: list[tuple[int, int]] = []
-        i = 0
-        while i < len(text):
-            if not keep[i] or text[i] == " ":
-                i += 1
-                continue
-            j = i
-            while j < len(text) and keep[j] and text[j] != " ":
-                j += 1
-            pieces.append((i, j))
-            i = j
-        # re-join single characters spaced out ("王 首 道") into one cell
-        merged: list[tuple[int, int]] = []
-        k = 0
-        while k < len(pieces):
-            a, b = pieces[k]
-            if b - a == 1 and is_cjk(text[a]):
-                m = k
-                while m + 1 < len(pieces) and pieces[m + 1][1] - pieces[m + 1][0] == 1 and is_cjk(text[pieces[m + 1][0]]):
-                    m += 1
-                if m > k:
-                    merged.append((a, pieces[m][1]))
-                    k = m + 1
-                    continue
-            merged.append((a, b))
-            k += 1
-        for a, b in merged:
-            cells.append(line.slice(a, b))
-        row = [c.squeeze() for c in cells if c.squeeze().text]
-        if row:
-            rows.append(row)
-    return rows
+def _merge(line: MappedText, toks: list[tuple[int, int, bool]], k: int, parties: list[Party]) -> list[Cell]:
+    """Runs separated by single spaces as cells: as many as the block has columns where every cell
+    then reads as a name, a title or a party (or the runs are words, not single characters);
+    else one cell, the spaces being stray ("周 恩来", "谢旭 人")."""
+    n = len(toks)
+    for c in range(min(k, n), 1, -1):
+        score, texts, bounds = _partition(line, toks, c, parties)
+        if all(_cell_score(t, parties) > 0 for t in texts) or (c == n and all(len(t) >= 2 for t in texts)):
+            return [_join(line, toks[a:b]) for a, b in zip(bounds, bounds[1:])]
+    return [_join(line, toks)]
 
 
-def _name_by_position(s: str) -> bool:
-    """Could be a name (by its place in a block): short, Chinese, no title, organ or state word."""
-    return (2 <= len(s) <= 8 and all(is_cjk(c) or c in "·." for c in s)
-            and not TITLE_SUFFIX_RE.search(s) and not any(c in _NOT_NAME_CHARS for c in s))
-
-
+# -- cells written together -------------------------------------------------------------------
 def _repeat_unit(s: str) -> int:
     """k when s is one text repeated k ≥ 2 times, else 1."""
     n = len(s)
@@ -142,49 +199,81 @@ def _repeat_unit(s: str) -> int:
     return 1
 
 
-def _split_parties(s: str, parties: list[Party]) -> list[int] | None:
-    """Cut points when s is several of the parties' names run together, in order."""
-    names = [p.name for p in parties]
-    cuts = []
-    pos = 0
-    for name in names:
-        if s.startswith(name, pos):
-            pos += len(name)
-            cuts.append(pos)
-        else:
-            return None
-    if pos == len(s) and len(cuts) >= 2:
-        return cuts[:-1]
-    return None
+def _party_starts(s: str, parties: list[Party]) -> list[int]:
+    """Positions after the start where a party's name (or its state's name) begins in ``s``."""
+    heads = set()
+    for p in parties:
+        heads.add(p.name)
+        if p.organ and p.name.endswith(p.organ) and len(p.name) > len(p.organ):
+            heads.add(p.name[: len(p.name) - len(p.organ)])
+    out = set()
+    for h in heads:
+        if len(h) < 2:
+            continue
+        k = s.find(h, 1)
+        while k > 0:
+            out.add(k)
+            k = s.find(h, k + 1)
+    return sorted(out)
 
 
-def _cut(mt: MappedText, cuts: list[int]) -> list[MappedText]:
-    out = []
-    prev = 0
-    for c in cuts + [len(mt)]:
-        out.append(mt.slice(prev, c))
+def _split_glued(cell: Cell, k: int, parties: list[Party], name_row: bool) -> list[Cell] | None:
+    """Cut a cell that holds ``k`` columns written together, or None."""
+    t = cell.text.text
+    cuts: list[int] | None = None
+    rep = _repeat_unit(t)
+    if rep == k:
+        size = len(t) // k
+        cuts = [size * i for i in range(1, k)]
+    if cuts is None and k == 2:
+        for p in _party_starts(t, parties):
+            left, right = t[:p], t[p:]
+            if _cell_score(left, parties) > 0 and _cell_score(right, parties) > 0 and not is_name(right):
+                cuts = [p]
+                break
+    if cuts is None and name_row:
+        cuts = split_names(t, k)
+    if not cuts:
+        return None
+    out, prev = [], 0
+    for c in cuts + [len(t)]:
+        out.append(Cell(cell.text.slice(prev, c), cell.col, cell.signed))
         prev = c
     return out
 
 
-_ENDS_IN_TITLE = re.compile(r"(?:" + TITLE_SUFFIX_RE.pattern + r")$")
+# -- blocks -------------------------------------------------------------------------------------
+def _rows(block: list[MappedText], k: int, parties: list[Party]) -> list[list[Cell]]:
+    rows: list[list[Cell]] = []
+    for line in block:
+        groups = _groups(line)
+        if not groups:
+            continue
+        if len(groups) == 1 and len(groups[0]) > 1:
+            # single spaces only: they may separate columns or be stray
+            runs = _spaced_out(line, groups[0])
+            if len(runs) == 1:
+                rows.append([_join(line, runs[0])])   # a spaced-out text: 王 首 道
+                continue
+            cells = [_join(line, r) for r in runs]
+            texts = [c.text.text for c in cells]
+            if len(cells) == 2 * k and all(_cell_score(t, parties) > 0 and not _is_name_cell(t) for t in texts[:k]) \
+                    and all(_is_name_cell(t) for t in texts[k:]):
+                # a row of titles and a row of names flattened into one line
+                rows.append(cells[:k])
+                rows.append(cells[k:])
+                continue
+            rows.append(_merge(line, [(r[0][0], r[-1][1], r[0][2]) for r in runs], k, parties))
+            continue
+        rows.append([_join(line, g) for g in groups])
+    return [r for r in rows if any(c.text.text for c in r)]
 
 
-def _join_titles(parts: list[MappedText]) -> str:
-    """Titles of one signatory written over several lines, as one text.
-
-    A line that completes a title ("…政府代表") is followed by a space; a line that
-    does not ("中华人民共和国" then "政府代表") runs on into the next.
-    """
-    text = ""
-    for p in parts:
-        if text and _ENDS_IN_TITLE.search(text):
-            text += " "
-        text += p.text
-    return text
+def _is_name_cell(s: str) -> bool:
+    return is_name(s) or bool(FOREIGN_NAME.match(s))
 
 
-def party_for(title: str | None, parties: list[Party], column: int | None) -> str | None:
+def _party_for(title: str | None, parties: list[Party], column: int | None) -> str | None:
     """The party a signatory acts for: the longest start of the title found in a party's name."""
     if not parties:
         return None
@@ -199,28 +288,185 @@ def party_for(title: str | None, parties: list[Party], column: int | None) -> st
                 best, best_len = p.name, n
     if best_len >= 2:
         return best
+    if title and title.startswith("中方") and parties:
+        prc = [p for p in parties if p.state in ("cn", "prc") or p.name.startswith("中华人民共和国")]
+        if prc:
+            return prc[0].name
     if column is not None and column < len(parties):
         return parties[column].name
     return None
 
 
-def _signatory(title_parts: list[MappedText], name: MappedText, parties: list[Party],
+def party_for(title: str | None, parties: list[Party], column: int | None) -> str | None:
+    return _party_for(title, parties, column)
+
+
+def _span_of(cells: list[MappedText]):
+    if not cells:
+        return None
+    if len(cells) == 1:
+        return cells[0].span()
+    first, last = cells[0], cells[-1]
+    return make_span(first.original, first.origin[0], last.origin[-1] + 1)
+
+
+def _signatory(title_cells: list[MappedText], name: MappedText | None, parties: list[Party],
                column: int | None) -> Signatory:
-    title_text = _join_titles(title_parts) if title_parts else None
-    span = None
-    if title_parts:
-        first, last = title_parts[0], title_parts[-1]
-        span = first.span(0, len(first)) if len(title_parts) == 1 else _merge_spans(first, last)
-    return Signatory(name=name.text, title=title_text, party=party_for(title_text, parties, column),
-                     name_span=name.span(), title_span=span)
+    title = " ".join(c.text for c in title_cells) if title_cells else None
+    return Signatory(name=name.text if name is not None else None, title=title,
+                     party=_party_for(title, parties, column),
+                     name_span=name.span() if name is not None else None, title_span=_span_of(title_cells))
 
 
-def _merge_spans(first: MappedText, last: MappedText):
-    from ..ingest import make_span
+def _column(cells: list[Cell], parties: list[Party], column: int | None) -> list[Signatory]:
+    """The signatories of one column, top to bottom: each name closes one, with the lines above it.
+    A name no list knows is read by its place: followed by "(签字)", or the column's last line."""
+    if not cells:
+        return []
+    out: list[Signatory] = []
+    cur: list[MappedText] = []
+    for i, cell in enumerate(cells):
+        c = cell.text
+        last = i == len(cells) - 1
+        if _is_name_cell(c.text) or (name_by_position(c.text) and cur and (cell.signed or (last and not out))):
+            out.append(_signatory(cur, c, parties, column))
+            cur = []
+            continue
+        cut = split_title_name(c.text)
+        if cut is not None:
+            out.append(_signatory(cur + [c.slice(0, cut)], c.slice(cut, len(c)), parties, column))
+            cur = []
+            continue
+        cur.append(c)
+    if cur and not out:
+        # no name (lost in the source): the party is still known from the block
+        out.append(_signatory(cur, None, parties, column))
+    return out
 
-    a = first.origin[0]
-    b = last.origin[-1] + 1
-    return make_span(first.original, a, b)
+
+def _side_by_side(rows: list[list[Cell]], k: int, parties: list[Party], offset: int) -> list[Signatory]:
+    full = [r for r in rows if len(r) == k]
+    starts = [sum(r[j].col for r in full) / len(full) for j in range(k)] if full else \
+        [j * 1000 for j in range(k)]
+    columns: list[list[Cell]] = [[] for _ in range(k)]
+    for r in rows:
+        if len(r) == k:
+            for j, c in enumerate(r):
+                columns[j].append(c)
+            continue
+        for c in r:
+            j = min(range(k), key=lambda x: abs(starts[x] - c.col))
+            columns[j].append(c)
+    per_column = [_column(cells, parties, offset + j) for j, cells in enumerate(columns)]
+    out = []
+    for g in range(max((len(c) for c in per_column), default=0)):
+        out.extend(c[g] for c in per_column if g < len(c))
+    return out
+
+
+def _stacked(rows: list[list[Cell]], parties: list[Party], k_expected: int, offset: int) -> list[Signatory]:
+    cells = [c.text for r in rows for c in r]
+    kinds = []
+    for c in cells:
+        t = c.text
+        if _is_name_cell(t):
+            kinds.append("N")
+        elif split_title_name(t) is not None:
+            kinds.append("X")
+        else:
+            kinds.append("T")
+    # title and name on one line each: "中华人民共和国全权代表周恩来"
+    if kinds and all(k == "X" for k in kinds):
+        out = []
+        for i, c in enumerate(cells):
+            cut = split_title_name(c.text)
+            out.append(_signatory([c.slice(0, cut)], c.slice(cut, len(c)), parties, offset + i))
+        return out
+    pattern = "".join(kinds)
+    # k titles then k names (two columns printed one under the other)
+    m = re.fullmatch(r"(T+)(N+)", pattern)
+    if m and len(m.group(2)) >= 2 and len(m.group(1)) % len(m.group(2)) == 0:
+        n = len(m.group(2))
+        per = len(m.group(1)) // n
+        titles, names = cells[: len(m.group(1))], cells[len(m.group(1)):]
+        if per == 1:
+            return [_signatory([titles[i]], names[i], parties, offset + i) for i in range(n)]
+        return [_signatory(titles[i * per:(i + 1) * per], names[i], parties, offset + i) for i in range(n)]
+    # a name no list knows is the last line under its titles
+    if "N" not in pattern and "X" not in pattern and len(cells) >= 2 and name_by_position(cells[-1].text):
+        kinds[-1] = "N"
+    out = []
+    cur: list[MappedText] = []
+    for kind, c in zip(kinds, cells):
+        if kind == "T":
+            cur.append(c)
+        elif kind == "N":
+            out.append(_signatory(cur, c, parties, offset + len(out)))
+            cur = []
+        else:
+            cut = split_title_name(c.text)
+            out.append(_signatory(cur + [c.slice(0, cut)], c.slice(cut, len(c)), parties, offset + len(out)))
+            cur = []
+    if cur and not out:
+        # party lines whose names were lost ("中华人民共和国政府 |")
+        if len(cur) == len(parties) and all(_party_for(c.text, parties, None) for c in cur):
+            return [_signatory([c], None, parties, offset + i) for i, c in enumerate(cur)]
+        if len(cur) >= 2:
+            glued = _split_names_cell(cur[-1], k_expected)
+            if glued:
+                return [_signatory(cur[:-1], n, parties, offset + i) for i, n in enumerate(glued)]
+    return out
+
+
+def _split_names_cell(c: MappedText, k: int) -> list[MappedText] | None:
+    cuts = split_names(c.text, k)
+    if not cuts:
+        return None
+    out, prev = [], 0
+    for x in cuts + [len(c)]:
+        out.append(c.slice(prev, x))
+        prev = x
+    return out
+
+
+def _block_signatories(block: list[MappedText], parties: list[Party], offset: int) -> list[Signatory]:
+    k = min(max(2, len(parties)), _MAX_COLUMNS)
+    rows = _rows(block, k, parties)
+    if not rows:
+        return []
+    if any(len(r) >= 2 for r in rows):
+        kk = max(len(r) for r in rows)
+        if kk == 2 and all(len(r) == 2 for r in rows) and all(
+                split_title_name(r[0].text.text) is None and not _is_name_cell(r[0].text.text) for r in rows) and \
+                all(_is_name_cell(r[1].text.text) for r in rows) and len(rows) == 1:
+            # one line "全权代表 王首道": a title and a name, not two columns
+            return _stacked([[_join_cells(rows[0])]], parties, k, offset)
+        return _side_by_side(rows, min(kk, _MAX_COLUMNS), parties, offset)
+    # one cell a row: are the rows columns written together?
+    glued_rows = []
+    for i, r in enumerate(rows):
+        is_last = i == len(rows) - 1
+        split = _split_glued(r[0], k, parties, name_row=is_last or _is_name_cell(r[0].text.text) is False)
+        glued_rows.append(split)
+    if sum(1 for g in glued_rows if g) >= 2 or (len(rows) >= 2 and glued_rows[-1] and any(glued_rows[:-1])):
+        new_rows = []
+        for r, g in zip(rows, glued_rows):
+            if g:
+                new_rows.append([Cell(c.text, j * 1000, c.signed) for j, c in enumerate(g)])
+            else:
+                new_rows.append(r)
+        for r in new_rows:
+            if len(r) == 1:
+                r[0] = Cell(r[0].text, 0, r[0].signed)
+        return _side_by_side(new_rows, k, parties, offset)
+    return _stacked(rows, parties, k, offset)
+
+
+def _join_cells(row: list[Cell]) -> Cell:
+    first, last = row[0].text, row[-1].text
+    text = "".join(c.text.text for c in row)
+    origin = [o for c in row for o in c.text.origin]
+    return Cell(MappedText(text, origin, first.original), row[0].col, row[-1].signed)
 
 
 def signatories(blocks: list[list[MappedText]], parties: list[Party]) -> list[Signatory]:
@@ -231,106 +477,8 @@ def signatories(blocks: list[list[MappedText]], parties: list[Party]) -> list[Si
     seen = set()
     uniq = []
     for s in out:
-        key = (s.name, s.title)
+        key = (s.name, s.title) if s.name else (None, s.title, s.party)
         if key not in seen:
             seen.add(key)
             uniq.append(s)
     return uniq
-
-
-def _block_signatories(block: list[MappedText], parties: list[Party], offset: int) -> list[Signatory]:
-    rows = _cells(block)
-    if not rows:
-        return []
-    k_expected = max(2, len(parties)) if parties else 2
-    typed: list[tuple[str, MappedText, MappedText | None]] = []  # (type, cell or title, name)
-    names_by_row = _rows_of_names(rows)
-    for r, row in enumerate(rows):
-        for cell in row:
-            _type_cell(cell, r in names_by_row, parties, typed)
-    return _pair(typed, parties, k_expected, offset)
-
-
-def _rows_of_names(rows: list[list[MappedText]]) -> set[int]:
-    """Rows that stand under a row of as many titles and are shaped like names (columns of rows)."""
-    out = set()
-    for r in range(1, len(rows)):
-        above, row = rows[r - 1], rows[r]
-        if len(row) >= 2 and len(row) == len(above) and \
-                all(not is_name(c.text) and split_title_name(c.text) is None for c in above) and \
-                all(is_name(c.text) or _name_by_position(c.text) for c in row) and \
-                any(is_name(c.text) for c in row):
-            out.add(r)
-    return out
-
-
-def _type_cell(cell: MappedText, name_row: bool, parties: list[Party],
-               typed: list[tuple[str, MappedText, MappedText | None]]) -> None:
-    """Type one cell: N (a name), TN (title then name), T (a title or part of one); append to typed."""
-    t = cell.text
-    if name_row or is_name(t):
-        typed.append(("N", cell, None))
-        return
-    cut = split_title_name(t)
-    if cut is not None:
-        typed.append(("TN", cell.slice(0, cut), cell.slice(cut, len(cell))))
-        return
-    rep = _repeat_unit(t)
-    if rep >= 2:
-        size = len(t) // rep
-        for r in range(rep):
-            typed.append(("T", cell.slice(r * size, (r + 1) * size), None))
-        return
-    cuts = _split_parties(t, parties)
-    if cuts:
-        for piece in _cut(cell, cuts):
-            typed.append(("T", piece, None))
-        return
-    typed.append(("T", cell, None))
-
-
-
-def _pair(typed: list[tuple[str, MappedText, MappedText | None]], parties: list[Party], k_expected: int,
-          offset: int) -> list[Signatory]:
-    """Signatories from the typed cells of a block (see the module docstring for the layouts)."""
-    # title+name cells stand alone
-    if all(kind == "TN" for kind, _, _ in typed):
-        return [_signatory([t], n, parties, offset + i) for i, (_, t, n) in enumerate(typed)]
-
-    if not any(kind in ("N", "TN") for kind, _, _ in typed) and len(typed) >= 2 and _name_by_position(typed[-1][1].text):
-        # a name the lexicon does not know ("泽登巴尔") is the last line under its titles
-        typed[-1] = ("N", typed[-1][1], None)
-    titles = [c for kind, c, _ in typed if kind == "T"]
-    names = [c for kind, c, _ in typed if kind == "N"]
-    if len(names) == 1 and len(titles) >= 2 * k_expected and len(titles) % k_expected == 0:
-        # collapsed columns: k titles per row and the k names written together
-        cuts = split_names(names[0].text, k_expected)
-        if cuts:
-            names = _cut(names[0], cuts)
-    elif not names and titles:
-        # names written together in the last cell
-        cuts = split_names(titles[-1].text, k_expected)
-        if cuts:
-            names = _cut(titles[-1], cuts)
-            titles = titles[:-1]
-    if len(names) == sum(1 for kind, _, _ in typed if kind == "N") and \
-            re.fullmatch(r"(?:T+N)+", "".join(kind[0] for kind, _, _ in typed)):
-        # vertical: the titles of one signatory, then the name; repeated
-        out: list[Signatory] = []
-        cur: list[MappedText] = []
-        for kind, c, _ in typed:
-            if kind == "T":
-                cur.append(c)
-            else:
-                out.append(_signatory(cur, c, parties, offset + len(out)))
-                cur = []
-        return out
-    if not names:
-        return []
-    k = len(names)
-    if titles and len(titles) % k == 0:
-        # k columns, their titles spread over len(titles) // k rows
-        rows = len(titles) // k
-        return [_signatory([titles[r * k + i] for r in range(rows)], name, parties, offset + i)
-                for i, name in enumerate(names)]
-    return [_signatory([], name, parties, offset + i) for i, name in enumerate(names)]
