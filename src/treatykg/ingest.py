@@ -409,33 +409,54 @@ def _drop_pinyin(view: MappedText) -> tuple[MappedText, list[Repair]]:
     return MappedText("".join(keep_t), keep_o, view.original), repairs
 
 
-def _join_page_breaks(view: MappedText) -> tuple[MappedText, list[Repair]]:
-    """Join prose paragraphs that a page break cut in the middle of a sentence.
+_PROSE_MARK = re.compile("[，。；]")
+_BREAK = re.compile(r"(?<![ ])[ ]*\n[\n ]*")  # starts at the first space of a run: linear time
 
-    A line break (with any blank lines) is a page-break cut when the text before it
-    is prose (a line holding Chinese sentence punctuation) that does not end in
-    sentence-final punctuation, and the text after it starts with a Chinese
-    character that does not open a numbered item or heading.
+
+def _is_date_line(line: str) -> bool:
+    from .dates import DATE_RE
+
+    return re.fullmatch(r"\s*[（(]?\s*(?:" + DATE_RE + r")\s*(?:[于在]\s*[\u4e00-\u9fff]{1,8})?\s*[)）]?\s*", line) is not None
+
+
+def _ends_in_document_word(line: str) -> bool:
+    """A line that ends in a document-type word is a title (or its second line), a complete unit."""
+    from .lexicon import DOC_TYPE_WORDS
+
+    return line.endswith(tuple(w for w, _ in DOC_TYPE_WORDS))
+
+
+def _join_page_breaks(view: MappedText) -> tuple[MappedText, list[Repair]]:
+    """Join paragraphs that a page break cut in the middle of a sentence.
+
+    A line break (with any blank lines) is a page-break cut when the line before it is
+    not the first one (the title), is not a date line and does not end in sentence-final
+    punctuation but in a Chinese character; the line after it starts with a Chinese
+    character or a digit and does not open a numbered item or heading; and one of the
+    two reads as prose (holds ，。；) — so the lines of a signature block, an address
+    and a salutation are never joined; nor is a line that ends in a document-type word
+    (a title's last line).
     """
     text = view.text
     repairs: list[Repair] = []
     drop: list[tuple[int, int]] = []
-    for m in re.finditer(r"[ ]*\n[\n ]*", text):
+    first_line_end = text.find("\n", len(text) - len(text.lstrip()))
+    for m in _BREAK.finditer(text):
         a, b = m.start(), m.end()
-        if a == 0 or b >= len(text):
+        if a == 0 or b >= len(text) or a <= first_line_end:
             continue
         line_start = text.rfind("\n", 0, a) + 1
         prev_line = text[line_start:a]
         last = prev_line[-1:]
         if not last or last in SENTENCE_END or not is_cjk(last):
             continue
-        if "，" not in prev_line and "。" not in prev_line:
-            continue
-        if len(prev_line) < 40:
-            continue
         nxt_end = text.find("\n", b)
         next_line = text[b:nxt_end if nxt_end >= 0 else len(text)]
-        if not next_line or not is_cjk(next_line[0]) or _ENUM_START.match(next_line):
+        if not next_line or not (is_cjk(next_line[0]) or next_line[0].isdigit()) or _ENUM_START.match(next_line):
+            continue
+        if not (_PROSE_MARK.search(prev_line) or _PROSE_MARK.search(next_line)):
+            continue
+        if _is_date_line(prev_line) or _ends_in_document_word(prev_line):
             continue
         drop.append((a, b))
         o = view.origin

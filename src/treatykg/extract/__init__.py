@@ -44,7 +44,7 @@ def extract_document(doc: Document) -> Record:
     rec.entry_into_force_date, rec.entry_into_force_date_span = eif.date, eif.date_span
     if rec.entry_into_force_date is None:
         rec.entry_into_force_date, rec.entry_into_force_date_span = clauses.meta_entry_into_force(seg)
-    rec.referenced = references.references(seg.body, rec.title)
+    rec.referenced = references.references(seg.body, rec.title, rec.doc_type)
     rec.visit = occasion.visit(seg.body)
     rec.talks_participants = participants.participants(seg.body)
     rec.commitments = commitments.commitments(seg.body)
