@@ -136,6 +136,12 @@ def test_query_formats_table_csv_json(out, tmp_path):
     assert json.loads(res.output)["boolean"] is True
 
 
+def test_the_table_shows_values_as_text_not_console_markup(out):
+    """Regression: a value holding "[/x]" made rich raise a MarkupError."""
+    res = invoke("query", "--store", out, 'SELECT ("a [/x] [bold]b" AS ?v) WHERE {}')
+    assert res.exit_code == 0 and "a [/x] [bold]b" in res.output
+
+
 def test_query_usage_and_input_errors(out, tmp_path, run_main):
     assert invoke("query", "--store", out).exit_code == 2
     assert invoke("query", "--store", out, "ASK {}", "--named", "agreements").exit_code == 2

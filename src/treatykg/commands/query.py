@@ -82,24 +82,26 @@ def render(result, fmt: str) -> None:
     else:
         from rich.console import Console
         from rich.table import Table
+        from rich.text import Text
 
         from ..namespaces import prefixes
 
         known = sorted(((iri, p) for p, iri in prefixes().items()), key=lambda x: -len(x[0]))
 
-        def cell(term) -> str:
+        def cell(term) -> Text:
+            """Plain text, never console markup: a title may hold "[/x]"."""
             if term is None:
-                return ""
+                return Text("")
             if term.kind == "uri":  # IRIs as prefixed names, decoded, for reading (csv/json keep them whole)
                 for iri, prefix in known:
                     if term.value.startswith(iri) and len(term.value) > len(iri):
-                        return f"{prefix}:{unquote(term.value[len(iri):])}"
-                return unquote(term.value)
-            return term.value
+                        return Text(f"{prefix}:{unquote(term.value[len(iri):])}")
+                return Text(unquote(term.value))
+            return Text(term.value)
 
         table = Table(show_lines=False)
         for c in result.columns:
-            table.add_column(c, overflow="fold")
+            table.add_column(Text(c), overflow="fold")
         for row in result.rows:
             table.add_row(*(cell(t) for t in row))
         Console(width=max(160, Console().width)).print(table)
