@@ -15,7 +15,7 @@ from treatykg.cli import cli
 from treatykg.errors import EndpointError, InputError
 from treatykg.ingest import to_simplified
 from treatykg.resources import queries_dir
-from treatykg.sparql import named_queries, named_query, query_endpoint, query_store
+from treatykg.sparql import named_queries, named_query, query_endpoint, query_form, query_store
 
 from collection import TEXTS, corpus_build  # noqa: I001
 
@@ -140,6 +140,19 @@ def test_the_table_shows_values_as_text_not_console_markup(out):
     """Regression: a value holding "[/x]" made rich raise a MarkupError."""
     res = invoke("query", "--store", out, 'SELECT ("a [/x] [bold]b" AS ?v) WHERE {}')
     assert res.exit_code == 0 and "a [/x] [bold]b" in res.output
+
+
+def test_a_comment_does_not_change_the_query_form_sent_to_an_endpoint(httpserver):
+    """Regression: SPARQLWrapper read "adds" or "described" in a block of comment lines as an
+    ADD or a DESCRIBE (it removes every other comment line)."""
+    httpserver.expect_request("/sparql", method="GET").respond_with_json(
+        {"head": {"vars": ["n"]}, "results": {"bindings": [{"n": {"type": "literal", "value": "1"}}]}},
+        content_type="application/sparql-results+json")
+    text = "# one\n# a grouping that adds no row\n# an entity described in many graphs\n# four\nSELECT (1 AS ?n) WHERE {}"
+    assert query_form(text) == "SELECT"
+    assert query_endpoint(httpserver.url_for("/sparql"), text).records() == [{"n": "1"}]
+    for name in named_queries():
+        assert query_form(named_query(name)) == "SELECT", name
 
 
 def test_query_usage_and_input_errors(out, tmp_path, run_main):

@@ -16,13 +16,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .errors import EndpointError, InputError
 
-__all__ = ["Term", "QueryResult", "named_queries", "named_query", "query_store", "query_endpoint"]
+__all__ = ["Term", "QueryResult", "named_queries", "named_query", "query_form", "query_store",
+           "query_endpoint"]
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,28 @@ def named_query(name: str) -> str:
     if name not in known:
         raise InputError(f"no named query {name!r}", hint="known: " + ", ".join(known))
     return known[name].read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- reading query text
+#: Tokens of a SPARQL text, enough to find keywords and braces outside comments, strings and IRIs.
+_TOKEN = re.compile(r"""
+    (?P<comment>\#[^\n]*)
+  | (?P<string>(?:"{3}(?:[^"\\]|\\.|"(?!""))*"{3}|'{3}(?:[^'\\]|\\.|'(?!''))*'{3}
+               |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')(?:@[A-Za-z]+(?:-[A-Za-z0-9]+)*)?)
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<word>[?$]?[A-Za-z_][\w.:-]*)
+  | (?P<open>\{) | (?P<close>\})
+  | (?P<other>.)
+""", re.X | re.S)
+
+
+def query_form(text: str) -> str | None:
+    """``SELECT``, ``CONSTRUCT``, ``ASK`` or ``DESCRIBE``: the first of these keywords outside
+    comments, strings and IRIs; None when there is none (an update, or not SPARQL)."""
+    for m in _TOKEN.finditer(text):
+        if m.lastgroup == "word" and m.group().upper() in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE"):
+            return m.group().upper()
+    return None
 
 
 # ---------------------------------------------------------------- embedded store
@@ -166,6 +190,10 @@ def query_endpoint(url: str, query: str, *, timeout: float = 60.0) -> QueryResul
 
     sw = SPARQLWrapper(url, agent="treatykg (https://w3id.org/treatykg)")
     sw.setQuery(query)
+    # SPARQLWrapper finds the query form with regular expressions that leave every other line
+    # of a comment block in place, so a comment saying "described" or "adds" made a SELECT a
+    # DESCRIBE or an ADD (RDFLib/sparqlwrapper#211, #232): tell it what the query is.
+    sw.queryType = query_form(query) or sw.queryType
     kind = sw.queryType
     graph = kind in ("CONSTRUCT", "DESCRIBE")
     sw.setReturnFormat(N3 if graph else JSON)
