@@ -15,7 +15,7 @@ from treatykg.cli import cli
 from treatykg.errors import EndpointError, InputError
 from treatykg.ingest import to_simplified
 from treatykg.resources import queries_dir
-from treatykg.sparql import named_queries, named_query, query_endpoint, query_form, query_store
+from treatykg.sparql import named_queries, named_query, query_endpoint, query_form, query_parameters, query_store
 
 from collection import TEXTS, corpus_build  # noqa: I001
 
@@ -98,15 +98,77 @@ def test_participants_query_runs_and_lists_the_talks_participants(out):
                 assert (norm(p["name"]), norm(p["title"] or "")) in got, p
 
 
+NEEDS_OF_STATE = pytest.mark.xfail(reason="needs tkg:ofState from the RDF identity change", strict=False)
+
+
+def partner_ids() -> dict[str, str]:
+    """input file -> the partner state's id, from the reference texts' names (cn_pl, cn-kp …)."""
+    return {p.name: re.search(r"cn[_-]([a-z]{2})[_-]", p.name).group(1) for p in TEXTS}
+
+
+def documents_of(out) -> dict[str, str]:
+    """input file -> its document IRI, from the build's manifest."""
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    return {rel: entry["document"] for rel, entry in manifest["documents"].items()}
+
+
+@NEEDS_OF_STATE
 def test_timeline_lists_each_partner_in_date_order_without_the_prc(out):
     result = rows(out, "timeline")
     assert not any(r["party"].startswith(PRC_PREFIXES) for r in result)
-    keys = [(r["state"], r["date"]) for r in result]
-    assert keys == sorted(keys), "ordered by partner, then date"
+    assert not any(r["partner"].endswith("/state/cn") for r in result)
+    keys = [(r["date"], r["state"]) for r in result]
+    assert keys == sorted(keys), "ordered by date, then state"
     assert {r["document"] for r in result} == {r["document"] for r in rows(out, "agreements")}
     seed = next(r for r in result if r["date"] == "1958-02-19")
-    assert (seed["state"], seed["type"], seed["party"]) == ("朝鲜民主主义人民共和国", "JointStatement",
-                                                              "朝鲜民主主义人民共和国政府")
+    assert (seed["state"], seed["type"], seed["party"], seed["partner"]) == (
+        "朝鲜民主主义人民共和国", "JointStatement", "朝鲜民主主义人民共和国政府", "https://w3id.org/treatykg/id/state/kp")
+
+
+@NEEDS_OF_STATE
+@pytest.mark.parametrize("name", [p.name for p in TEXTS])
+def test_documents_with_a_partner_returns_the_right_documents(out, name):
+    """The acceptance test of issue 16, part 6: `--named documents --param partner=<state id>`."""
+    state, iri = partner_ids()[name], documents_of(out)[name]
+    res = invoke("query", "--store", out, "--named", "documents", "--param", f"partner={state}", "--format", "csv")
+    assert res.exit_code == 0, res.output
+    assert [r["document"] for r in csv.DictReader(io.StringIO(res.output))] == [iri]
+
+
+@NEEDS_OF_STATE
+def test_documents_with_the_prc_as_partner_are_all_documents(out):
+    got = query_store(out, named_query("documents"), params={"partner": "cn"}).records()
+    assert sorted(r["document"] for r in got) == sorted(documents_of(out).values())
+
+
+def test_documents_lists_every_document_in_date_order(out):
+    result = rows(out, "documents")
+    assert [r["date"] for r in result] == sorted(gold(p)["signed_date"] for p in TEXTS)
+    assert sorted(r["document"] for r in result) == sorted(documents_of(out).values())
+    seed = next(r for r in result if r["date"] == "1958-02-19")
+    assert (seed["type"], seed["parties"]) == ("JointStatement", "中华人民共和国政府 / 朝鲜民主主义人民共和国政府")
+
+
+@pytest.mark.parametrize("params, dates", [
+    ({"person": "zhou-enlai"}, ["1958-02-19", "1961-08-18"]), ({"person": "周恩来"}, ["1958-02-19", "1961-08-18"]),
+    ({"person": "周恩来", "from": "1960"}, ["1961-08-18"]), ({"from": "1958", "to": "1972"},
+                                                          ["1958-02-19", "1961-08-18", "1972-03-13"]),
+    ({"to": "1954"}, ["1954-07-20"]), ({"from": "1996"}, [])])
+def test_documents_with_a_person_or_years_on_the_build(out, params, dates):
+    got = query_store(out, named_query("documents"), params=params).records()
+    assert [r["date"] for r in got] == dates
+
+
+def test_no_named_query_returns_duplicate_rows(out):
+    """Every named query on the build (wikidata-federated needs the network: it is parsed in
+    test_queries.py, not run)."""
+    for name, path in named_queries().items():
+        text = path.read_text(encoding="utf-8")
+        if "SERVICE" in text:
+            continue
+        result = query_store(out, text)
+        keys = [tuple(result_row) for result_row in result.rows]
+        assert len(keys) == len(set(keys)), name
 
 
 # ---------------------------------------------------------------- the command
@@ -124,8 +186,8 @@ def test_query_formats_table_csv_json(out, tmp_path):
     assert data["head"]["vars"][:3] == ["document", "date", "name"]
     assert {"type": "uri", "value": "https://w3id.org/treatykg/id/person/zhou-enlai"} in \
         [b["person"] for b in data["results"]["bindings"]]
-    res = invoke("query", "--store", out, "--named", "timeline")
-    assert res.exit_code == 0 and "朝鲜民主主义人民共和国" in res.output and f"{len(TEXTS)} rows" in res.output
+    res = invoke("query", "--store", out, "--named", "documents")
+    assert res.exit_code == 0 and "朝鲜民主主义人民共和国政府" in res.output and f"{len(TEXTS)} rows" in res.output
     q = tmp_path / "count.rq"
     q.write_text("SELECT (COUNT(DISTINCT ?g) AS ?graphs) WHERE { GRAPH ?g { ?s ?p ?o } }")
     res = invoke("query", "--store", out, "-f", q, "--format", "csv")
@@ -165,6 +227,77 @@ def test_query_usage_and_input_errors(out, tmp_path, run_main):
     assert code == 3 and "not a valid SPARQL query" in err and len(err.strip().splitlines()) == 1
     code, _, err = run_main("query", "--store", tmp_path, "ASK {}")
     assert code == 3 and "no embedded store here" in err
+
+
+@pytest.mark.parametrize("args, problem", [
+    (["--param", "partner"], "'partner': expected NAME=VALUE"),
+    (["--param", "=kp"], "'=kp': expected NAME=VALUE"),
+    (["--param", "nope=1"], "unknown parameter 'nope' (this query takes: partner, person, from, to)"),
+    (["--param", "from=70"], "from=70: a year is four digits"),
+    (["--param", "to=1970s"], "to=1970s: a year is four digits"),
+    (["--param", "partner=k p"], "partner=k p: a state id is letters, digits and hyphens"),
+    (["--param", "partner=kp", "--param", "partner=nz"], "partner given twice")])
+def test_parameter_mistakes_are_usage_errors_naming_the_problem(out, run_main, args, problem):
+    code, stdout, err = run_main("query", "--store", out, "--named", "documents", *args)
+    assert code == 2 and stdout == ""
+    assert err.strip().splitlines()[-1].startswith(f"Error: Invalid value for '--param': {problem}")
+
+
+def test_parameters_are_checked_before_the_store_is_opened(tmp_path, run_main):
+    code, _, err = run_main("query", "--store", tmp_path, "--named", "documents", "--param", "from=x")
+    assert code == 2 and "a year is four digits" in err
+    code, _, err = run_main("query", "--store", tmp_path, "--named", "agreements", "--param", "from=1970")
+    assert code == 2 and "this query takes: none" in err
+
+
+def test_a_base_that_is_not_an_iri_is_a_usage_error(out, run_main):
+    code, _, err = run_main("query", "--store", out, "--named", "documents", "--param", "partner=kp",
+                            "--base", "not an iri/")
+    assert code == 2 and "Invalid value for '--base'" in err
+
+
+def test_help_lists_the_parameters_of_every_named_query():
+    res = invoke("query", "--help")
+    text = " ".join(res.output.split())
+    for name, path in named_queries().items():
+        params = query_parameters(path.read_text(encoding="utf-8"))
+        if params:
+            assert f"{name}: " + ", ".join(p.name for p in params) in text, name
+    assert "--describe" in text
+
+
+def test_describe_prints_what_a_query_answers_and_its_parameters():
+    res = invoke("query", "--named", "documents", "--describe")
+    assert res.exit_code == 0
+    assert res.output.startswith("documents — every document once")
+    for line in ("  partner (state): only documents passed by a party of this state",
+                 "  from (year): only documents signed in this year or later"):
+        assert line in res.output
+    assert "person: a gazetteer id (zhou-enlai)" in res.output
+    res = invoke("query", "--named", "signatories", "--describe")
+    assert res.exit_code == 0 and "Parameters: none." in res.output
+
+
+def readme_examples() -> list[list[str]]:
+    """Every `treatykg query --store demo-out/collection …` line of the README and queries/README.md."""
+    import shlex
+
+    found = []
+    for path in (Path(__file__).resolve().parents[1] / "README.md", queries_dir() / "README.md"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            m = re.search(r"treatykg (query --store demo-out/collection .*?)(?:`|$)", line)
+            if m:
+                found.append(shlex.split(m.group(1).split("  #")[0]))
+    return found
+
+
+def test_the_readme_query_examples_work_as_written(out):
+    examples = readme_examples()
+    assert len(examples) >= 4
+    for argv in examples:
+        argv = [str(out) if a == "demo-out/collection" else a for a in argv]
+        res = invoke(*argv, "--format", "csv")
+        assert res.exit_code == 0, (argv, res.output)
 
 
 def test_endpoint_errors_are_exit_7_with_one_line(httpserver, run_main):

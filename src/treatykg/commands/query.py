@@ -19,6 +19,21 @@ def _named_help() -> str:
         return "see queries/README.md"
 
 
+def _params_help() -> str:
+    """Which named query takes which parameters, read from the query files."""
+    try:
+        from ..sparql import named_queries, query_parameters
+
+        takes = []
+        for name, path in named_queries().items():
+            params = query_parameters(path.read_text(encoding="utf-8"))
+            if params:
+                takes.append(f"{name}: " + ", ".join(p.name for p in params))
+        return "; ".join(takes) or "none"
+    except Exception:  # pragma: no cover - resources missing
+        return "see queries/README.md"
+
+
 @click.command("query", epilog=EXIT_CODES)
 @click.argument("query", required=False)
 @click.option("--store", "store", type=click.Path(path_type=Path), default=None,
@@ -29,20 +44,34 @@ def _named_help() -> str:
               help="Read the query from this file.")
 @click.option("--named", default=None, metavar="NAME",
               help=f"Run a named query shipped with treatykg ({_named_help()}).")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help=f"A parameter of the query, repeatable; one not given narrows nothing "
+                   f"({_params_help()}). `--named NAME --describe` says what each takes.")
+@click.option("--describe", is_flag=True,
+              help="Print what the query answers, its columns and parameters, and exit.")
+@click.option("--base", default=None, metavar="IRI",
+              help="Base IRI of the data, for parameters that become IRIs (default: the build's, "
+                   "else https://w3id.org/treatykg/id/).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
               help="table for people; csv and json (SPARQL 1.1 results formats) for programs.")
 @click.option("--timeout", type=click.FloatRange(min=1), default=60, show_default=True,
               help="Seconds to wait for an endpoint.")
 def query_command(query: str | None, store: Path | None, endpoint: str | None, file: Path | None,
-                  named: str | None, fmt: str, timeout: float) -> None:
+                  named: str | None, params: tuple[str, ...], describe: bool, base: str | None,
+                  fmt: str, timeout: float) -> None:
     """Run a SPARQL query: QUERY, or -f FILE, or --named NAME.
 
     Against the embedded store of a build (--store OUT; opened read-only, the default
     graph is the union of all document graphs), or a SPARQL endpoint (--endpoint URL).
+    A query declares its parameters in its header comment (`# param NAME: TYPE — what`);
+    --param NAME=VALUE binds one (types: state id, person id/name/IRI, 4-digit year, string).
 
     \b
     Examples:
-      treatykg query --store out --named signatories
+      treatykg query --store out --named documents --param partner=kp
+      treatykg query --store out --named documents --param person=zhou-enlai --param from=1950 --param to=1969
+      treatykg query --store out --named timeline --param from=1970 --param to=1979
+      treatykg query --named documents --describe
       treatykg query --store out 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --format csv
       treatykg query --endpoint http://127.0.0.1:7878/query --named timeline --format json
     """
@@ -51,19 +80,68 @@ def query_command(query: str | None, store: Path | None, endpoint: str | None, f
     given = [x for x in (query, file, named) if x is not None]
     if len(given) != 1:
         raise click.UsageError("give exactly one of QUERY, -f FILE or --named NAME")
-    if (store is None) == (endpoint is None):
-        raise click.UsageError("give exactly one of --store OUT or --endpoint URL")
     if file is not None:
         text = file.read_text(encoding="utf-8")
     elif named is not None:
         text = sparql.named_query(named)
     else:
         text = query
+    if describe:
+        click.echo(describe_text(named or str(file or "QUERY"), text))
+        return
+    if (store is None) == (endpoint is None):
+        raise click.UsageError("give exactly one of --store OUT or --endpoint URL")
+    if base is not None:
+        import pyoxigraph as ox
+
+        try:
+            ox.NamedNode(base)
+        except ValueError as exc:
+            raise click.BadParameter(f"{base!r} is not an IRI ({exc})", param_hint="'--base'") from None
+    values = parse_params(params)
+    try:  # check every value before touching the store or the network
+        sparql.bind_parameters(text, values, base=base or sparql.DEFAULT_BASE)
+    except sparql.ParameterError as exc:
+        raise click.BadParameter(exc.message, param_hint="'--param'") from None
     if endpoint:
-        result = sparql.query_endpoint(endpoint, text, timeout=timeout)
+        result = sparql.query_endpoint(endpoint, text, params=values, base=base, timeout=timeout)
     else:
-        result = sparql.query_store(store, text)
+        result = sparql.query_store(store, text, params=values, base=base)
     render(result, fmt)
+
+
+def parse_params(params: tuple[str, ...]) -> dict[str, str]:
+    """``("partner=kp", "from=1970")`` -> ``{"partner": "kp", "from": "1970"}``; a usage error
+    for a missing ``=``, an empty name or a name given twice."""
+    values: dict[str, str] = {}
+    for item in params:
+        name, eq, value = item.partition("=")
+        name = name.strip()
+        if not eq or not name:
+            raise click.BadParameter(f"{item!r}: expected NAME=VALUE (partner=kp)", param_hint="'--param'")
+        if name in values:
+            raise click.BadParameter(f"{name} given twice", param_hint="'--param'")
+        values[name] = value
+    return values
+
+
+def describe_text(name: str, text: str) -> str:
+    """The header comment of a query, then its parameters with their types and the form each
+    value takes."""
+    from ..sparql import PARAMETER_TYPES, query_description, query_parameters
+
+    lines = [query_description(text) or name]
+    params = query_parameters(text)
+    if params:
+        lines += ["", "Parameters (--param NAME=VALUE; one not given narrows nothing):"]
+        for p in params:
+            lines.append(f"  {p.name} ({p.type}): {p.description}")
+        lines += ["", "Types:"]
+        for kind in sorted({p.type for p in params}):
+            lines.append(f"  {kind}: {PARAMETER_TYPES[kind]}")
+    else:
+        lines += ["", "Parameters: none."]
+    return "\n".join(lines)
 
 
 def render(result, fmt: str) -> None:
