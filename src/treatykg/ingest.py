@@ -439,8 +439,9 @@ def _join_page_breaks(view: MappedText) -> tuple[MappedText, list[Repair]]:
     """
     text = view.text
     repairs: list[Repair] = []
-    drop: list[tuple[int, int]] = []
     first_line_end = text.find("\n", len(text) - len(text.lstrip()))
+    # candidate breaks, with whether the line after each reads as prose on its own
+    cands: list[tuple[int, int, bool, bool]] = []  # (a, b, prev is prose, next is prose)
     for m in _BREAK.finditer(text):
         a, b = m.start(), m.end()
         if a == 0 or b >= len(text) or a <= first_line_end:
@@ -454,14 +455,28 @@ def _join_page_breaks(view: MappedText) -> tuple[MappedText, list[Repair]]:
         next_line = text[b:nxt_end if nxt_end >= 0 else len(text)]
         if not next_line or not (is_cjk(next_line[0]) or next_line[0].isdigit()) or _ENUM_START.match(next_line):
             continue
-        if not (_PROSE_MARK.search(prev_line) or _PROSE_MARK.search(next_line)):
-            continue
         if _is_date_line(prev_line) or _ends_in_document_word(prev_line):
             continue
-        drop.append((a, b))
-        o = view.origin
-        repairs.append(Repair("page_break_joined",
-                              make_span(view.original, o[a - 1], o[b] + 1),
+        cands.append((a, b, bool(_PROSE_MARK.search(prev_line)), bool(_PROSE_MARK.search(next_line))))
+    # a break is joined when the sentence it cuts reads as prose: the line before it, the line
+    # after it, or the line after that when it is joined too (a sentence cut by several breaks)
+    drop: list[tuple[int, int]] = []
+    continues_prose = False  # the text after the current candidate's next line, when joined, is prose
+    nxt_a = None
+    for a, b, prev_prose, next_prose in reversed(cands):
+        # the next line is joined to what follows when the following candidate starts at its end
+        nxt_end = text.find("\n", b)
+        chained = nxt_a is not None and nxt_a == (nxt_end if nxt_end >= 0 else len(text)) - \
+            (len(text[b:nxt_end]) - len(text[b:nxt_end].rstrip(" "))) and continues_prose
+        join = prev_prose or next_prose or chained
+        if join:
+            drop.append((a, b))
+        continues_prose = join and (next_prose or chained or prev_prose)
+        nxt_a = a if join else None
+    drop.reverse()
+    o = view.origin
+    for a, b in drop:
+        repairs.append(Repair("page_break_joined", make_span(view.original, o[a - 1], o[b] + 1),
                               f"{text[a - 1]}|{text[b]}"))
     if not drop:
         return view, repairs

@@ -7,8 +7,8 @@ the original text.
 Rules (for layouts, not for particular documents):
 
 * Lines are the view's lines. A line that holds several paragraphs flattened
-  into one (a space after sentence-final punctuation, or a space before an
-  article heading "第X条 ") is cut there.
+  into one (a space after sentence-final punctuation, or an article heading
+  "第X条 " after a space or after sentence-final punctuation) is cut there.
 * The title is the first line, unless it reads as prose or is a date. A second
   title line is joined when only the joined text ends in a document-type word
   ("…政府关于" + "…的换文").
@@ -50,7 +50,8 @@ _HEADING = re.compile(r"^(?:[（(]" + _NUM + r"[)）]|" + _NUM + r"、|第" + _N
 # A space after sentence-final punctuation, or a space before an article heading, stands
 # for a lost line break. Each alternative starts only at the first space of a run (the
 # look-behind), so a long run of spaces is scanned once: linear time.
-_FLATTENED = re.compile(r"(?<=[。：；])[ ]++(?=\S)|(?<![ ])[ ]++(?=第" + _NUM + r"条[ ])")
+_FLATTENED = re.compile(r"(?<=[。：；])[ ]++(?=\S)|(?<![ ])[ ]++(?=第" + _NUM + r"条[ ])"
+                        r"|(?<=[。：；])(?=第" + _NUM + r"条[ ])")
 _PLACE = r"([\u4e00-\u9fff]{1,8}?)"
 _OPEN, _CLOSE = r"[（(]?\s*", r"\s*[)）]?"
 DATE_LINE = re.compile(r"^\s*" + _OPEN + r"(?:" + DATE_RE + r")\s*(?:[于在]\s*" + _PLACE + r")?" + _CLOSE + r"\s*$"

@@ -45,9 +45,9 @@ def extract_document(doc: Document) -> Record:
     if rec.entry_into_force_date is None:
         rec.entry_into_force_date, rec.entry_into_force_date_span = clauses.meta_entry_into_force(seg)
     rec.referenced = references.references(seg.body, rec.title, rec.doc_type)
-    rec.visit = occasion.visit(seg.body)
+    rec.visit = occasion.visit(seg.body, rec.parties, rec.signed_date)
     rec.talks_participants = participants.participants(seg.body)
-    rec.commitments = commitments.commitments(seg.body)
+    rec.commitments = commitments.commitments(seg.body, rec.signed_date, rec.signed_date_span)
     rec.mentions = mentions.mentions(doc.view.squeeze(), rec.signed_date)
     for ref in rec.referenced:
         if ref.date == references.TODAY:

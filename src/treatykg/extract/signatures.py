@@ -37,11 +37,13 @@ from dataclasses import dataclass
 
 from ..ingest import MappedText, is_cjk, make_span
 from ..model import Party, Signatory
+from ..lexicon import ORGAN_RE, TRANSLIT_CHARS
 from ..segment import SIGN_MARKER
 from .names import (FOREIGN_NAME, ends_in_title, is_name, name_by_position, split_names,
                     split_title_name)
 
 _RULE = re.compile(r"[|｜]")
+_ORGAN_END = re.compile("(?:" + ORGAN_RE + ")$")
 _MAX_COLUMNS = 4
 
 
@@ -138,12 +140,16 @@ def _groups(line: MappedText) -> list[list[tuple[int, int, bool]]]:
 def _cell_score(s: str, parties: list[Party]) -> int:
     if len(s) == 1:
         return -3
-    if is_name(s) or FOREIGN_NAME.match(s):
+    if FOREIGN_NAME.match(s):
+        return 2 if s[0] in TRANSLIT_CHARS else 1
+    if is_name(s):
         return 2
     if ends_in_title(s) or split_title_name(s) is not None:
         return 2
-    if any(p.name.startswith(s) or s.startswith(p.name) for p in parties):
+    if any(p.name.startswith(s) or s.startswith(p.name) or p.name in s for p in parties):
         return 2
+    if _ORGAN_END.search(s):
+        return 1
     if any(s.startswith(p.name[:3]) for p in parties if len(p.name) >= 3):
         return 1
     return 0
@@ -156,7 +162,7 @@ def _partition(line: MappedText, toks: list[tuple[int, int, bool]], k: int,
     best: tuple[int, list[str], tuple[int, ...]] | None = None
     for cuts in itertools.combinations(range(1, n), k - 1):
         bounds = (0,) + cuts + (n,)
-        texts = ["".join(line.text[s:e] for s, e, _ in toks[a:b]) for a, b in zip(bounds, bounds[1:])]
+        texts = ["".join("".join(line.text[s:e] for s, e, _ in toks[a:b]).split()) for a, b in zip(bounds, bounds[1:])]
         score = sum(_cell_score(t, parties) for t in texts)
         if best is None or score > best[0]:
             best = (score, texts, bounds)
@@ -184,7 +190,7 @@ def _merge(line: MappedText, toks: list[tuple[int, int, bool]], k: int, parties:
     n = len(toks)
     for c in range(min(k, n), 1, -1):
         score, texts, bounds = _partition(line, toks, c, parties)
-        if all(_cell_score(t, parties) > 0 for t in texts) or (c == n and all(len(t) >= 2 for t in texts)):
+        if all(_cell_score(t, parties) > 0 for t in texts):
             return [_join(line, toks[a:b]) for a, b in zip(bounds, bounds[1:])]
     return [_join(line, toks)]
 
@@ -244,28 +250,39 @@ def _split_glued(cell: Cell, k: int, parties: list[Party], name_row: bool) -> li
 
 # -- blocks -------------------------------------------------------------------------------------
 def _rows(block: list[MappedText], k: int, parties: list[Party]) -> list[list[Cell]]:
-    rows: list[list[Cell]] = []
-    for line in block:
-        groups = _groups(line)
-        if not groups:
-            continue
+    """The rows of cells of a block. Single spaces separate columns only where the block shows
+    columns elsewhere (a column gap, a marker, or two rows or more that split alike) or holds one
+    line of text (columns flattened into it); else they are stray and dropped."""
+    grouped = [(line, _groups(line)) for line in block]
+    grouped = [(line, g) for line, g in grouped if g]
+    split: dict[int, list[Cell]] = {}
+    for i, (line, groups) in enumerate(grouped):
         if len(groups) == 1 and len(groups[0]) > 1:
-            # single spaces only: they may separate columns or be stray
             runs = _spaced_out(line, groups[0])
             if len(runs) == 1:
-                rows.append([_join(line, runs[0])])   # a spaced-out text: 王 首 道
                 continue
             cells = [_join(line, r) for r in runs]
             texts = [c.text.text for c in cells]
             if len(cells) == 2 * k and all(_cell_score(t, parties) > 0 and not _is_name_cell(t) for t in texts[:k]) \
                     and all(_is_name_cell(t) for t in texts[k:]):
-                # a row of titles and a row of names flattened into one line
+                split[i] = cells   # a row of titles and a row of names flattened into one line
+                continue
+            merged = _merge(line, [(r[0][0], r[-1][1], r[0][2]) for r in runs], k, parties)
+            if len(merged) > 1:
+                split[i] = merged
+    strong = any(len(groups) > 1 for _, groups in grouped)
+    columns_shown = strong or len(split) >= 2 or len(grouped) == 1
+    rows: list[list[Cell]] = []
+    for i, (line, groups) in enumerate(grouped):
+        if i in split and columns_shown:
+            cells = split[i]
+            if len(cells) == 2 * k and len(grouped) == 1:
                 rows.append(cells[:k])
                 rows.append(cells[k:])
-                continue
-            rows.append(_merge(line, [(r[0][0], r[-1][1], r[0][2]) for r in runs], k, parties))
-            continue
-        rows.append([_join(line, g) for g in groups])
+            else:
+                rows.append(cells)
+        else:
+            rows.append([_join(line, g) for g in groups])
     return [r for r in rows if any(c.text.text for c in r)]
 
 
@@ -328,6 +345,9 @@ def _column(cells: list[Cell], parties: list[Party], column: int | None) -> list
     for i, cell in enumerate(cells):
         c = cell.text
         last = i == len(cells) - 1
+        if _opens_block(i, c.text, [x.text.text for x in cells]):
+            cur.append(c)
+            continue
         if _is_name_cell(c.text) or (name_by_position(c.text) and cur and (cell.signed or (last and not out))):
             out.append(_signatory(cur, c, parties, column))
             cur = []
@@ -342,6 +362,15 @@ def _column(cells: list[Cell], parties: list[Party], column: int | None) -> list
         # no name (lost in the source): the party is still known from the block
         out.append(_signatory(cur, None, parties, column))
     return out
+
+
+def _opens_block(i: int, text: str, texts: list[str]) -> bool:
+    """A Chinese-style "name" that opens a column or block and is followed by an office line is the
+    start of a party's name printed over two lines ("马里" / "共和国政府代表"), not a signatory."""
+    if i != 0 or len(texts) < 2 or FOREIGN_NAME.match(text):
+        return False
+    nxt = texts[1]
+    return not _is_name_cell(nxt) and (ends_in_title(nxt) or bool(_ORGAN_END.search(nxt)))
 
 
 def _side_by_side(rows: list[list[Cell]], k: int, parties: list[Party], offset: int) -> list[Signatory]:
@@ -382,6 +411,9 @@ def _stacked(rows: list[list[Cell]], parties: list[Party], k_expected: int, offs
             cut = split_title_name(c.text)
             out.append(_signatory([c.slice(0, cut)], c.slice(cut, len(c)), parties, offset + i))
         return out
+    for i in range(len(kinds)):
+        if kinds[i] == "N" and _opens_block(i, cells[i].text, [c.text for c in cells]):
+            kinds[i] = "T"
     pattern = "".join(kinds)
     # k titles then k names (two columns printed one under the other)
     m = re.fullmatch(r"(T+)(N+)", pattern)
@@ -446,7 +478,7 @@ def _block_signatories(block: list[MappedText], parties: list[Party], offset: in
     glued_rows = []
     for i, r in enumerate(rows):
         is_last = i == len(rows) - 1
-        split = _split_glued(r[0], k, parties, name_row=is_last or _is_name_cell(r[0].text.text) is False)
+        split = _split_glued(r[0], k, parties, name_row=is_last or _is_name_cell(r[0].text.text))
         glued_rows.append(split)
     if sum(1 for g in glued_rows if g) >= 2 or (len(rows) >= 2 and glued_rows[-1] and any(glued_rows[:-1])):
         new_rows = []
