@@ -45,6 +45,8 @@ def extract_document(doc: Document) -> Record:
     if rec.entry_into_force_date is None:
         rec.entry_into_force_date, rec.entry_into_force_date_span = clauses.meta_entry_into_force(seg)
     rec.referenced = references.references(seg.body, rec.title, rec.doc_type)
+    if rec.doc_type == "exchange_of_notes":
+        rec.referenced = _without_own_letters(rec.referenced, seg)
     rec.visit = occasion.visit(seg.body, rec.parties, rec.signed_date)
     rec.talks_participants = participants.participants(seg.body)
     rec.commitments = commitments.commitments(seg.body, rec.signed_date, rec.signed_date_span)
@@ -61,6 +63,16 @@ def extract_document(doc: Document) -> Record:
     if not signatories_:
         rec.warnings.append("no signature block found")
     return rec
+
+
+def _without_own_letters(refs, seg: Segments):
+    """An exchange of notes that mentions one of its own letters ("阁下…三月二日的照会") refers to
+    itself: a note dated like one of the exchange's letters is not another document."""
+    from ..dates import parse_date
+
+    own = {d.iso for d in (parse_date(ln.text) for ln in seg.date_lines) if d is not None}
+    return [r for r in refs if not (r.kind == "document" and r.date in own
+                                    and r.label.endswith(("照会", "来照", "复照", "来函", "复函", "函")))]
 
 
 def _last_letter_date(seg: Segments):

@@ -273,7 +273,7 @@ def _abbreviated(title: MappedText, body: list[MappedText], date: str | None, ga
                 continue
             end, entry = hit
             # a name the gazetteer knows, extended by a state's ending printed after it (缅甸 + 联邦)
-            ext = re.match(STATE_END_RE, text[end:end + 4])
+            ext = _LONG_END.match(text, end, end + 4)
             if ext and gaz.lookup(text[pos:end + ext.end()], "state", date) in (None, entry):
                 end += ext.end()
             if entry.id in _PRC_IDS or _abbr_matches(entry, chars, text[pos:end]):

@@ -44,7 +44,8 @@ def _leader(x: str) -> str | None:
     if m and is_foreign_name(m.group()):
         name = m.group()
         head, _, _ = re.split(r"([·.])", name, maxsplit=1)
-        cut = max((t.end() for t in re.finditer(TITLE_SUFFIX_RE.pattern + "|" + ORGAN_RE, head)), default=0)
+        cut = max([t.end() for t in TITLE_SUFFIX_RE.finditer(head)] + [t.end() for t in re.finditer(ORGAN_RE, head)]
+                  + [0])
         name = name[cut:]
         tail = re.search("(?:" + TITLE_SUFFIX_RE.pattern + ")$", name.split("·")[-1].split(".")[-1])
         if tail and tail.start() > 0:
