@@ -289,3 +289,32 @@ def test_a_preamble_that_names_the_governments_of_the_titles_states():
              "第一条 双方交换文化代表团。\n本协定于一九五一年七月十二日在北京签订。\n")
     assert r["parties"] == ["中华人民共和国中央人民政府", "匈牙利人民共和国政府"]
     assert [p["state"] for p in r["party_details"]] == ["cn", "hu"]
+
+
+# -- more layouts ---------------------------------------------------------------------------------------
+def test_a_title_and_its_name_on_each_line_are_not_two_columns():
+    r = read("中华人民共和国和东帝汶民主共和国联合声明\n双方同意加强合作。\n"
+             "中华人民共和国外交部长 唐家璇\n东帝汶民主共和国外交部长 若泽·拉莫斯-奥尔塔\n二〇〇二年五月二十日于帝力\n")
+    assert sigs(r) == [("唐家璇", "中华人民共和国外交部长"), ("若泽·拉莫斯-奥尔塔", "东帝汶民主共和国外交部长")]
+    assert (r["signed_date"], r["signed_place"]) == ("2002-05-20", "帝力")
+
+
+def test_a_colon_between_title_and_name_and_a_dateline_with_订于():
+    r = read("中华人民共和国政府和尼泊尔王国政府边界协定\n双方达成协议如下：\n第一条 双方确认边界线。\n"
+             "中华人民共和国政府代表：陈毅\n尼泊尔王国政府代表：图尔西·吉里\n一九六一年十月五日订于北京\n")
+    assert sigs(r) == [("陈毅", "中华人民共和国政府代表"), ("图尔西·吉里", "尼泊尔王国政府代表")]
+    assert (r["signed_date"], r["signed_place"]) == ("1961-10-05", "北京")
+
+
+def test_heads_of_state_in_a_title_are_parties():
+    r = read("中华人民共和国主席和芬兰共和国总统联合声明\n双方同意加强合作。\n一九九五年五月五日于北京\n")
+    assert r["parties"] == ["中华人民共和国主席", "芬兰共和国总统"]
+    assert [p["state"] for p in r["party_details"]] == ["cn", "fi"]
+
+
+def test_talks_participants_listed_per_side_in_other_phrasings():
+    r = read("中华人民共和国和阿尔及利亚民主人民共和国联合公报\n"
+             "中方参加会谈的有：国务院副总理李先念、外交部副部长韩念龙。"
+             "参加会谈的阿方人员有：外交部长阿卜杜勒-阿齐兹·布特弗利卡。\n一九七一年七月二日于北京\n")
+    got = [(p["name"], p["side"]) for p in r["talks_participants"]]
+    assert ("李先念", "中") in got and ("韩念龙", "中") in got

@@ -18,8 +18,9 @@ Rules (for layouts, not for particular documents):
   (:attr:`Segments.meta_lines`) and never read as body or signature.
 * A line is *prose* when it holds Chinese sentence punctuation (。，；) or ends
   in a colon. Body paragraphs are the prose lines.
-* A *date line* is a line that is a date, optionally with "于/在 <place>" (or the
-  place first, "北京，1958年2月19日"), optionally in parentheses. A date line
+* A *date line* is a line that is a date, optionally with "于/在/订于 <place>" or a
+  space and the place (or the place first, "北京，1958年2月19日"), optionally in
+  parentheses. A date line
   before the first body paragraph is a *dateline* (under the title); after it, a
   *closing* date line.
 * A *heading* is a short line that numbers or names a part ("（一）中方去文",
@@ -54,7 +55,8 @@ _FLATTENED = re.compile(r"(?<=[。：；])[ ]++(?=\S)|(?<![ ])[ ]++(?=第" + _NU
                         r"|(?<=[。：；])(?=第" + _NUM + r"条[ ])")
 _PLACE = r"([\u4e00-\u9fff]{1,8}?)"
 _OPEN, _CLOSE = r"[（(]?\s*", r"\s*[)）]?"
-DATE_LINE = re.compile(r"^\s*" + _OPEN + r"(?:" + DATE_RE + r")\s*(?:[于在]\s*" + _PLACE + r")?" + _CLOSE + r"\s*$"
+_AT = r"(?:[于在]|订于|签于|签订于|签署于)?"
+DATE_LINE = re.compile(r"^\s*" + _OPEN + r"(?:" + DATE_RE + r")\s*(?:" + _AT + r"\s*" + _PLACE + r")?" + _CLOSE + r"\s*$"
                        r"|^\s*" + _OPEN + _PLACE + r"\s*[，,]?\s*(?:" + DATE_RE + r")" + _CLOSE + r"\s*$")
 #: Words that mark a line as database or web-copy metadata about the document.
 META_LINE = re.compile(r"(?:签订|签署|签字|缔结|生效|颁布|发布|发文|失效)(?:日期|时间|地点|单位)|条约类别|条约种类|文种|"

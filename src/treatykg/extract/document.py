@@ -7,7 +7,8 @@ Parties are read from the title by its structure, whatever the names end in:
 A party is a name (a state, an international organisation, a special administrative
 region — known through the gazetteer — or, failing that, a run that ends in a
 state's ending: 共和国, 王国, 联邦 …) optionally followed by an organ (政府,
-中央人民政府, 外交部, …部, …委员会: ``data/lexicon/organs.tsv``). Names the gazetteer
+中央人民政府, 外交部, …部, …委员会, or an office that concludes treaties in the state's
+name: 主席, 总统, 国王 — ``data/lexicon/organs.tsv``). Names the gazetteer
 knows are read whole, so 大不列颠及北爱尔兰联合王国 or 联合国教育、科学及文化组织 are
 never cut at their own 及 or 、. Where the title is cut by 关于, the last party is
 what stands before it even if no list knows the name. Each party is resolved to its
@@ -31,8 +32,9 @@ from ..model import Party
 
 _JOIN = "和与同及"
 _UNKNOWN_NAME = re.compile(r"[\u4e00-\u9fff·]{2,24}?" + STATE_END_RE)
-_ABBREVIATED = re.compile(r"(?:^|[^\u4e00-\u9fff]|关于)?中[、，]?(?P<x>[\u4e00-\u9fff])(?:[、，]?(?P<y>[\u4e00-\u9fff]))?"
-                          r"(?:两国|三国|双方|两国政府|两国总理|两国外长|两党|建交)")
+# "中缅两国总理联合声明", "中美联合公报", "关于中、斐…": the characters after 中 are checked against the
+# states the first sentences name, so any may stand there
+_ABBREVIATED = re.compile(r"^(?:关于)?中[、，]?(?P<x>[\u4e00-\u9fff])(?:[、，](?P<y>[\u4e00-\u9fff]))?")
 _PRC_IDS = ("cn", "prc")
 _MAX_PARTIES = 8
 
@@ -242,6 +244,12 @@ def _parties_in(mt: MappedText, date: str | None, gaz: Gazetteer, *, is_title: b
     return out
 
 
+def _is_body(organ: str) -> bool:
+    """An organ that is a body (a government, a ministry), not a person's office (主席, 总统 …)."""
+    row = organ_of(organ)
+    return row is not None and row.id not in ("head-of-state", "premier")
+
+
 def _fuller_in_preamble(found: list[Party], body: list[MappedText], date: str | None,
                         gaz: Gazetteer) -> list[Party]:
     """The preamble's parties where it names the title's states with their organs: a title that
@@ -250,7 +258,8 @@ def _fuller_in_preamble(found: list[Party], body: list[MappedText], date: str | 
     if not body or any(p.organ for p in found):
         return []
     pre = _parties_in(body[0], date, gaz, is_title=False, known_only=False)
-    if len(pre) == len(found) and all(p.organ and p.name.startswith(t.name) for p, t in zip(pre, found)):
+    if len(pre) == len(found) and all(p.organ and p.name.startswith(t.name) and _is_body(p.organ)
+                                      for p, t in zip(pre, found)):
         return pre
     return []
 

@@ -4,7 +4,8 @@ Rules (for naming systems, not for particular people; the characters are data in
 ``data/lexicon/names.tsv``):
 
 * a *transliterated* name is two or more runs of Chinese characters joined by a
-  middle dot (·, or a full stop as older texts print it): 克瓦米·恩克鲁玛, 米.列师;
+  middle dot (·, or a full stop as older texts print it), hyphens allowed between
+  runs too: 克瓦米·恩克鲁玛, 米.列师, 若泽·拉莫斯-奥尔塔;
 * a *Chinese-style* name (Chinese, Korean, Vietnamese …) is 2–4 characters that start
   with a surname (one character, or a compound one: 欧阳) and hold no word of an office
   or an organ;
@@ -22,7 +23,8 @@ import re
 from ..ingest import is_cjk
 from ..lexicon import GIVEN_CHARS, SURNAMES_1, SURNAMES_2, TITLE_SUFFIX_RE, TRANSLIT_CHARS
 
-FOREIGN_NAME = re.compile(r"^[\u4e00-\u9fff]{1,8}(?:[·.．][\u4e00-\u9fff]{1,8})+$")
+FOREIGN_NAME = re.compile(r"^[\u4e00-\u9fff]{1,8}(?:[·.．\-－‐][\u4e00-\u9fff]{1,8})*(?:[·.．][\u4e00-\u9fff]{1,8})"
+                          r"(?:[·.．\-－‐][\u4e00-\u9fff]{1,8})*$")
 _NOT_NAME_CHARS = set("国府部会团院局委员厅省市州代表首相长使馆处党军")
 _TITLE_END = re.compile("(?:" + TITLE_SUFFIX_RE.pattern + ")$")
 

@@ -1,7 +1,7 @@
 """Participants in the talks, per side, with the titles printed beside their names.
 
-Read from list sentences such as "<side>方面参加会谈的有：<item>、<item>…。" (also
-参加会议/谈判, 有/是, with or without a colon). Each item is "<title><name>"; the name
+Read from list sentences such as "<side>方面参加会谈的有：<item>、<item>…。", "<X>方参加会谈的有…",
+"参加会谈的<X>方人员有…" (also 参加会议/谈判/会晤, 有/是, with or without a colon). Each item is "<title><name>"; the name
 is split from the title by rule: the title ends in a title word (总理, 部长, 大使, 相 …)
 and what follows is a personal name by shape (surname, 2–4 characters, or a
 transliteration with "·"); failing that, a name written before its title
@@ -16,8 +16,11 @@ from ..model import Participant
 from ..lexicon import TITLE_SUFFIX_RE
 from .names import is_name, split_title_name
 
-_LIST = re.compile(r"(?P<side>[\u4e00-\u9fff]{2,20}?)方面(?:参加|出席)(?:会谈|会议|谈判|会晤|签字仪式)的(?:有|是|人员有)[：:]?"
-                   r"(?P<items>[^。；]+)")
+_EVENTS = r"(?:会谈|会议|谈判|会晤|签字仪式)"
+_LIST = re.compile(r"(?:(?P<side>[\u4e00-\u9fff]{2,20}?)方面|(?P<side2>[\u4e00-\u9fff]{1,20}?)方)"
+                   r"(?:参加|出席)" + _EVENTS + r"的(?:主要)?(?:有|是|人员有|成员有|官员有)[：:]?(?P<items>[^。；]+)"
+                   r"|(?:参加|出席)" + _EVENTS + r"的(?P<side3>[\u4e00-\u9fff]{1,20}?)方(?:面)?(?:主要)?(?:人员|官员|成员)?(?:有|是)"
+                   r"[：:]?(?P<items2>[^。；]+)")
 
 
 # what may follow the last name of a list or a name: 等 (and others), honorifics
@@ -38,9 +41,10 @@ def participants(body: list[MappedText]) -> list[Participant]:
     out: list[Participant] = []
     for para in body:
         for m in _LIST.finditer(para.text):
-            side = m.group("side")
-            pos = m.start("items")
-            for item in re.split(r"([、，,])", m.group("items")):
+            side = m.group("side") or m.group("side2") or m.group("side3")
+            key = "items" if m.group("items") is not None else "items2"
+            pos = m.start(key)
+            for item in re.split(r"([、，,])", m.group(key)):
                 if item in ("、", "，", ","):
                     pos += len(item)
                     continue

@@ -43,6 +43,7 @@ from .names import (FOREIGN_NAME, ends_in_title, is_name, name_by_position, spli
                     split_title_name)
 
 _RULE = re.compile(r"[|｜]")
+_COLON = re.compile(r"[：:]")
 _ORGAN_END = re.compile("(?:" + ORGAN_RE + ")$")
 _MAX_COLUMNS = 4
 
@@ -92,13 +93,17 @@ def _tokens(line: MappedText) -> list[tuple[int, int, bool]]:
         for m in rx.finditer(text):
             for i in range(m.start(), m.end()):
                 keep[i] = False
+    weak = [False] * len(text)  # a colon between a title and a name: a gap like a single space
+    for m in _COLON.finditer(text):
+        keep[m.start()] = False
+        weak[m.start()] = True
     out: list[tuple[int, int, bool]] = []
     i = 0
     prev_end = None
     marker_since = False
     while i < len(text):
         if not keep[i] or text[i] == " ":
-            marker_since = marker_since or not keep[i]
+            marker_since = marker_since or (not keep[i] and not weak[i])
             i += 1
             continue
         j = i
@@ -272,6 +277,11 @@ def _rows(block: list[MappedText], k: int, parties: list[Party]) -> list[list[Ce
                 split[i] = merged
     strong = any(len(groups) > 1 for _, groups in grouped)
     columns_shown = strong or len(split) >= 2 or len(grouped) == 1
+    if split and all(len(c) == 2 and not _is_name_cell(c[0].text.text) and _is_name_cell(c[1].text.text)
+                     for c in split.values()) and not any(
+            all(_is_name_cell(c.text.text) for c in cells) for cells in split.values()):
+        # every split line is a title and its name ("中华人民共和国外交部长 王毅"): not columns
+        columns_shown = False
     rows: list[list[Cell]] = []
     for i, (line, groups) in enumerate(grouped):
         if i in split and columns_shown:
@@ -466,6 +476,11 @@ def _block_signatories(block: list[MappedText], parties: list[Party], offset: in
     rows = _rows(block, k, parties)
     if not rows:
         return []
+    multi = [r for r in rows if len(r) >= 2]
+    if multi and all(len(r) == 2 and not _is_name_cell(r[0].text.text) and _is_name_cell(r[1].text.text)
+                     for r in multi):
+        # each line a title and its name, whatever the gap between them: not columns
+        rows = [[_join_cells(r)] if len(r) == 2 else r for r in rows]
     if any(len(r) >= 2 for r in rows):
         kk = max(len(r) for r in rows)
         if kk == 2 and all(len(r) == 2 for r in rows) and all(
