@@ -288,7 +288,7 @@ def test_document_person_and_state_pages_from_the_file_system(driver, site):
     WebDriverWait(driver, 10).until(lambda d: "person/" in d.current_url)
     assert "中华人民共和国国务院总理" in driver.page_source
     _screenshot(driver, "site-person.png")
-    _open(driver, (site / "state" / "dprk.html").as_uri())
+    _open(driver, (site / "state" / "kp.html").as_uri())
     assert "金日成" in driver.find_element(By.TAG_NAME, "main").text
     assert _severe(driver) == []
 

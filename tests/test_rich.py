@@ -70,8 +70,8 @@ def test_mentions_keep_the_original_characters_and_offsets():
     original = SEED.read_text(encoding="utf-8")
     for m in record.mentions:
         assert original[m.start:m.end] == m.text
-    assert any(m.text == "朝鮮" and m.id == "dprk" for m in record.mentions)
-    dprk = next(m for m in record.mentions if m.id == "dprk")
+    assert any(m.text == "朝鮮" and m.id == "kp" for m in record.mentions)
+    dprk = next(m for m in record.mentions if m.id == "kp")
     assert dprk.wikidata == "Q423"  # verified in the gazetteer, with its source
 
 
@@ -79,8 +79,8 @@ def test_a_mention_counts_only_while_its_entity_existed():
     text = DISCLAIMER + "中华人民共和国和某国联合公报\n双方回顾了同苏联和南朝鲜的关系，对联合国的作用表示赞赏。\n{date}于北京\n"
     early = extract_bytes(text.format(date="1958年2月19日").encode(), name="a.txt")
     late = extract_bytes(text.format(date="1995年6月24日").encode(), name="b.txt")
-    assert {"ussr", "rok"} <= {m.id for m in early.mentions}
-    assert "ussr" not in {m.id for m in late.mentions}  # the Soviet Union was gone by 1995
+    assert {"suhh", "kr"} <= {m.id for m in early.mentions}
+    assert "suhh" not in {m.id for m in late.mentions}  # the Soviet Union was gone by 1995
 
 
 def test_stance_where_the_text_says_so(seed):
@@ -156,4 +156,4 @@ def test_text_format_shows_participants_and_mentions_beside_their_quotes(capsys)
     main(["extract", str(SEED), "--format", "text"])
     out = capsys.readouterr().out
     assert re.search(r"talks_participants\[1\]\.title\s+国务院副总理兼外交部长\s+\[\d+:\d+\] «国务院副总理兼外交部长»", out)
-    assert re.search(r"mentions\[\d+\]\s+大韩民国 \(state: rok Q884\)\s+\[\d+:\d+\] «南朝鮮»", out)
+    assert re.search(r"mentions\[\d+\]\s+大韩民国 \(state: kr Q884\)\s+\[\d+:\d+\] «南朝鮮»", out)

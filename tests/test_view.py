@@ -192,7 +192,7 @@ def test_site_has_every_page(site_out):
     docs = sorted((site / "doc").glob("*.html"))
     assert len(docs) == len(list(src.glob("*.txt")))
     assert (site / "person" / "zhou-enlai.html").is_file()
-    assert (site / "state" / "dprk.html").is_file()
+    assert (site / "state" / "kp.html").is_file()
     for name in ("timeline.svg", "partners.svg"):
         svg = (site / name).read_text(encoding="utf-8")
         assert svg.startswith("<svg xmlns=") and "<rect class=\"bar\"" in svg and "<title>" in svg

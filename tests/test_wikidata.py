@@ -407,7 +407,7 @@ def test_party_to_state():
     assert wd.state_name("叶门共和国外交部") == "叶门共和国"
     assert wd.state_name("加纳共和国") == "加纳共和国"
     assert wd.state_name("柬埔寨王国政府") == "柬埔寨王国"
-    assert wd.state_entry("大不列颠及北爱尔兰联合王国政府", "1972-03-13").id == "uk"
+    assert wd.state_entry("大不列颠及北爱尔兰联合王国政府", "1972-03-13").id == "gb"
     assert wd.state_entry("中华人民共和国政府", "1958-02-19").wikidata == "Q148"
     assert wd.state_entry("苏联政府", "1995-06-24") is None      # dissolved in 1991
 

@@ -78,7 +78,7 @@ DOC_TYPE_LABELS: dict[str, tuple[str, str, str]] = {
     "OtherDocument": ("other", "other document", "其他文件"),
 }
 _TYPE_COLOURS = ["#2563eb", "#dc2626", "#059669", "#d97706", "#7c3aed", "#db2777", "#0891b2", "#65a30d", "#6b7280"]
-HOME_STATE = "prc"  # the gazetteer id of the state whose partners the partner picture counts
+HOME_STATE = "cn"  # the gazetteer id of the state whose partners the partner picture counts
 
 _PFX = "\n".join(f"PREFIX {p}: <{iri}>" for p, iri in VOCABULARIES.items()) + "\n"
 
