@@ -114,6 +114,18 @@ PATHOLOGICAL = {
     "many_signature_lines": lambda n: HEAD + "双方同意。\n" + "全权代表 王首道 (签字)\n" * n,
     "spaced_characters": lambda n: HEAD + "双 " * n,
     "no_line_break": lambda n: "中" * n,
+    # spaces not followed by a newline or an article heading (segment lines, page-break joins)
+    "long_space_runs": lambda n: HEAD + "双方" + " " * n + "同意。\n" + "甲" + " " * n + "乙\n",
+    # many signing clauses of other documents in one sentence (signing; the 的 look-ahead)
+    "dated_clauses": lambda n: HEAD + "本协定" + "于1958年2月5日在北京签订的协定、" * n + "。",
+    # a signature line of many single-space runs (cells tried in every way)
+    "single_space_runs": lambda n: HEAD + "双方同意。\n" + "甲 乙丙 " * n + "\n王首道\n",
+    # a glued signature cell and many dotted names (names cut in two)
+    "glued_names": lambda n: HEAD + "双方同意。\n" + "代表" * n + "\n" + "陈郁尤利斯·摩勒" * n + "\n",
+    # 《…》 titles with dates before them (titled references)
+    "titled_references": lambda n: HEAD + "根据" + "1961年《维也纳公约》、" * n + "。",
+    # a long opening sentence for an abbreviated title (states named in the text)
+    "abbreviated_title": lambda n: "中缅两国联合声明\n" + "缅甸联邦" * n + "。",
 }
 
 

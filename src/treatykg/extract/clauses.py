@@ -52,7 +52,7 @@ _SIGNING = [
     re.compile(_SELF + r"[^。；]{0,16}?在\s*" + _PLACE + r"\s*于\s*(?P<date>" + DATE_RE + r")\s*" + _SIGN_VERB + _NOT_DE),
     # …于<date>在<place>签署(本)公报/协定…  (the document named after the verb)
     re.compile(r"(?:于|在)?\s*(?P<date>" + DATE_RE + r")\s*(?:在|于)\s*" + _PLACE + r"\s*" + _SIGN_VERB
-               + r"(?:了)?(?=" + _DOCWORD + r"|[^，。；]{0,12}?(?:" + SELF_WORD_RE + r")(?![\u4e00-\u9fff]*的))"),
+               + r"(?:了)?(?=" + _DOCWORD + r"|[^，。；]{0,12}?(?:" + SELF_WORD_RE + r")(?![\u4e00-\u9fff]{0,20}的))"),
     # 双方代表/下列代表/全权代表 … 于<date>在<place>签订/签署 (the signatories as subject)
     re.compile(r"(?:双方|下列|签署|全权)代表[^。]{0,40}?(?:于|在)\s*(?P<date>" + DATE_RE + r")\s*(?:在|于)\s*" + _PLACE
                + r"\s*" + _SIGN_VERB + _NOT_DE),

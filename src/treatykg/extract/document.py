@@ -37,6 +37,7 @@ _UNKNOWN_NAME = re.compile(r"[\u4e00-\u9fff·]{2,24}?" + STATE_END_RE)
 _ABBREVIATED = re.compile(r"^(?:关于)?中[、，]?(?P<x>[\u4e00-\u9fff])(?:[、，](?P<y>[\u4e00-\u9fff]))?")
 _PRC_IDS = ("cn", "prc")
 _MAX_PARTIES = 8
+_OPENING = 400  # characters of a paragraph read for the states an abbreviated title stands for
 
 
 def doc_type(title: str | None) -> str:
@@ -273,7 +274,7 @@ def _abbreviated(title: MappedText, body: list[MappedText], date: str | None, ga
     names = _known(gaz)
     found: list[Party] = []
     for para in body[:3]:
-        text = para.text
+        text = para.text[:_OPENING]
         pos = 0
         while pos < len(text) and len(found) < 1 + len(chars):
             hit = names.at(text, pos, date)

@@ -23,8 +23,21 @@ import re
 from ..ingest import is_cjk
 from ..lexicon import GIVEN_CHARS, SURNAMES_1, SURNAMES_2, TITLE_SUFFIX_RE, TRANSLIT_CHARS
 
-FOREIGN_NAME = re.compile(r"^[\u4e00-\u9fff]{1,8}(?:[·.．\-－‐][\u4e00-\u9fff]{1,8})*(?:[·.．][\u4e00-\u9fff]{1,8})"
-                          r"(?:[·.．\-－‐][\u4e00-\u9fff]{1,8})*$")
+_FOREIGN_RUNS = re.compile(r"^[\u4e00-\u9fff]{1,8}(?:[·.．\-－‐][\u4e00-\u9fff]{1,8})+$")
+_MAX_NAME = 40
+
+
+class _ForeignName:
+    """Runs joined by separators, at least one of them a dot (a hyphen alone joins one run's parts)."""
+
+    @staticmethod
+    def match(s: str):
+        if len(s) > _MAX_NAME or not any(c in "·.．" for c in s):
+            return None
+        return _FOREIGN_RUNS.match(s)
+
+
+FOREIGN_NAME = _ForeignName()
 _NOT_NAME_CHARS = set("国府部会团院局委员厅省市州代表首相长使馆处党军")
 _TITLE_END = re.compile("(?:" + TITLE_SUFFIX_RE.pattern + ")$")
 
@@ -35,13 +48,13 @@ def is_foreign_name(s: str) -> bool:
 
 def is_name(s: str) -> bool:
     """A personal name, by shape: no title word, a surname, 2–4 characters; or a transliteration."""
-    if not s:
+    if not s or len(s) > _MAX_NAME:
         return False
     if FOREIGN_NAME.match(s):
         return True
-    if not all(is_cjk(c) for c in s):
-        return False
     if not 2 <= len(s) <= 4:
+        return False
+    if not all(is_cjk(c) for c in s):
         return False
     if any(c in _NOT_NAME_CHARS for c in s[1:]) and not (len(s) <= 3 and s[0] in SURNAMES_1 and s[-1] not in "代长相使"):
         return False
@@ -62,7 +75,7 @@ def ends_in_title(s: str) -> bool:
 
 def split_title_name(s: str) -> int | None:
     """Where a name starts in "title+name" text, or None. The title must end in an office word."""
-    for m in TITLE_SUFFIX_RE.finditer(s):
+    for m in TITLE_SUFFIX_RE.finditer(s, max(0, len(s) - _MAX_NAME - 8)):
         rest = s[m.end():]
         if rest and is_name(rest):
             return m.end()
@@ -82,7 +95,7 @@ def _side_fit(chinese: str, foreign_first: str) -> int:
 
 def split_names(s: str, k: int = 2) -> list[int] | None:
     """Cut a run of ``k`` names written together into ``k`` names: the cut points, or None."""
-    if k != 2:
+    if k != 2 or len(s) > 40:
         return None
     choices = []
     for cut in range(2, len(s) - 1):

@@ -152,6 +152,20 @@ def _known_name_spans(sentence: str) -> tuple[tuple[int, int], ...]:
     return tuple(out)
 
 
+class _Intervals:
+    """Sorted, disjoint intervals: whether a position lies inside one, by bisection."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        self.starts = [a for a, _ in spans]
+        self.ends = [b for _, b in spans]
+
+    def contains(self, pos: int) -> bool:
+        import bisect
+
+        i = bisect.bisect_right(self.starts, pos) - 1
+        return i >= 0 and pos < self.ends[i]
+
+
 class _Reader:
     """References of one document, read sentence by sentence (one method per rule)."""
 
@@ -200,11 +214,12 @@ class _Reader:
         dm0 = _SENT_DATE.match(sentence)
         sent_date = parse_date(dm0.group("date")) if dm0 else None
         titled = self.titled(para, s0, sentence)
+        inside = _Intervals(titled)
         held_spans, held_label = self.held(para, s0, sentence, sent_date)
         last_proposal = sentence.rfind("建议")
         words = list(_WORD.finditer(sentence))
         for idx, wm in enumerate(words):
-            if (wm.start(), wm.end()) in held_spans or any(a <= wm.start() < b for a, b in titled):
+            if (wm.start(), wm.end()) in held_spans or inside.contains(wm.start()):
                 continue
             # a word directly followed by a longer name ("会议十项原则"): the longer one counts
             if idx + 1 < len(words) and words[idx + 1].start() - wm.end() <= 4 and \
@@ -234,7 +249,8 @@ class _Reader:
                     if bm.group("place"):
                         place = bm.group("place")
                         place_span = para.span(s0 + bm.start("place"), s0 + bm.end("place"))
-            clause_start = max(max(sentence.rfind(c, max(0, start - _WINDOW), start) for c in "，；：") + 1, 0)
+            lo_c = max(0, start - _WINDOW)
+            clause_start = max(max(sentence.rfind(c, lo_c, start) for c in "，；：") + 1, lo_c)
             self.add(Reference(label=label, kind="document", date=date, date_span=date_span, place=place,
                                place_span=place_span, span=para.span(s0 + tm.start(), s0 + tm.end()),
                                stance=stance(sentence[clause_start:start])))

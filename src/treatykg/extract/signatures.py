@@ -46,6 +46,8 @@ _RULE = re.compile(r"[|｜]")
 _COLON = re.compile(r"[：:]")
 _ORGAN_END = re.compile("(?:" + ORGAN_RE + ")$")
 _MAX_COLUMNS = 4
+_MAX_RUNS = 12        # runs of one line tried as cells in every way (bounds the work on a long line)
+_MAX_GLUED = 60       # characters of a cell tried as columns written together
 
 
 @dataclass
@@ -61,12 +63,28 @@ def _width(ch: str) -> int:
     return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
 
 
+_WIDTHS: dict[tuple[int, int], tuple[str, list[int]]] = {}
+
+
 def _display_col(mt: MappedText, i: int) -> int:
-    """The display column of ``mt.text[i]`` in its printed (original) line."""
+    """The display column of ``mt.text[i]`` in its printed (original) line (the widths of a line are
+    summed once, so a line of many cells costs its length, not its length times its cells)."""
     original = mt.original
     at = mt.origin[i]
     line_start = original.rfind("\n", 0, at) + 1
-    return sum(_width(c) for c in original[line_start:at])
+    key = (id(original), line_start)
+    hit = _WIDTHS.get(key)
+    cols = hit[1] if hit is not None and hit[0] is original else None
+    if cols is None:
+        if len(_WIDTHS) > 256:
+            _WIDTHS.clear()
+        line_end = original.find("\n", line_start)
+        line_end = len(original) if line_end < 0 else line_end
+        cols = [0]
+        for c in original[line_start:line_end]:
+            cols.append(cols[-1] + _width(c))
+        _WIDTHS[key] = (original, cols)
+    return cols[min(at - line_start, len(cols) - 1)]
 
 
 def _strong_gap(mt: MappedText, a: int, b: int) -> bool:
@@ -193,6 +211,8 @@ def _merge(line: MappedText, toks: list[tuple[int, int, bool]], k: int, parties:
     then reads as a name, a title or a party (or the runs are words, not single characters);
     else one cell, the spaces being stray ("周 恩来", "谢旭 人")."""
     n = len(toks)
+    if n > _MAX_RUNS:
+        return [_join(line, toks)]
     for c in range(min(k, n), 1, -1):
         score, texts, bounds = _partition(line, toks, c, parties)
         if all(_cell_score(t, parties) > 0 for t in texts):
@@ -231,6 +251,8 @@ def _party_starts(s: str, parties: list[Party]) -> list[int]:
 def _split_glued(cell: Cell, k: int, parties: list[Party], name_row: bool) -> list[Cell] | None:
     """Cut a cell that holds ``k`` columns written together, or None."""
     t = cell.text.text
+    if len(t) > _MAX_GLUED:
+        return None
     cuts: list[int] | None = None
     rep = _repeat_unit(t)
     if rep == k:
