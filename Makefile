@@ -45,8 +45,17 @@ test: venv  ## run the test suite
 bench: venv  ## measure throughput, memory and growth (BENCH_SIZES=1000,5000,20000 for the full run); see benchmarks/README.md
 	$(BIN)/python benchmarks/bench.py --sizes $(BENCH_SIZES)
 
-score: venv  ## score the extraction against the gold records of ../shared/corpus
-	$(BIN)/python ../shared/tools/score_extraction.py ../shared/corpus --cmd '$(BIN)/treatykg extract {file} --format json'
+SCORE_SEED ?= 1
+SCORE_PER_DOC ?= 10
+VARIANTS ?= build/score-variants
+
+score: venv  ## score the extraction on the 16 reference texts and their variants (SCORE_SEED=, SCORE_PER_DOC=)
+	@echo "== reference texts (tests/corpus)"
+	@$(BIN)/python tests/tools/score_extraction.py tests/corpus --cmd '$(BIN)/treatykg extract {file} --format json'
+	@rm -rf $(VARIANTS)
+	@$(BIN)/python tests/tools/variants.py tests/corpus $(VARIANTS) --per-doc $(SCORE_PER_DOC) --seed $(SCORE_SEED) -q
+	@echo "== variants (variants.py --per-doc $(SCORE_PER_DOC) --seed $(SCORE_SEED), in $(VARIANTS))"
+	@$(BIN)/python tests/tools/score_extraction.py $(VARIANTS) --cmd '$(BIN)/treatykg extract {file} --format json'
 
 docs: venv  ## ontology and shapes documentation: docs/ontology.html, docs/shapes.html
 	$(BIN)/treatykg docs --out docs
