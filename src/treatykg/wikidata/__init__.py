@@ -1,0 +1,61 @@
+"""Wikidata: links that are right, and candidate edits a human can review and upload.
+
+Three things, all without writing anything to Wikidata:
+
+* :func:`wikidata_quads` — Wikidata-shaped statements (``wdt:`` triples) and
+  ``owl:sameAs`` / ``skos:exactMatch`` links for the entities of a record whose
+  Wikidata id is *verified* in the gazetteer (``data/gazetteer.tsv``, an id with its
+  source, valid at the document's date), so that queries written for Wikidata run
+  on our data (``treatykg convert --wikidata-triples``). The mapping of our terms to
+  Wikidata properties is ``ontology/wikidata-alignment.ttl``.
+* :func:`reconcile` — looks parties (as the state they stand for), signatories and
+  places up live (``wbsearchentities`` in zh/en/ko, then the facts of each candidate
+  from the Wikidata SPARQL endpoint or ``wbgetentities``), filters the candidates with
+  constraints (a person is a human alive at the document's date; a state or place
+  existed then; an office is a position), links only when exactly one candidate
+  survives, and sends everything else to a review table. Human decisions (accept,
+  reject) are kept in a decisions file, so no entity is asked about twice.
+* :func:`quickstatements` — QuickStatements v1 commands creating one item per
+  document, every statement referenced, only verified ids; what cannot be stated is
+  listed for review.
+
+Rules:
+
+* A party is mapped to its state by stripping the organ (``中华人民共和国政府`` →
+  ``中华人民共和国``, see :data:`ORGAN_SUFFIXES`); the party itself is linked to the
+  state with ``wdt:P17`` (country), never ``owl:sameAs`` (a government is not its state).
+* No id is invented: only the gazetteer's verified ids, human ``accept`` decisions
+  and (for :func:`reconcile`'s output only) unique surviving candidates are used.
+  Persons never get an item.
+* :class:`WikidataClient` is polite: a descriptive User-Agent, one request at a time,
+  ``maxlag=5`` on the MediaWiki API, ``Retry-After`` honoured (HTTP 429/503 and maxlag
+  errors), every successful answer cached on disk keyed by the request. Failures raise
+  :class:`~treatykg.errors.EndpointError`.
+
+Library code: nothing here prints or exits.
+
+Modules: :mod:`.common` (namespaces, patterns), :mod:`.classes` (document classes),
+:mod:`.client` (HTTP), :mod:`.triples` (``wikidata_quads``), :mod:`.decisions`,
+:mod:`.reconcile`, :mod:`.quickstatements`. Every public name is importable from
+``treatykg.wikidata``.
+"""
+from __future__ import annotations
+
+from .classes import BILATERAL_TREATY, HUMAN, TREATY, wikidata_class
+from .client import (DEFAULT_API_URL, DEFAULT_CACHE_DIR, DEFAULT_SPARQL_URL, USER_AGENT, Facts,
+                     WikidataClient, default_user_agent)
+from .common import P, PQ, PR, WD, WDT
+from .decisions import Decision, Decisions
+from .quickstatements import ExportResult, qs_time, quickstatements
+from .reconcile import (Candidate, Entity, Link, ReconcileResult, ReviewRow, check_candidate,
+                        entities_of, links_turtle, reconcile, review_tsv)
+from .triples import ORGAN_SUFFIXES, is_state_itself, state_entry, state_name, verified, wikidata_quads
+
+__all__ = [
+    "WD", "WDT", "P", "PQ", "PR", "USER_AGENT", "DEFAULT_API_URL", "DEFAULT_SPARQL_URL",
+    "DEFAULT_CACHE_DIR", "default_user_agent", "TREATY", "BILATERAL_TREATY", "HUMAN", "ORGAN_SUFFIXES",
+    "state_name", "state_entry", "is_state_itself", "verified", "wikidata_class", "wikidata_quads",
+    "WikidataClient", "Facts", "Candidate", "Entity", "Decision", "Decisions",
+    "check_candidate", "entities_of", "reconcile", "ReconcileResult", "Link", "ReviewRow", "links_turtle",
+    "review_tsv", "quickstatements", "ExportResult", "qs_time",
+]

@@ -1,0 +1,164 @@
+"""QuickStatements v1: one item per document, every statement referenced, verified ids only."""
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..gazetteer import Gazetteer, default as default_gazetteer
+from ..model import Record
+from .classes import wikidata_class
+from .common import _DATE, _QID, _norm
+from .decisions import Decisions
+from .triples import state_entry, state_name, verified
+
+def qs_time(date: str) -> str:
+    """``1958-02-19`` → ``+1958-02-19T00:00:00Z/11``; ``1957-11`` → ``…-11-00…/10``; ``1957`` → ``/9``."""
+    m = _DATE.match(date or "")
+    if not m:
+        raise ValueError(f"not a date (YYYY, YYYY-MM or YYYY-MM-DD): {date!r}")
+    y, mo, d = m.groups()
+    precision = 11 if d else 10 if mo else 9
+    return f"+{y}-{mo or '00'}-{d or '00'}T00:00:00Z/{precision}"
+
+
+def _qs_string(text: str) -> str | None:
+    text = " ".join((text or "").split())
+    if not text or '"' in text:
+        return None
+    return f'"{text}"'
+
+
+@dataclass
+class ExportResult:
+    """QuickStatements commands (one ``CREATE`` block per document) and what was left out."""
+
+    commands: list[str]
+    review: list[tuple[str, str, str, str]]  # document, field, value, reason
+    documents: int = 0
+
+    def text(self) -> str:
+        return "".join(c + "\n" for c in self.commands)
+
+    def review_tsv(self) -> str:
+        buf = io.StringIO()
+        w = csv.writer(buf, delimiter="\t", lineterminator="\n")
+        w.writerow(["document", "field", "value", "reason"])
+        w.writerows(self.review)
+        return buf.getvalue()
+
+
+def quickstatements(records: Iterable[Record], *, source_url: str | dict[str, str] | None = None,
+                    stated_in: str | None = None, retrieved: str | None = None,
+                    item_class: str | None = None, en_titles: dict[str, str] | None = None,
+                    decisions: Decisions | None = None, gazetteer: Gazetteer | None = None
+                    ) -> ExportResult:
+    """QuickStatements v1 commands creating one item per document.
+
+    For each document: ``CREATE``; ``LAST Lzh "<title>"`` (and ``Len`` from
+    ``en_titles``, keyed by source file name); ``P31`` (``item_class``, else
+    :func:`wikidata_class`); ``P1891`` for each party whose state has a verified id,
+    qualified with ``P585`` (the date) and ``P1932`` (the party as printed); ``P585``;
+    ``P1071`` (the signing place, if linked); ``P407`` for each authentic language with a
+    verified id; ``P1476 zh:"…"``; ``P953`` (the source URL, if known). Every statement
+    carries ``S854`` (the source URL) or ``S248`` (``stated_in``), and ``S813`` (the
+    retrieval date, default today). Dates carry their precision (/11, /10, /9).
+
+    Ids come only from the gazetteer (verified) and ``accept`` decisions; persons never
+    get an item; everything left out is listed in ``review``. ``source_url`` is one URL
+    or a mapping of source file name → URL. A document with neither a source URL nor
+    ``stated_in`` is skipped (it could not be referenced) and listed for review.
+    Raises ``ValueError`` for a malformed ``stated_in``, ``item_class`` or ``retrieved``.
+    """
+    gaz = gazetteer or default_gazetteer()
+    decisions = decisions or Decisions()
+    en_titles = en_titles or {}
+    for name, value in (("stated_in", stated_in), ("item_class", item_class)):
+        if value and not _QID.match(value):
+            raise ValueError(f"{name}: {value!r} is not a Wikidata item id (Q…)")
+    retrieved = retrieved or _dt.date.today().isoformat()
+    if not re.match(r"^\d{4}-\d{2}-\d{2}$", retrieved):
+        raise ValueError(f"retrieved: {retrieved!r} is not a date YYYY-MM-DD")
+    commands: list[str] = []
+    review: list[tuple[str, str, str, str]] = []
+    done = 0
+    for record in records:
+        doc = record.source.name
+        url = source_url.get(doc) if isinstance(source_url, dict) else source_url
+        if url and (not re.match(r"^https?://\S+$", url) or '"' in url):
+            review.append((doc, "source_url", url, "not an http(s) URL: document skipped"))
+            continue
+        if not url and not stated_in:
+            review.append((doc, "reference", "", "no source URL and no stated-in item: "
+                           "every statement needs a reference; document skipped"))
+            continue
+        ref = (["S854", f'"{url}"'] if url else []) + (["S248", stated_in] if stated_in else [])
+        ref += ["S813", qs_time(retrieved)]
+        title = _qs_string(record.title or "")
+        if not title:
+            review.append((doc, "title", record.title or "", "no title, or an ASCII quote in it: "
+                           "document skipped"))
+            continue
+        done += 1
+        date = record.signed_date if record.signed_date and _DATE.match(record.signed_date) else None
+
+        def stmt(*parts: str) -> None:
+            commands.append("\t".join(("LAST",) + parts + tuple(ref)))
+
+        commands.append("CREATE")
+        commands.append(f"LAST\tLzh\t{title}")
+        en = _qs_string(en_titles.get(doc, ""))
+        if en:
+            commands.append(f"LAST\tLen\t{en}")
+        stmt("P31", wikidata_class(record, item_class))
+        seen_states: set[str] = set()
+        for party in record.parties:
+            if not _norm(party.name):
+                continue
+            entry = state_entry(party.name, date, gaz)
+            sname = entry.zh if entry else state_name(party.name)
+            qid = verified(entry) or decisions.accepted(f"state:{sname}")
+            if not qid:
+                review.append((doc, "parties", party.name, f"no verified Wikidata id for the state "
+                               f"{sname} (gazetteer or an accept decision for state:{sname})"))
+                continue
+            if qid in seen_states:
+                continue
+            seen_states.add(qid)
+            quals = ["P585", qs_time(date)] if date else []
+            printed = _qs_string(party.name)
+            if printed:
+                quals += ["P1932", printed]
+            stmt("P1891", qid, *quals)
+        if date:
+            stmt("P585", qs_time(date))
+        else:
+            review.append((doc, "signed_date", record.signed_date or "", "no date: P585 left out"))
+        if record.signed_place and _norm(record.signed_place):
+            entry = gaz.lookup(_norm(record.signed_place), "place", date)
+            pname = entry.zh if entry else _norm(record.signed_place)
+            qid = verified(entry) or decisions.accepted(f"place:{pname}")
+            if qid:
+                stmt("P1071", qid)
+            else:
+                review.append((doc, "signed_place", record.signed_place,
+                               f"no verified Wikidata id (gazetteer or an accept decision for place:{pname})"))
+        languages: set[str] = set()
+        for lang in record.authentic_languages or []:
+            qid = verified(gaz.lookup(_norm(lang), "language", date))
+            if qid:
+                if qid not in languages:
+                    languages.add(qid)
+                    stmt("P407", qid)
+            else:
+                review.append((doc, "authentic_languages", lang, "no verified Wikidata id in the gazetteer"))
+        stmt("P1476", f"zh:{title}")
+        if url:
+            stmt("P953", f'"{url}"')
+        for sig in record.signatories:
+            review.append((doc, "signatories", sig.name, "a person: no item is created and no "
+                           "statement made (link persons with `treatykg wikidata reconcile`)"))
+    return ExportResult(commands, review, done)
