@@ -326,6 +326,35 @@ def test_gives_up_and_reports_endpoint_errors(httpserver, texts, tmp_path, run_m
     assert "HTTP 500" in err and len(err.strip().splitlines()) == 1
 
 
+def test_reconcile_offline_says_in_one_line_that_it_needs_the_network(texts, tmp_path, run_main):
+    port = _free_port()  # nothing listens there: the connection is refused, as offline
+    out = tmp_path / "l.ttl"
+    code, _, err = run_main("wikidata", "reconcile", texts / SEED.name, "--no-cache", "-o", out,
+                            "--review", tmp_path / "r.tsv", "--decisions", tmp_path / "d.tsv",
+                            "--api-url", f"http://127.0.0.1:{port}/w/api.php",
+                            "--sparql-url", f"http://127.0.0.1:{port}/sparql")
+    assert code == 7
+    assert err.splitlines() == [
+        f"treatykg: error: Wikidata look-ups need the network, and 127.0.0.1:{port} cannot be reached "
+        "(connect to the network, or pass --api-url/--sparql-url of a server you can reach)"]
+    assert not out.exists()
+
+
+def test_connection_errors_are_one_short_line():
+    class Offline:
+        headers: dict = {}
+
+        def get(self, url, **kw):
+            raise requests.ConnectionError("HTTPSConnectionPool(host='query.wikidata.org', port=443): "
+                                           "Max retries exceeded with url: /sparql?query=... " + "x" * 400)
+
+    c = wd.WikidataClient(cache_dir=None, session=Offline())
+    with pytest.raises(EndpointError) as info:
+        c.sparql("ASK {}")
+    assert str(info.value).startswith("Wikidata look-ups need the network, and query.wikidata.org cannot")
+    assert len(str(info.value)) < 200 and "\n" not in str(info.value)
+
+
 # ------------------------------------------------------------------ export (QuickStatements)
 CLASS_QIDS = {wd.TREATY, wd.BILATERAL_TREATY}
 

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from .. import __version__
 from ..errors import EndpointError, OutputError
@@ -102,6 +103,26 @@ def _retry_after(headers: Any, default: float) -> float:
             return default
 
 
+def _request_error(url: str, exc: Exception, timeout: float) -> EndpointError:
+    """One line for a request that got no HTTP answer (requests' own messages run to several
+    hundred characters of pool and socket detail)."""
+    import requests
+
+    host = urlsplit(url).netloc or url
+    if isinstance(exc, requests.exceptions.SSLError):
+        return EndpointError(f"GET {url}: the TLS handshake with {host} failed",
+                             hint="check the system's certificates or the proxy")
+    if isinstance(exc, requests.ConnectionError):  # no route, DNS failure, refused, proxy down
+        return EndpointError(f"Wikidata look-ups need the network, and {host} cannot be reached",
+                             hint="connect to the network, or pass --api-url/--sparql-url of a "
+                                  "server you can reach")
+    if isinstance(exc, requests.Timeout):
+        return EndpointError(f"GET {url}: no answer from {host} within {timeout:g} s",
+                             hint="try again later")
+    return EndpointError(f"GET {url} failed: {type(exc).__name__}",
+                         hint="check --api-url/--sparql-url")
+
+
 class WikidataClient:
     """A polite, caching client for the Wikidata API and SPARQL endpoint.
 
@@ -180,8 +201,7 @@ class WikidataClient:
                 resp = self.session.get(url, params=sent, headers={"Accept": accept},
                                         timeout=self.timeout)
             except requests.RequestException as exc:
-                raise EndpointError(f"GET {url} failed: {type(exc).__name__}: {exc}",
-                                    hint="check the network or --api-url/--sparql-url") from exc
+                raise _request_error(url, exc, self.timeout) from exc
             wait = None
             if resp.status_code in (429, 503):
                 wait = _retry_after(resp.headers, 5.0)
