@@ -3,7 +3,9 @@
 No test reaches the network. The real client code runs against a fake MediaWiki API
 (pytest-httpserver, answers shaped like wbsearchentities / wbgetentities) and a real
 SPARQL server (``oxigraph serve`` on a free loopback port) loaded with a small
-Wikidata-shaped fixture. Every QID in the fixtures is fictional (Q90000xx).
+Wikidata-shaped fixture, and an autouse fixture refuses to resolve any host but the loopback
+(a test that forgets a URL fails here instead of asking Wikidata). Every QID in the
+fixtures is fictional (Q90000xx), but for the gazetteer's verified ids (Q148, Q423, Q36).
 """
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ from treatykg.errors import EndpointError
 from treatykg.gazetteer import default as gazetteer
 
 CORPUS = Path(__file__).parent / "corpus"
+BASE = "https://w3id.org/treatykg/id/"
 SEED = CORPUS / "1958-02-19_cn-kp_joint-statement.txt"
 ROOT = Path(__file__).resolve().parents[1]
 _VENV_OXIGRAPH = Path(sys.executable).parent / "oxigraph"
@@ -50,6 +53,7 @@ WIKIDATA_TTL = """\
 @prefix wd: <http://www.wikidata.org/entity/> .
 @prefix wdt: <http://www.wikidata.org/prop/direct/> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 
 wd:Q9000001 wdt:P31 wd:Q5 ; rdfs:label "周恩来"@zh , "Zhou Enlai"@en ;
@@ -64,10 +68,43 @@ wd:Q9000022 wdt:P31 wd:Q5 ; rdfs:label "金一"@zh , "Kim Il"@en ;
 wd:Q9000023 wdt:P31 wd:Q5 ; rdfs:label "金一"@zh , "Kim Il"@en ;
     wdt:P569 "1880-01-01T00:00:00Z"^^xsd:dateTime ; wdt:P570 "1940-01-01T00:00:00Z"^^xsd:dateTime .
 wd:Q9000031 wdt:P31 wd:Q9009001 ; rdfs:label "咸兴"@zh , "Hamhung"@en .
-# labels of the two verified state ids, for the federated query
-wd:Q148 rdfs:label "中华人民共和国"@zh , "People's Republic of China"@en .
-wd:Q423 rdfs:label "朝鲜民主主义人民共和国"@zh , "Democratic People's Republic of Korea"@en .
+# labels of the two verified state ids, for the federated query; their ISO codes agree
+# with the gazetteer
+wd:Q148 rdfs:label "中华人民共和国"@zh , "People's Republic of China"@en ; wdt:P297 "CN" .
+wd:Q423 rdfs:label "朝鲜民主主义人民共和国"@zh , "Democratic People's Republic of Korea"@en ;
+    wdt:P297 "KP" .
+# states by their ISO code: Ghana's is held by one item, Fiji's by two, Poland's by an item
+# that is not the gazetteer's Q36
+wd:Q9000041 wdt:P297 "GH" ; rdfs:label "Ghana"@en .
+wd:Q9000042 wdt:P297 "FJ" ; rdfs:label "Fiji"@en .
+wd:Q9000043 wdt:P297 "FJ" ; rdfs:label "Fiji (a same-named item)"@en .
+wd:Q9000061 wdt:P297 "PL" ; rdfs:label "Poland (a duplicate item)"@en .
+# historical states by label and dates: North Yemen (no ISO code) and a region sharing a
+# name with it; Czechoslovakia (no item holds CSHH) dissolved a year off the gazetteer's
+wd:Q9000051 rdfs:label "阿拉伯也门共和国"@zh , "Yemen Arab Republic"@en ; skos:altLabel "北也门"@zh ;
+    wdt:P571 "1918-11-01T00:00:00Z"^^xsd:dateTime ; wdt:P576 "1990-05-22T00:00:00Z"^^xsd:dateTime .
+wd:Q9000052 rdfs:label "Northern Yemen (region)"@en ; skos:altLabel "北也门"@zh .
+wd:Q9000053 rdfs:label "Czech and Slovak Federative Republic"@en ;
+    wdt:P571 "1918-10-28T00:00:00Z"^^xsd:dateTime ; wdt:P576 "1993-01-01T00:00:00Z"^^xsd:dateTime .
+# North Vietnam: the one item holding VDVN is a state that exists (it holds VN too); the
+# DRV's own item is found by its label and dates
+wd:Q9000054 wdt:P773 "VDVN" ; wdt:P297 "VN" ; rdfs:label "Vietnam"@en .
+wd:Q9000055 rdfs:label "越南民主共和国"@zh-hans ; wdt:P571 "1945-09-02T00:00:00Z"^^xsd:dateTime ;
+    wdt:P576 "1976-07-02T00:00:00Z"^^xsd:dateTime .
 """
+
+
+@pytest.fixture(autouse=True)
+def offline(monkeypatch):
+    """No test reaches the internet: any host but the loopback fails to resolve."""
+    real = socket.getaddrinfo
+
+    def loopback_only(host, *args, **kwargs):
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            raise socket.gaierror(f"the tests stay offline, {host} is not looked up")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", loopback_only)
 
 
 def search_answer(text: str, language: str) -> dict:
@@ -190,8 +227,8 @@ def test_reconcile_links_unambiguous_and_sends_the_ambiguous_to_review(fake_api,
     c = client(fake_api, sparql_url, tmp_path / "cache")
     result = wd.reconcile(records(texts), c)
     links = {link.entity.key: (link.qid, link.source) for link in result.links}
-    assert links["state:中华人民共和国"] == ("Q148", "gazetteer")
-    assert links["state:朝鲜民主主义人民共和国"] == ("Q423", "gazetteer")
+    assert links["state:cn"] == ("Q148", "gazetteer")
+    assert links["state:kp"] == ("Q423", "gazetteer")
     assert links["place:平壤"] == ("Q18808", "gazetteer")
     assert links["person:周恩来@1958-02-19"] == ("Q9000001", "auto")   # the film is not a human
     assert links["person:金日成@1958-02-19"] == ("Q9000011", "auto")
@@ -202,18 +239,22 @@ def test_reconcile_links_unambiguous_and_sends_the_ambiguous_to_review(fake_api,
     assert kim["Q9000021"].survives and kim["Q9000022"].survives
     assert not kim["Q9000023"].survives and "died 1940-01-01" in kim["Q9000023"].reasons[0]
     assert {r.entity.key for r in result.review if r.candidate is None} >= {"place:兴南", "place:元山"}
-    # decisions: one auto line per new link, none for gazetteer ids
-    assert {d.key for d in result.decisions.rows} == {
-        "person:周恩来@1958-02-19", "person:金日成@1958-02-19", "place:咸兴"}
+    # decisions: one auto line per new link; the gazetteer's states checked once by ISO code
+    assert {(d.key, d.decision) for d in result.decisions.rows} == {
+        ("person:周恩来@1958-02-19", "auto"), ("person:金日成@1958-02-19", "auto"), ("place:咸兴", "auto"),
+        ("state:cn", "verified"), ("state:kp", "verified")}
+    assert {d.note for d in result.decisions.rows if d.key == "state:cn"} == {
+        "ISO 3166-1 alpha-2 CN via P297, unique; the gazetteer's id"}
     ttl = wd.links_turtle(result).decode()
     g = rdflib.Graph().parse(data=ttl, format="turtle")
     same = rdflib.OWL.sameAs
     assert (None, same, rdflib.URIRef(wd.WD + "Q9000001")) in g
     assert (None, same, rdflib.URIRef(wd.WD + "Q9000021")) not in g
     organ = rdflib.URIRef(next(iter(e.organs[0] for e in wd.entities_of(records(texts)[0])
-                                   if e.key == "state:中华人民共和国")))
+                                   if e.key == "state:cn")))
     assert (organ, rdflib.URIRef(wd.WDT + "P17"), rdflib.URIRef(wd.WD + "Q148")) in g
     assert (organ, same, None) not in g      # a government is not its state
+    assert (rdflib.URIRef(BASE + "state/cn"), same, rdflib.URIRef(wd.WD + "Q148")) in g
     review = wd.review_tsv(result)
     assert review.splitlines()[0].split("\t")[:5] == ["key", "kind", "name", "date", "qid"]
     assert "Q9000022" in review
@@ -252,9 +293,9 @@ def test_human_decisions_are_kept_and_honoured(fake_api, sparql_url, texts, tmp_
     assert c.requests_made == before
 
 
-def test_facts_from_wbgetentities_apply_the_same_constraints(fake_api, texts, tmp_path):
-    c = wd.WikidataClient(api_url=fake_api.url_for("/w/api.php"), sparql_url="http://127.0.0.1:9/none",
-                          cache_dir=None)
+def test_facts_from_wbgetentities_apply_the_same_constraints(fake_api, sparql_url, texts, tmp_path):
+    # states are looked up by ISO code on the SPARQL endpoint; candidates' facts come from the API
+    c = wd.WikidataClient(api_url=fake_api.url_for("/w/api.php"), sparql_url=sparql_url, cache_dir=None)
     result = wd.reconcile(records(texts), c, facts_via="api")
     links = {link.entity.key: link.qid for link in result.links}
     assert links["person:周恩来@1958-02-19"] == "Q9000001"
@@ -274,6 +315,127 @@ def test_constraints():
     assert wd.check_candidate("office", wd.Facts("Q4", instance_of={"Q77"}), "1958") != []
     assert wd.check_candidate("office", wd.Facts("Q4", instance_of={"Q77"}), "1958",
                               position_classes={"Q77"}) == []
+
+
+# ------------------------------------------------------------------ states by a unique key
+def corpus(*names: str):
+    return [extract(CORPUS / name) for name in names]
+
+
+def reconcile_states(recs, sparql, tmp_path, decisions=None):
+    """Reconcile the states only (no API: a search would fail the test)."""
+    c = wd.WikidataClient(api_url="http://127.0.0.1:9/no-api", sparql_url=sparql,
+                          cache_dir=tmp_path / "cache", sleep=lambda s: None)
+    states = wd.StateReconciler(c, decisions if decisions is not None else wd.Decisions())
+    ents = {e.key: e for r in recs for e in wd.entities_of(r) if e.kind == "state"}
+    states.run(ents.values())
+    return states, c
+
+
+def test_a_state_whose_iso_code_one_item_holds_is_verified_and_sameas(sparql_url, tmp_path):
+    [ghana] = corpus("004_cn_gh_friendship_treaty_1961.txt")
+    states, c = reconcile_states([ghana], sparql_url, tmp_path)
+    links = {link.entity.key: link for link in states.links}
+    assert (links["state:gh"].qid, links["state:gh"].source) == ("Q9000041", "verified")
+    assert links["state:gh"].how == "ISO 3166-1 alpha-2 GH via P297, unique: Ghana"
+    [decision] = [d for d in states.decisions.rows if d.key == "state:gh"]
+    assert (decision.qid, decision.decision) == ("Q9000041", "verified")
+    assert c.requests_made == 1                       # every code in one query
+    result = wd.ReconcileResult(states.links, states.review, states.decisions)
+    g = rdflib.Graph().parse(data=wd.links_turtle(result).decode(), format="turtle")
+    assert (rdflib.URIRef(BASE + "state/gh"), rdflib.OWL.sameAs, rdflib.URIRef(wd.WD + "Q9000041")) in g
+    # the party (加纳共和国, the state itself) is the same state
+    party = next(e for e in wd.entities_of(ghana) if e.key == "state:gh").iris
+    assert all((rdflib.URIRef(i), rdflib.OWL.sameAs, rdflib.URIRef(wd.WD + "Q9000041")) in g for i in party)
+
+
+def test_an_iso_code_held_by_two_items_is_review_and_no_link(sparql_url, tmp_path):
+    states, _ = reconcile_states(corpus("006_cn_fj_diplomatic_relations_1975.txt"), sparql_url, tmp_path)
+    assert "state:fj" not in {link.entity.key for link in states.links}
+    rows = [r for r in states.review if r.entity.key == "state:fj"]
+    assert {r.candidate.qid for r in rows} == {"Q9000042", "Q9000043"}
+    assert all(r.note == "ISO 3166-1 alpha-2 FJ via P297 is held by 2 items: not unique, no link" for r in rows)
+    assert not [d for d in states.decisions.rows if d.key == "state:fj"]
+    # rejecting one of the two does not make the other unique: a person accepts it, or not
+    decisions = wd.Decisions([wd.Decision("state:fj", "Q9000043", "reject", "a same-named item")])
+    states, _ = reconcile_states(corpus("006_cn_fj_diplomatic_relations_1975.txt"), sparql_url, tmp_path,
+                                 decisions)
+    assert "state:fj" not in {link.entity.key for link in states.links}
+    rows = {r.candidate.qid: r.candidate for r in states.review if r.entity.key == "state:fj"}
+    assert rows["Q9000043"].reasons == ["rejected in the decisions file"] and rows["Q9000042"].survives
+
+
+def test_a_historical_state_without_iso_code_by_label_and_dissolution(sparql_url, tmp_path):
+    states, _ = reconcile_states(corpus("009_cn_ye_culture_protocol_1980.txt"), sparql_url, tmp_path)
+    links = {link.entity.key: link for link in states.links}
+    assert (links["state:yar"].qid, links["state:yar"].source) == ("Q9000051", "auto")
+    assert "dissolved 1990 (P576)" in links["state:yar"].how and "founded 1918 (P571)" in links["state:yar"].how
+    # the region named 北也门 too has no dissolution date: it is no candidate
+    assert not [r for r in states.review if r.entity.key == "state:yar"]
+    [decision] = [d for d in states.decisions.rows if d.key == "state:yar"]
+    assert decision.decision == "auto"                # a label is no unique key: a person checks it
+
+
+def test_a_wrong_dissolution_year_is_review(sparql_url, tmp_path):
+    states, _ = reconcile_states(corpus("001_cn_cs_scitech_agreement_1952.txt"), sparql_url, tmp_path)
+    assert "state:cshh" not in {link.entity.key for link in states.links}
+    [row] = [r for r in states.review if r.entity.key == "state:cshh"]
+    assert row.candidate.qid == "Q9000053" and not row.candidate.survives
+    assert row.candidate.reasons == ["dissolved 1993-01-01 (P576); the gazetteer says 1992-12-31"]
+    assert row.note == ("no item holds ISO 3166-3 alpha-4 CSHH via P773; "
+                        "no item with its label has its dates")
+
+
+def test_an_alpha4_code_kept_by_a_state_that_exists_is_not_the_dissolved_state(sparql_url, tmp_path):
+    drv = gazetteer().by_id("vdvn")
+    ent = wd.Entity("state:vdvn", "state", drv.zh, "1965-01-01", iris=[BASE + "state/vdvn"], entry=drv)
+    c = wd.WikidataClient(api_url="http://127.0.0.1:9/no-api", sparql_url=sparql_url, cache_dir=None)
+    states = wd.StateReconciler(c, wd.Decisions())
+    states.run([ent])
+    [link] = states.links
+    assert (link.qid, link.source) == ("Q9000055", "auto")   # by label, not Vietnam's item
+    assert "no item holding ISO 3166-3 alpha-4 VDVN via P773 survives" in link.how
+    assert c.requests_made == 2                               # one query by code, one by label
+
+
+def test_the_gazetteer_id_is_kept_when_the_iso_answer_or_a_decision_disagrees(sparql_url, tmp_path):
+    recs = corpus("002_cn_pl_techsci_agreement_1954.txt")
+    states, _ = reconcile_states(recs, sparql_url, tmp_path)
+    links = {link.entity.key: (link.qid, link.source) for link in states.links}
+    assert links["state:pl"] == ("Q36", "gazetteer") and links["state:cn"] == ("Q148", "gazetteer")
+    [row] = [r for r in states.review if r.entity.key == "state:pl"]
+    assert row.candidate.qid == "Q9000061"
+    assert row.note == ("ISO 3166-1 alpha-2 PL via P297 gives Q9000061, not the gazetteer's verified id "
+                        "Q36: the gazetteer's id Q36 is kept")
+    assert not [d for d in states.decisions.rows if d.key == "state:pl"]
+    # a decision naming another item: the gazetteer still wins, and says so
+    decisions = wd.Decisions([wd.Decision("state:pl", "Q9000061", "accept", "by hand")])
+    states, _ = reconcile_states(recs, sparql_url, tmp_path, decisions)
+    assert {link.entity.key: link.qid for link in states.links}["state:pl"] == "Q36"
+    [row] = [r for r in states.review if r.entity.key == "state:pl"]
+    assert row.note == "the decisions file links Q9000061 (accept); the gazetteer's id Q36 is kept"
+
+
+def test_reconcile_cli_writes_sameas_for_states_and_keeps_them_decided(fake_api, sparql_url, tmp_path, run_main):
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    for name in ("004_cn_gh_friendship_treaty_1961.txt", "009_cn_ye_culture_protocol_1980.txt"):
+        shutil.copy(CORPUS / name, folder / name)
+    out, decisions = tmp_path / "links.ttl", tmp_path / "decisions.tsv"
+    argv = ["wikidata", "reconcile", folder, "-o", out, "--review", tmp_path / "review.tsv",
+            "--decisions", decisions, "--api-url", fake_api.url_for("/w/api.php"),
+            "--sparql-url", sparql_url, "--no-cache"]
+    code, _, err = run_main(*argv)
+    assert code == 0, err
+    g = rdflib.Graph().parse(out, format="turtle")
+    for state, qid in (("gh", "Q9000041"), ("yar", "Q9000051"), ("cn", "Q148")):
+        assert (rdflib.URIRef(BASE + f"state/{state}"), rdflib.OWL.sameAs, rdflib.URIRef(wd.WD + qid)) in g
+    rows = decisions.read_text(encoding="utf-8")
+    assert "state:gh\tQ9000041\tverified\tISO 3166-1 alpha-2 GH via P297, unique: Ghana" in rows
+    assert "state:yar\tQ9000051\tauto\t" in rows
+    code, _, err = run_main(*argv)                    # decided: no state is looked up again
+    assert code == 0, err
+    assert wd.Decisions.load(decisions).to_tsv() == rows
 
 
 # ------------------------------------------------------------------ politeness
@@ -319,9 +481,11 @@ def test_gives_up_and_reports_endpoint_errors(httpserver, texts, tmp_path, run_m
     assert c.requests_made == 3
     httpserver.clear()
     httpserver.expect_request("/w/api.php").respond_with_data("broken", status=500)
+    httpserver.expect_request("/sparql").respond_with_data("broken", status=500)
     code, _, err = run_main("wikidata", "reconcile", texts / SEED.name, "--no-cache",
                             "-o", tmp_path / "l.ttl", "--review", tmp_path / "r.tsv",
-                            "--decisions", tmp_path / "d.tsv", "--api-url", httpserver.url_for("/w/api.php"))
+                            "--decisions", tmp_path / "d.tsv", "--api-url", httpserver.url_for("/w/api.php"),
+                            "--sparql-url", httpserver.url_for("/sparql"))
     assert code == 7
     assert "HTTP 500" in err and len(err.strip().splitlines()) == 1
 
@@ -393,6 +557,21 @@ def test_export_seed_done_when(tmp_path, run_main):
     assert all("\t" in ln or ln == "CREATE" for ln in lines)
 
 
+def test_export_uses_verified_and_accepted_decisions_never_automatic_ones():
+    [ghana] = corpus("004_cn_gh_friendship_treaty_1961.txt")
+    [yemen] = corpus("009_cn_ye_culture_protocol_1980.txt")
+    decisions = wd.Decisions([
+        wd.Decision("state:gh", "Q9000041", "verified", "ISO 3166-1 alpha-2 GH via P297, unique"),
+        wd.Decision("state:yar", "Q9000051", "auto", "label and dates")])
+    text = wd.quickstatements([ghana, yemen], stated_in="Q9000099", retrieved="2026-11-28",
+                              decisions=decisions).text()
+    assert "LAST\tP1891\tQ9000041\t" in text
+    assert "Q9000051" not in text
+    result = wd.quickstatements([yemen], stated_in="Q9000099", decisions=decisions)
+    assert ("009_cn_ye_culture_protocol_1980.txt", "parties", "阿拉伯也门共和国新闻文化部",
+            "no verified Wikidata id for state:yar (gazetteer, or an accept or verified decision)") in result.review
+
+
 def test_export_metadata_gives_source_url_and_english_title(tmp_path, run_main):
     meta = tmp_path / "meta.tsv"
     meta.write_text("file\tsource_url\ten_title\n"
@@ -453,6 +632,13 @@ SELECT ?treaty ?date WHERE { ?treaty wdt:P1891 wd:Q148 , wd:Q423 ; wdt:P1071 wd:
     rows = list(store.query(query, use_default_graph_as_union=True))
     assert len(rows) == 1 and rows[0]["date"].value == "1958-02-19T00:00:00Z"
     ask = "ASK { ?place <http://www.w3.org/2002/07/owl#sameAs> <http://www.wikidata.org/entity/Q18808> }"
+    assert store.query(ask, use_default_graph_as_union=True)
+    # the states themselves are the Wikidata items; the governments (organs) are not
+    for state, qid in (("cn", "Q148"), ("kp", "Q423")):
+        ask = f"ASK {{ <{BASE}state/{state}> <http://www.w3.org/2002/07/owl#sameAs> <{wd.WD}{qid}> }}"
+        assert store.query(ask, use_default_graph_as_union=True), state
+    ask = (f"ASK {{ ?organ <{wd.WDT}P17> <{wd.WD}Q148> ; <http://www.w3.org/2000/01/rdf-schema#label> "
+           '"中华人民共和国政府"@zh . FILTER NOT EXISTS { ?organ <http://www.w3.org/2002/07/owl#sameAs> ?any } }')
     assert store.query(ask, use_default_graph_as_union=True)
     # everything lies in the document's named graph
     assert all(not isinstance(q.graph_name, ox.DefaultGraph) for q in store)

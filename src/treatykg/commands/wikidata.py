@@ -21,7 +21,8 @@ Exit codes:
   3  input error: missing, empty, binary, undecodable or oversized file; bad decisions file
   4  extraction error: no treaty text could be read
   5  output error: an output file or the cache could not be written
-  7  endpoint error: the Wikidata API or SPARQL endpoint failed
+  7  endpoint error: the Wikidata API or SPARQL endpoint failed, or cannot be
+     reached (reconcile needs the network)
   8  partial failure: some texts of a folder could not be read
   9  internal error (a bug: please report it with the input)"""
 
@@ -63,9 +64,11 @@ def wikidata_group() -> None:
 
     \b
       treatykg wikidata reconcile data/ -o links.ttl --review review.tsv --decisions decisions.tsv
-      treatykg wikidata export data/1958-02-19_cn-kp_joint-statement.txt \\
-          --source-url https://... -o new-items.qs --review export-review.tsv
+      treatykg wikidata export data/004_cn_gh_friendship_treaty_1961.txt \\
+          --source-url https://example.org/treaties/004 --decisions decisions.tsv \\
+          -o new-items.qs --review export-review.tsv
 
+    reconcile needs the network (the Wikidata API and query service); export does not.
     Nothing is written to Wikidata by treatykg.
     """
 
@@ -73,19 +76,21 @@ def wikidata_group() -> None:
 @wikidata_group.command("reconcile", epilog=_EXIT)
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("wikidata-links.ttl"),
-              show_default=True, help="Turtle file of the links (owl:sameAs, skos:exactMatch, wdt:P17).")
+              show_default=True, help="Turtle file of the links: owl:sameAs and skos:exactMatch from "
+                                      "our IRIs (state/{id}, places, persons), wdt:P17 from organs.")
 @click.option("--review", type=click.Path(path_type=Path), default=Path("wikidata-review.tsv"),
               show_default=True, help="TSV of the candidates, with scores, of entities not linked.")
 @click.option("--decisions", type=click.Path(path_type=Path), default=Path("wikidata-decisions.tsv"),
-              show_default=True, help="TSV of decisions (key, QID, accept/reject/auto, note): read, "
-                                      "then rewritten with the new automatic links.")
+              show_default=True, help="TSV of decisions (key, QID, accept/reject/verified/auto, note): "
+                                      "read, then rewritten with the new verified and automatic links.")
 @click.option("--api-url", default=None, metavar="URL",
               help="MediaWiki API (default https://www.wikidata.org/w/api.php).")
 @click.option("--sparql-url", default=None, metavar="URL",
               help="SPARQL endpoint (default https://query.wikidata.org/sparql).")
 @click.option("--facts", "facts_via", type=click.Choice(["sparql", "api"]), default="sparql",
               show_default=True, help="Read the candidates' facts (P31, P569, P570, P571, P576) from the "
-                                      "SPARQL endpoint or with wbgetentities.")
+                                      "SPARQL endpoint or with wbgetentities (states are always looked up "
+                                      "on the SPARQL endpoint).")
 @click.option("--cache-dir", type=click.Path(path_type=Path), default=None,
               help="Cache of the answers (default ~/.cache/treatykg/wikidata).")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
@@ -98,8 +103,18 @@ def reconcile_cmd(path: Path, output: Path, review: Path, decisions: Path, api_u
                   sparql_url: str | None, facts_via: str, cache_dir: Path | None, no_cache: bool,
                   offices: bool, position_classes: tuple[str, ...], base: str | None) -> None:
     """Look up the parties (as states), signatories and places of PATH (a treaty text or
-    a folder of them) on Wikidata; link those with exactly one candidate that passes the
-    constraints; write the rest, with scores, to the review file."""
+    a folder of them) on Wikidata, and link what is found by a unique key or has exactly one
+    candidate left; write the rest, with scores and reasons, to the review file.
+
+    \b
+    States: by ISO 3166 code (P297 alpha-2, P773 alpha-4); a code held by exactly one
+    item is a verified link. States without a code, or whose code no item holds: by
+    label, and only if the dissolution (P576) and inception (P571) years agree with the
+    gazetteer's (decision auto). The gazetteer's own ids are never overwritten; anything
+    that disagrees with them goes to review. Persons, places: wbsearchentities, then the
+    constraints (a human alive at the date; a place that existed then).
+
+    Needs the network: offline it stops with exit 7 and writes nothing."""
     from .. import wikidata as wd
     from ..namespaces import DEFAULT_BASE
 
@@ -150,15 +165,16 @@ def _metadata(path: Path | None) -> dict[str, dict[str, str]]:
 @click.option("--metadata", type=click.Path(path_type=Path), default=None,
               help="TSV with columns file, source_url, en_title: per-text source URL and English title.")
 @click.option("--decisions", type=click.Path(path_type=Path), default=None,
-              help="Decisions file of `reconcile`: its 'accept' links are used too.")
+              help="Decisions file of `reconcile`: its 'accept' and 'verified' links are used too "
+                   "('auto' ones are not: check them and make them 'accept').")
 def export_cmd(path: Path, output: Path | None, review: Path, source_url: str | None,
                stated_in: str | None, retrieved: str | None, item_class: str | None,
                metadata: Path | None, decisions: Path | None) -> None:
     """QuickStatements v1 commands creating one Wikidata item per treaty text in PATH.
 
     Every statement is referenced; only verified ids are used (the gazetteer's, and
-    'accept' decisions); persons never get an item. Review the commands, then paste
-    them into QuickStatements yourself: treatykg writes nothing to Wikidata.
+    'accept' or 'verified' decisions); persons never get an item. Review the commands, then paste them into QuickStatements
+    yourself: treatykg writes nothing to Wikidata.
     """
     from .. import wikidata as wd
 

@@ -46,16 +46,21 @@ from .client import (DEFAULT_API_URL, DEFAULT_CACHE_DIR, DEFAULT_SPARQL_URL, USE
                      WikidataClient, default_user_agent)
 from .common import P, PQ, PR, WD, WDT
 from .decisions import Decision, Decisions
+from .entities import Candidate, Entity, Link, ReviewRow, entities_of
 from .quickstatements import ExportResult, qs_time, quickstatements
-from .reconcile import (Candidate, Entity, Link, ReconcileResult, ReviewRow, check_candidate,
-                        entities_of, links_turtle, reconcile, review_tsv)
-from .triples import ORGAN_SUFFIXES, is_state_itself, state_entry, state_name, verified, wikidata_quads
+from .reconcile import ReconcileResult, check_candidate, links_turtle, reconcile, review_tsv
+from .states import StateItem, StateReconciler, date_check, items_by_iso, items_by_label, iso_property
+from .triples import (ORGAN_SUFFIXES, is_state_itself, party_entry, party_is_entity, state_entry,
+                      state_name, verified, wikidata_quads)
 
 __all__ = [
     "WD", "WDT", "P", "PQ", "PR", "USER_AGENT", "DEFAULT_API_URL", "DEFAULT_SPARQL_URL",
-    "DEFAULT_CACHE_DIR", "default_user_agent", "TREATY", "BILATERAL_TREATY", "HUMAN", "ORGAN_SUFFIXES",
-    "state_name", "state_entry", "is_state_itself", "verified", "wikidata_class", "wikidata_quads",
+    "DEFAULT_CACHE_DIR", "default_user_agent", "TREATY", "BILATERAL_TREATY", "HUMAN",
+    "ORGAN_SUFFIXES",
+    "state_name", "state_entry", "party_entry", "party_is_entity", "is_state_itself", "verified",
+    "wikidata_class", "wikidata_quads",
     "WikidataClient", "Facts", "Candidate", "Entity", "Decision", "Decisions",
     "check_candidate", "entities_of", "reconcile", "ReconcileResult", "Link", "ReviewRow", "links_turtle",
-    "review_tsv", "quickstatements", "ExportResult", "qs_time",
+    "review_tsv", "StateReconciler", "StateItem", "iso_property", "items_by_iso", "items_by_label",
+    "date_check", "quickstatements", "ExportResult", "qs_time",
 ]

@@ -14,7 +14,7 @@ from .common import _QID
 class Decision:
     key: str
     qid: str
-    decision: str  # accept | reject | auto
+    decision: str  # accept | reject | verified | auto
     note: str = ""
 
 
@@ -22,13 +22,16 @@ class Decisions:
     """The decisions file: TSV ``key  qid  decision  note`` (header line first).
 
     ``accept`` (a human linked the key to the QID), ``reject`` (a human refused the
-    QID for the key; an empty QID refuses every candidate), ``auto`` (reconcile linked
-    the only candidate that survived the constraints; change it to ``accept`` once
-    checked). A key with ``accept`` or ``auto`` is never looked up again.
+    QID for the key; an empty QID refuses every candidate), ``verified`` (reconcile linked
+    the key by a unique key: the only item holding the state's ISO 3166 code; the note
+    says how), ``auto`` (reconcile linked the only candidate that survived the
+    constraints; change it to ``accept`` once checked). A key with ``accept``,
+    ``verified`` or ``auto`` is never looked up again. Only ``accept`` and ``verified``
+    count as verified ids (:meth:`confirmed`, used by the QuickStatements export).
     """
 
     HEADER = ("key", "qid", "decision", "note")
-    VALUES = ("accept", "reject", "auto")
+    VALUES = ("accept", "reject", "verified", "auto")
 
     def __init__(self, rows: Iterable[Decision] = ()):
         self.rows: list[Decision] = list(rows)
@@ -54,17 +57,26 @@ class Decisions:
         return cls(rows)
 
     def linked(self, key: str) -> Decision | None:
-        """The accepted (else automatic) link of ``key``, or None."""
-        for wanted in ("accept", "auto"):
+        """The accepted (else verified, else automatic) link of ``key``, or None."""
+        for wanted in ("accept", "verified", "auto"):
             for d in self.rows:
                 if d.key == key and d.decision == wanted and d.qid:
                     return d
         return None
 
     def accepted(self, key: str) -> str | None:
+        """The QID a human accepted for ``key``, or None."""
         for d in self.rows:
             if d.key == key and d.decision == "accept" and d.qid:
                 return d.qid
+        return None
+
+    def confirmed(self, key: str) -> str | None:
+        """The verified QID of ``key``: accepted by a human, else verified by a unique key."""
+        for wanted in ("accept", "verified"):
+            for d in self.rows:
+                if d.key == key and d.decision == wanted and d.qid:
+                    return d.qid
         return None
 
     def rejected(self, key: str) -> set[str]:

@@ -13,7 +13,7 @@ from ..model import Record
 from .classes import wikidata_class
 from .common import _DATE, _QID, _norm
 from .decisions import Decisions
-from .triples import state_entry, state_name, verified
+from .triples import party_entry, state_name, verified
 
 def qs_time(date: str) -> str:
     """``1958-02-19`` → ``+1958-02-19T00:00:00Z/11``; ``1957-11`` → ``…-11-00…/10``; ``1957`` → ``/9``."""
@@ -67,8 +67,9 @@ def quickstatements(records: Iterable[Record], *, source_url: str | dict[str, st
     carries ``S854`` (the source URL) or ``S248`` (``stated_in``), and ``S813`` (the
     retrieval date, default today). Dates carry their precision (/11, /10, /9).
 
-    Ids come only from the gazetteer (verified) and ``accept`` decisions; persons never
-    get an item; everything left out is listed in ``review``. ``source_url`` is one URL
+    Ids come only from the gazetteer (verified) and ``accept`` or ``verified`` decisions
+    (:meth:`Decisions.confirmed`; ``verified``: the only item holding the state's ISO code);
+    persons never get an item; everything left out is listed in ``review``. ``source_url`` is one URL
     or a mapping of source file name → URL. A document with neither a source URL nor
     ``stated_in`` is skipped (it could not be referenced) and listed for review.
     Raises ``ValueError`` for a malformed ``stated_in``, ``item_class`` or ``retrieved``.
@@ -118,12 +119,12 @@ def quickstatements(records: Iterable[Record], *, source_url: str | dict[str, st
         for party in record.parties:
             if not _norm(party.name):
                 continue
-            entry = state_entry(party.name, date, gaz)
-            sname = entry.zh if entry else state_name(party.name)
-            qid = verified(entry) or decisions.accepted(f"state:{sname}")
+            entry = party_entry(party, date, gaz)
+            key = f"{entry.type}:{entry.id}" if entry else f"state:{state_name(party.name)}"
+            qid = verified(entry) or decisions.confirmed(key)
             if not qid:
-                review.append((doc, "parties", party.name, f"no verified Wikidata id for the state "
-                               f"{sname} (gazetteer or an accept decision for state:{sname})"))
+                review.append((doc, "parties", party.name, f"no verified Wikidata id for {key} "
+                               "(gazetteer, or an accept or verified decision)"))
                 continue
             if qid in seen_states:
                 continue
@@ -140,12 +141,13 @@ def quickstatements(records: Iterable[Record], *, source_url: str | dict[str, st
         if record.signed_place and _norm(record.signed_place):
             entry = gaz.lookup(_norm(record.signed_place), "place", date)
             pname = entry.zh if entry else _norm(record.signed_place)
-            qid = verified(entry) or decisions.accepted(f"place:{pname}")
+            qid = verified(entry) or decisions.confirmed(f"place:{pname}")
             if qid:
                 stmt("P1071", qid)
             else:
                 review.append((doc, "signed_place", record.signed_place,
-                               f"no verified Wikidata id (gazetteer or an accept decision for place:{pname})"))
+                               f"no verified Wikidata id for place:{pname} (gazetteer, or an "
+                               "accept decision)"))
         languages: set[str] = set()
         for lang in record.authentic_languages or []:
             qid = verified(gaz.lookup(_norm(lang), "language", date))

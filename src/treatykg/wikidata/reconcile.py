@@ -1,10 +1,16 @@
-"""Reconciliation: link our entities to Wikidata where exactly one candidate survives."""
+"""Reconciliation: link our entities to Wikidata by a unique key, or where exactly one
+candidate survives; everything else goes to a review table.
+
+The gazetteer's states are :mod:`.states`' (ISO code, else label and years); every other
+entity goes through :class:`_Search` (``wbsearchentities``, then the constraints of
+:func:`check_candidate` on each candidate's facts).
+"""
 from __future__ import annotations
 
 import csv
 import io
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pyoxigraph as ox
@@ -16,31 +22,8 @@ from .classes import HUMAN
 from .client import Facts, WikidataClient
 from .common import WD, WDT, _QID, _nn, _norm
 from .decisions import Decision, Decisions
-from .triples import _OurIRIs, is_state_itself, state_entry, state_name, verified
-
-@dataclass
-class Entity:
-    """Something of ours to link: a state (the party's), a person, a place or an office."""
-
-    key: str                 # "state:中华人民共和国", "person:金一@1958-02-19", "place:平壤"
-    kind: str                # state | person | place | office
-    name: str
-    date: str | None
-    iris: list[str] = field(default_factory=list)     # our IRIs that are this entity
-    organs: list[str] = field(default_factory=list)   # our party IRIs that are organs of it
-    en: str | None = None
-    gazetteer_qid: str | None = None
-
-
-@dataclass
-class Candidate:
-    qid: str
-    label: str = ""
-    description: str = ""
-    score: float = 0.0
-    survives: bool = True
-    reasons: list[str] = field(default_factory=list)
-
+from .entities import Candidate, Entity, Link, ReviewRow, entities_of
+from .states import StateReconciler
 
 
 def _before(a: str, b: str) -> bool:
@@ -88,72 +71,6 @@ def check_candidate(kind: str, facts: Facts, date: str | None, *,
     return why
 
 
-def entities_of(record: Record, *, base: str = DEFAULT_BASE, gazetteer: Gazetteer | None = None,
-                offices: bool = False) -> list[Entity]:
-    """The entities of a record to link: the state of each party, each signatory, the
-    signing place and the places visited (and, with ``offices``, each office title)."""
-    gaz = gazetteer or default_gazetteer()
-    date = record.signed_date
-    out: dict[str, Entity] = {}
-    ours = _OurIRIs(record, base)
-
-    def put(ent: Entity, iri: str | None = None, organ: str | None = None) -> None:
-        got = out.setdefault(ent.key, ent)
-        if iri and iri not in got.iris:
-            got.iris.append(iri)
-        if organ and organ not in got.organs:
-            got.organs.append(organ)
-
-    for party in record.parties:
-        if not _norm(party.name):
-            continue
-        entry = state_entry(party.name, date, gaz)
-        sname = entry.zh if entry else state_name(party.name)
-        ent = Entity(f"state:{sname}", "state", sname, date, en=entry.en if entry else None,
-                     gazetteer_qid=verified(entry))
-        if is_state_itself(party.name, entry):
-            put(ent, iri=ours.agent(party.name))
-        else:
-            put(ent, iri=ours.agent(sname), organ=ours.agent(party.name))
-    for sig in record.signatories:
-        if not sig.name or not _norm(sig.name):
-            continue
-        name = _norm(sig.name)
-        entry = gaz.lookup(name, "person", date)
-        put(Entity(f"person:{name}@{date or 'undated'}", "person", name, date,
-                   en=entry.en if entry else None),
-            iri=ours.person(sig.name))
-        if offices and sig.title and _norm(sig.title):
-            title = _norm(sig.title)
-            put(Entity(f"office:{title}", "office", title, date))
-    places = [record.signed_place] if record.signed_place else []
-    if record.visit:
-        places += list(record.visit.places_visited)
-    for place in places:
-        if not place or not _norm(place):
-            continue
-        entry = gaz.lookup(_norm(place), "place", date)
-        name = entry.zh if entry else _norm(place)
-        put(Entity(f"place:{name}", "place", name, date, en=entry.en if entry else None,
-                   gazetteer_qid=verified(entry)),
-            iri=ours.place(place))
-    return list(out.values())
-
-
-@dataclass
-class Link:
-    entity: Entity
-    qid: str
-    source: str  # gazetteer | accept | auto
-
-
-@dataclass
-class ReviewRow:
-    entity: Entity
-    candidate: Candidate | None  # None: no candidate found
-    note: str = ""
-
-
 @dataclass
 class ReconcileResult:
     """What :func:`reconcile` decided: links, rows to review, the updated decisions."""
@@ -183,54 +100,60 @@ def _score(hit: dict[str, Any], names: set[str], rank: int) -> float:
     return round(max(0.0, base - 0.02 * rank), 3)
 
 
-def reconcile(records: Iterable[Record], client: WikidataClient, *,
-              decisions: Decisions | None = None, base: str = DEFAULT_BASE,
-              gazetteer: Gazetteer | None = None, languages: tuple[str, ...] = ("zh", "en", "ko"),
-              facts_via: str = "sparql", offices: bool = False,
-              position_classes: Iterable[str] = (), state_classes: Iterable[str] = ()
-              ) -> ReconcileResult:
-    """Link the entities of ``records`` to Wikidata where exactly one candidate survives.
+class _Search:
+    """The search route (``wbsearchentities``, then constraints on the candidates' facts)
+    for every entity but the gazetteer's states."""
 
-    Order for each entity: a verified gazetteer id links at once; a decision
-    (``accept``/``auto``) links without a lookup; a ``reject`` with no QID skips the
-    entity. Otherwise the entity is searched (``wbsearchentities`` in each of
-    ``languages``, with its Chinese name and, for ``en``, its English gazetteer label),
-    candidates rejected in the decisions are dropped, the constraints of
-    :func:`check_candidate` are applied to each candidate's facts, and the entity is
-    linked (a new ``auto`` decision) only when exactly one candidate survives;
-    otherwise every candidate, with its score and the reasons it failed, goes to review.
-    """
-    gaz = gazetteer or default_gazetteer()
-    decisions = decisions if decisions is not None else Decisions()
-    entities: dict[str, Entity] = {}
-    for record in records:
-        for ent in entities_of(record, base=base, gazetteer=gaz, offices=offices):
-            got = entities.setdefault(ent.key, ent)
-            if got is not ent:
-                got.iris += [i for i in ent.iris if i not in got.iris]
-                got.organs += [o for o in ent.organs if o not in got.organs]
-    before = client.requests_made
-    links: list[Link] = []
-    review: list[ReviewRow] = []
-    lookups = 0
-    for key in sorted(entities):
-        ent = entities[key]
+    def __init__(self, client: WikidataClient, decisions: Decisions, *, languages: tuple[str, ...],
+                 facts_via: str, position_classes: Iterable[str], state_classes: Iterable[str]):
+        self.client, self.decisions = client, decisions
+        self.languages, self.facts_via = languages, facts_via
+        self.position_classes, self.state_classes = position_classes, state_classes
+        self.links: list[Link] = []
+        self.review: list[ReviewRow] = []
+        self.lookups = 0
+
+    def one(self, ent: Entity) -> None:
         if ent.gazetteer_qid:
-            links.append(Link(ent, ent.gazetteer_qid, "gazetteer"))
-            continue
-        known = decisions.linked(key)
+            self.links.append(Link(ent, ent.gazetteer_qid, "gazetteer",
+                                   ent.entry.wikidata_source if ent.entry else ""))
+            return
+        known = self.decisions.linked(ent.key)
         if known:
-            links.append(Link(ent, known.qid, known.decision))
-            continue
-        rejected = decisions.rejected(key)
+            self.links.append(Link(ent, known.qid, known.decision, known.note))
+            return
+        rejected = self.decisions.rejected(ent.key)
         if "" in rejected:
-            continue
-        lookups += 1
+            return
+        self.lookups += 1
+        cands = self._candidates(ent)
+        for qid in rejected:
+            if qid in cands:
+                cands[qid].survives = False
+                cands[qid].reasons.append("rejected in the decisions file")
+        self._constrain(ent, [c for c in cands.values() if c.survives])
+        ordered = sorted(cands.values(), key=lambda c: (not c.survives, -c.score, int(c.qid[1:])))
+        survivors = [c for c in ordered if c.survives]
+        if len(survivors) == 1:
+            c = survivors[0]
+            how = (f"only candidate surviving the constraints (score {c.score}, "
+                   f"{len(cands)} found): {c.label}")
+            self.links.append(Link(ent, c.qid, "auto", how))
+            self.decisions.add(Decision(ent.key, c.qid, "auto", how))
+            return
+        if not ordered:
+            self.review.append(ReviewRow(ent, None, "no candidate found"))
+        note = ("several candidates survive the constraints" if len(survivors) > 1
+                else "no candidate survives the constraints")
+        for c in ordered:
+            self.review.append(ReviewRow(ent, c, note))
+
+    def _candidates(self, ent: Entity) -> dict[str, Candidate]:
         names = {_norm(ent.name)} | ({_norm(ent.en)} if ent.en else set())
         cands: dict[str, Candidate] = {}
-        for lang in languages:
+        for lang in self.languages:
             text = ent.en if (lang == "en" and ent.en) else ent.name
-            for rank, hit in enumerate(client.search(text, lang)):
+            for rank, hit in enumerate(self.client.search(text, lang)):
                 qid = hit.get("id") or ""
                 if not _QID.match(qid):
                     continue
@@ -240,51 +163,95 @@ def reconcile(records: Iterable[Record], client: WikidataClient, *,
                     cands[qid] = Candidate(qid, hit.get("label") or "", hit.get("description") or "", score)
                 elif score > c.score:
                     c.score = score
-        for qid in rejected:
-            if qid in cands:
-                cands[qid].survives = False
-                cands[qid].reasons.append("rejected in the decisions file")
-        live = [c for c in cands.values() if c.survives]
-        facts = client.facts([c.qid for c in live], via=facts_via) if live else {}
+        return cands
+
+    def _constrain(self, ent: Entity, live: list[Candidate]) -> None:
+        facts = self.client.facts([c.qid for c in live], via=self.facts_via) if live else {}
         for c in live:
             why = check_candidate(ent.kind, facts.get(c.qid, Facts(c.qid)), ent.date,
-                                  position_classes=position_classes, state_classes=state_classes)
+                                  position_classes=self.position_classes,
+                                  state_classes=self.state_classes)
             if why:
                 c.survives = False
                 c.reasons += why
-        ordered = sorted(cands.values(), key=lambda c: (not c.survives, -c.score, int(c.qid[1:])))
-        survivors = [c for c in ordered if c.survives]
-        if len(survivors) == 1:
-            c = survivors[0]
-            links.append(Link(ent, c.qid, "auto"))
-            decisions.add(Decision(key, c.qid, "auto",
-                                   f"only candidate surviving the constraints (score {c.score}, "
-                                   f"{len(cands)} found): {c.label}"))
-            continue
-        if not ordered:
-            review.append(ReviewRow(ent, None, "no candidate found"))
-        note = ("several candidates survive the constraints" if len(survivors) > 1
-                else "no candidate survives the constraints")
-        for c in ordered:
-            review.append(ReviewRow(ent, c, note))
-    return ReconcileResult(links, review, decisions, lookups, client.requests_made - before)
+
+
+def _collect(records: Iterable[Record], *, base: str, gazetteer: Gazetteer,
+             offices: bool) -> dict[str, Entity]:
+    """The entities of every record, one per key, with the IRIs of all records."""
+    entities: dict[str, Entity] = {}
+    for record in records:
+        for ent in entities_of(record, base=base, gazetteer=gazetteer, offices=offices):
+            got = entities.setdefault(ent.key, ent)
+            if got is not ent:
+                got.iris += [i for i in ent.iris if i not in got.iris]
+                got.organs += [o for o in ent.organs if o not in got.organs]
+    return entities
+
+
+def _is_gazetteer_state(ent: Entity) -> bool:
+    return ent.entry is not None and ent.entry.type == "state"
+
+
+def reconcile(records: Iterable[Record], client: WikidataClient, *,
+              decisions: Decisions | None = None, base: str = DEFAULT_BASE,
+              gazetteer: Gazetteer | None = None, languages: tuple[str, ...] = ("zh", "en", "ko"),
+              facts_via: str = "sparql", offices: bool = False,
+              position_classes: Iterable[str] = (), state_classes: Iterable[str] = ()
+              ) -> ReconcileResult:
+    """Link the entities of ``records`` to Wikidata by a unique key, or where exactly one
+    candidate survives.
+
+    The gazetteer's states go by their ISO 3166 code, else by label and the years they
+    existed (:class:`~treatykg.wikidata.states.StateReconciler`: the gazetteer's verified
+    id first and never overwritten; decisions; one SPARQL look-up for all codes; a code
+    held by exactly one item is a ``verified`` link).
+
+    Every other entity: a verified gazetteer id links at once; a decision
+    (``accept``/``verified``/``auto``) links without a lookup; a ``reject`` with no QID
+    skips the entity. Otherwise the entity is searched (``wbsearchentities`` in each of
+    ``languages``, with its Chinese name and, for ``en``, its English gazetteer label),
+    candidates rejected in the decisions are dropped, the constraints of
+    :func:`check_candidate` are applied to each candidate's facts, and the entity is
+    linked (a new ``auto`` decision) only when exactly one candidate survives;
+    otherwise every candidate, with its score and the reasons it failed, goes to review.
+
+    Raises :class:`~treatykg.errors.EndpointError` when Wikidata cannot be reached.
+    """
+    gaz = gazetteer or default_gazetteer()
+    decisions = decisions if decisions is not None else Decisions()
+    entities = _collect(records, base=base, gazetteer=gaz, offices=offices)
+    before = client.requests_made
+    states = StateReconciler(client, decisions)
+    states.run(e for e in entities.values() if _is_gazetteer_state(e))
+    search = _Search(client, decisions, languages=languages, facts_via=facts_via,
+                     position_classes=position_classes, state_classes=state_classes)
+    for key in sorted(entities):
+        if not _is_gazetteer_state(entities[key]):
+            search.one(entities[key])
+    links = sorted(states.links + search.links, key=lambda link: link.entity.key)
+    review = sorted(states.review + search.review, key=lambda row: row.entity.key)
+    return ReconcileResult(links, review, decisions, states.lookups + search.lookups,
+                           client.requests_made - before)
 
 
 def links_turtle(result: ReconcileResult) -> bytes:
     """The links as Turtle: ``owl:sameAs`` and ``skos:exactMatch`` ``wd:Q…`` from each of
-    our IRIs of a linked entity, and ``wdt:P17`` (country) from parties that are organs
-    of a linked state."""
+    our IRIs of a linked entity (a state's own ``{base}state/{id}``, a party that is the
+    state itself, a place), and ``wdt:P17`` (country) from parties that are organs of a
+    linked state. Every link of the result is written: the gazetteer's, ``accept`` and
+    ``verified`` decisions, and ``auto`` ones (unique survivors, to be checked)."""
     from ..rdf import serialize_quads
 
     same, exact = _nn(VOCABULARIES["owl"] + "sameAs"), _nn(VOCABULARIES["skos"] + "exactMatch")
-    quads = []
+    quads: dict[ox.Quad, None] = {}
     for link in result.links:
         target = _nn(WD + link.qid)
         for iri in link.entity.iris:
-            quads += [ox.Quad(_nn(iri), same, target), ox.Quad(_nn(iri), exact, target)]
+            quads.update({ox.Quad(_nn(iri), same, target): None, ox.Quad(_nn(iri), exact, target): None})
         for iri in link.entity.organs:
-            quads.append(ox.Quad(_nn(iri), _nn(WDT + "P17"), target))
-    return serialize_quads(quads, "turtle")
+            quads[ox.Quad(_nn(iri), _nn(WDT + "P17"), target)] = None
+    return serialize_quads(list(quads), "turtle")
 
 
 def review_tsv(result: ReconcileResult) -> str:

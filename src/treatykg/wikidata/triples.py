@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pyoxigraph as ox
 
 from ..gazetteer import Entry, Gazetteer, default as default_gazetteer
-from ..model import Record
+from ..model import Party, Record
 from ..namespaces import DEFAULT_BASE, VOCABULARIES
 from .classes import wikidata_class
 from .common import WD, WDT, _QID, _nn, _norm
@@ -60,6 +60,28 @@ def is_state_itself(party: str, entry: Entry | None) -> bool:
         return _norm(party) in {_norm(n) for n in entry.names()}
     return _norm(party) == state_name(party)
 
+
+def party_entry(party: Party, date: str | None, gaz: Gazetteer | None = None) -> Entry | None:
+    """The gazetteer state or organisation a party is or acts for: the organisation a party
+    of kind ``organization`` names, else ``party.state`` (the reader's resolution), else
+    ``party.entity``, else the party's name with its organ stripped (:func:`state_entry`)."""
+    gaz = gaz or default_gazetteer()
+    ids = [party.entity, party.state] if party.kind == "organization" else [party.state, party.entity]
+    for id_ in ids:
+        entry = gaz.by_id(id_) if id_ else None
+        if entry is not None and entry.type in ("state", "organization"):
+            return entry
+    return state_entry(party.name, date, gaz)
+
+
+def party_is_entity(party: Party, entry: Entry | None) -> bool:
+    """Whether the party *is* the state or organisation (kind ``state``/``organization``),
+    not an organ acting for it (kind ``organ``); an unknown kind is judged by its name."""
+    if party.kind in ("state", "organization"):
+        return True
+    if party.kind == "organ":
+        return False
+    return is_state_itself(party.name, entry)
 
 
 _KIND_CLASSES = {
@@ -116,9 +138,11 @@ def wikidata_quads(record: Record, *, base: str = DEFAULT_BASE,
       bilateral treaty), ``wdt:P1476`` (title, @zh) and ``wdt:P585`` (point in time,
       ``xsd:dateTime`` as Wikidata gives it; full dates only);
     * the signing: ``wdt:P276`` (location);
-    * our agent and place IRIs: ``owl:sameAs`` and ``skos:exactMatch`` ``wd:Q…`` where
-      our resource *is* the entity (a state named as such, a place); a party that is an
-      organ of the state (a government, a ministry) gets ``wdt:P17`` (country) instead.
+    * ``owl:sameAs`` and ``skos:exactMatch`` ``wd:Q…`` from the IRIs that *are* the entity:
+      the state's (``{base}state/{id}``, :func:`treatykg.rdf.entity_iri`) or the
+      organisation's, a party's own IRI when the party is the state itself, the place's;
+      a party that is an organ of the state (a government, a ministry) gets ``wdt:P17``
+      (country) instead — a government is not its state.
 
     Persons are not linked (the gazetteer verifies no person ids; see :func:`reconcile`).
     """
@@ -139,7 +163,9 @@ def wikidata_quads(record: Record, *, base: str = DEFAULT_BASE,
             seen.add(quad)
             yield quad
 
-    yield from q(doc, "P31", _nn(WD + wikidata_class(record)))
+    cls = wikidata_class(record)
+    if cls:
+        yield from q(doc, "P31", _nn(WD + cls))
     title = " ".join((record.title or "").split())
     if title:
         yield from q(doc, "P1476", ox.Literal(title, language="zh"))
@@ -149,17 +175,19 @@ def wikidata_quads(record: Record, *, base: str = DEFAULT_BASE,
     for party in record.parties:
         if not _norm(party.name):
             continue
-        entry = state_entry(party.name, date, gaz)
+        entry = party_entry(party, date, gaz)
         qid = verified(entry)
-        if not qid:
+        if entry is None or not qid:
             continue
+        target = _nn(WD + qid)
         agent = _nn(ours.agent(party.name))
-        yield from q(doc, "P1891", _nn(WD + qid))
-        if is_state_itself(party.name, entry):
-            yield from q(agent, same, _nn(WD + qid))
-            yield from q(agent, exact, _nn(WD + qid))
-        else:
-            yield from q(agent, "P17", _nn(WD + qid))
+        yield from q(doc, "P1891", target)
+        for iri in ([_nn(rdf.entity_iri(entry, base))]
+                    + ([agent] if party_is_entity(party, entry) else [])):
+            yield from q(iri, same, target)
+            yield from q(iri, exact, target)
+        if not party_is_entity(party, entry):
+            yield from q(agent, "P17", target)
     if record.signed_place and _norm(record.signed_place):
         qid = verified(gaz.lookup(_norm(record.signed_place), "place", date))
         if qid:
