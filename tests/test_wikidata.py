@@ -555,6 +555,29 @@ def test_export_seed_done_when(tmp_path, run_main):
     assert "周恩来" not in "\n".join(lines) and "金日成" not in "\n".join(lines)   # no person items
     assert "周恩来" in review.read_text(encoding="utf-8")
     assert all("\t" in ln or ln == "CREATE" for ln in lines)
+    # a joint statement is no treaty, and no class for it is verified: no P31, a review row
+    assert not [ln for ln in lines if ln.startswith("LAST\tP31\t")]
+    assert "doc_type\tjoint_statement\tno verified Wikidata class" in review.read_text(encoding="utf-8")
+
+
+def test_export_types_each_item_by_its_document_type():
+    names = {"004_cn_gh_friendship_treaty_1961.txt": "Q9557810",      # treaty, two parties
+             "002_cn_pl_techsci_agreement_1954.txt": "Q9557810",      # agreement
+             "014_cn_pk_tax_protocol_2007.txt": "Q9557810",           # protocol
+             "007_cn_fr_shipping_tax_notes_1975.txt": "Q9557810",     # exchange of notes
+             "012_cn_ye_mfa_mou_1995.txt": None,                      # memorandum
+             "005_cn_gb_ambassadors_communique_1972_hant.txt": None,  # joint communiqué
+             SEED.name: None}                                         # joint statement
+    for name, cls in names.items():
+        [record] = corpus(name)
+        result = wd.quickstatements([record], stated_in="Q9000099", retrieved="2026-11-28")
+        p31 = [ln.split("\t")[2] for ln in result.commands if ln.startswith("LAST\tP31\t")]
+        assert p31 == ([cls] if cls else []), name
+        assert (cls is None) == any(r[1] == "doc_type" for r in result.review), name
+        assert wd.wikidata_class(record, "Q131569") == "Q131569"             # --class wins
+    assert wd.wikidata_class(corpus("001_cn_cs_scitech_agreement_1952.txt")[0]) == "Q9557810"
+    for doc_type, cls in wd.DOC_TYPE_WIKIDATA_CLASSES.items():   # only verified ids, each with its source
+        assert cls is None or (cls.qid in CLASS_QIDS and cls.source), doc_type
 
 
 def test_export_uses_verified_and_accepted_decisions_never_automatic_ones():
@@ -570,6 +593,20 @@ def test_export_uses_verified_and_accepted_decisions_never_automatic_ones():
     result = wd.quickstatements([yemen], stated_in="Q9000099", decisions=decisions)
     assert ("009_cn_ye_culture_protocol_1980.txt", "parties", "阿拉伯也门共和国新闻文化部",
             "no verified Wikidata id for state:yar (gazetteer, or an accept or verified decision)") in result.review
+
+
+def test_export_without_a_reference_is_a_usage_error(tmp_path, run_main):
+    review = tmp_path / "r.tsv"
+    code, out, err = run_main("wikidata", "export", SEED, "--review", review)
+    assert code == 2 and out == ""
+    assert err.strip().splitlines()[-1] == (
+        "Error: every statement needs a reference: pass --source-url URL or --stated-in QID "
+        "(or --metadata FILE with a source_url column)")
+    assert not review.exists()
+    meta = tmp_path / "meta.tsv"                       # a metadata file without a URL for the text
+    meta.write_text(f"file\tsource_url\ten_title\n{SEED.name}\t\tJoint Statement\n", encoding="utf-8")
+    code, _, err = run_main("wikidata", "export", SEED, "--metadata", meta, "--review", review)
+    assert code == 2 and "gives no source_url for these texts" in err
 
 
 def test_export_metadata_gives_source_url_and_english_title(tmp_path, run_main):
@@ -640,6 +677,8 @@ SELECT ?treaty ?date WHERE { ?treaty wdt:P1891 wd:Q148 , wd:Q423 ; wdt:P1071 wd:
     ask = (f"ASK {{ ?organ <{wd.WDT}P17> <{wd.WD}Q148> ; <http://www.w3.org/2000/01/rdf-schema#label> "
            '"中华人民共和国政府"@zh . FILTER NOT EXISTS { ?organ <http://www.w3.org/2002/07/owl#sameAs> ?any } }')
     assert store.query(ask, use_default_graph_as_union=True)
+    # a joint statement gets no class: none verified fits it
+    assert not list(store.quads_for_pattern(None, ox.NamedNode(wd.WDT + "P31"), None))
     # everything lies in the document's named graph
     assert all(not isinstance(q.graph_name, ox.DefaultGraph) for q in store)
     code, plain, _ = run_main("convert", SEED, "--format", "nq")

@@ -17,7 +17,8 @@ from ..model import Record
 _EXIT = """\b
 Exit codes:
   0  success
-  2  usage error (unknown option, missing argument, malformed QID or date)
+  2  usage error (unknown option, missing argument, malformed QID or date;
+     export without --source-url, --stated-in or a metadata source_url)
   3  input error: missing, empty, binary, undecodable or oversized file; bad decisions file
   4  extraction error: no treaty text could be read
   5  output error: an output file or the cache could not be written
@@ -147,6 +148,10 @@ def _metadata(path: Path | None) -> dict[str, dict[str, str]]:
     return {r["file"]: r for r in rows if r.get("file")}
 
 
+_NO_REFERENCE = ("every statement needs a reference: pass --source-url URL or --stated-in QID "
+                 "(or --metadata FILE with a source_url column)")
+
+
 @wikidata_group.command("export", epilog=_EXIT)
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
@@ -160,8 +165,10 @@ def _metadata(path: Path | None) -> dict[str, dict[str, str]]:
 @click.option("--retrieved", default=None, metavar="YYYY-MM-DD",
               help="Retrieval date of the source (S813). Default: today.")
 @click.option("--class", "item_class", default=None, metavar="QID",
-              help="P31 of the new items (default Q131569 treaty; Q9557810 bilateral treaty "
-                   "when there are exactly two parties).")
+              help="P31 of the new items. Default: by document type — treaty (Q131569), or "
+                   "bilateral treaty (Q9557810) with exactly two parties, for a treaty, agreement, "
+                   "protocol or exchange of notes; none (listed for review) for joint statements, "
+                   "communiqués, declarations and memoranda, which no verified class fits.")
 @click.option("--metadata", type=click.Path(path_type=Path), default=None,
               help="TSV with columns file, source_url, en_title: per-text source URL and English title.")
 @click.option("--decisions", type=click.Path(path_type=Path), default=None,
@@ -172,16 +179,22 @@ def export_cmd(path: Path, output: Path | None, review: Path, source_url: str | 
                metadata: Path | None, decisions: Path | None) -> None:
     """QuickStatements v1 commands creating one Wikidata item per treaty text in PATH.
 
-    Every statement is referenced; only verified ids are used (the gazetteer's, and
-    'accept' or 'verified' decisions); persons never get an item. Review the commands, then paste them into QuickStatements
+    Every statement is referenced: pass --source-url, --stated-in, or --metadata with a
+    source_url per text (without any of them there is nothing to make: exit 2). Only
+    verified ids are used (the gazetteer's, and 'accept' or 'verified' decisions); persons
+    never get an item. Review the commands, then paste them into QuickStatements
     yourself: treatykg writes nothing to Wikidata.
     """
     from .. import wikidata as wd
 
+    if not (source_url or stated_in or metadata):
+        raise click.UsageError(_NO_REFERENCE)
     records, failures = _records(path)
     meta = _metadata(metadata)
     urls = {r.source.name: (meta.get(r.source.name, {}).get("source_url") or source_url or "")
             for r in records}
+    if not stated_in and not any(urls.values()):
+        raise click.UsageError(f"{_NO_REFERENCE} ({metadata} gives no source_url for these texts)")
     titles = {name: m.get("en_title") or "" for name, m in meta.items()}
     try:
         result = wd.quickstatements(records, source_url=urls, stated_in=stated_in, retrieved=retrieved,

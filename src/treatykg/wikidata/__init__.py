@@ -41,7 +41,8 @@ Modules: :mod:`.common` (namespaces, patterns), :mod:`.classes` (document classe
 """
 from __future__ import annotations
 
-from .classes import BILATERAL_TREATY, HUMAN, TREATY, wikidata_class
+from .classes import (BILATERAL_TREATY, DOC_TYPE_WIKIDATA_CLASSES, HUMAN, TREATY, WikidataClass,
+                      wikidata_class)
 from .client import (DEFAULT_API_URL, DEFAULT_CACHE_DIR, DEFAULT_SPARQL_URL, USER_AGENT, Facts,
                      WikidataClient, default_user_agent)
 from .common import P, PQ, PR, WD, WDT
@@ -56,7 +57,7 @@ from .triples import (ORGAN_SUFFIXES, is_state_itself, party_entry, party_is_ent
 __all__ = [
     "WD", "WDT", "P", "PQ", "PR", "USER_AGENT", "DEFAULT_API_URL", "DEFAULT_SPARQL_URL",
     "DEFAULT_CACHE_DIR", "default_user_agent", "TREATY", "BILATERAL_TREATY", "HUMAN",
-    "ORGAN_SUFFIXES",
+    "WikidataClass", "DOC_TYPE_WIKIDATA_CLASSES", "ORGAN_SUFFIXES",
     "state_name", "state_entry", "party_entry", "party_is_entity", "is_state_itself", "verified",
     "wikidata_class", "wikidata_quads",
     "WikidataClient", "Facts", "Candidate", "Entity", "Decision", "Decisions",

@@ -59,8 +59,11 @@ def quickstatements(records: Iterable[Record], *, source_url: str | dict[str, st
     """QuickStatements v1 commands creating one item per document.
 
     For each document: ``CREATE``; ``LAST Lzh "<title>"`` (and ``Len`` from
-    ``en_titles``, keyed by source file name); ``P31`` (``item_class``, else
-    :func:`wikidata_class`); ``P1891`` for each party whose state has a verified id,
+    ``en_titles``, keyed by source file name); ``P31`` (``item_class``, else the verified
+    class of the document type, :func:`wikidata_class`: treaty or bilateral treaty for a
+    treaty, agreement, protocol or exchange of notes; none, listed for review, for a joint
+    statement, communiqué, declaration or memorandum); ``P1891`` for each party whose state
+    has a verified id,
     qualified with ``P585`` (the date) and ``P1932`` (the party as printed); ``P585``;
     ``P1071`` (the signing place, if linked); ``P407`` for each authentic language with a
     verified id; ``P1476 zh:"…"``; ``P953`` (the source URL, if known). Every statement
@@ -114,7 +117,12 @@ def quickstatements(records: Iterable[Record], *, source_url: str | dict[str, st
         en = _qs_string(en_titles.get(doc, ""))
         if en:
             commands.append(f"LAST\tLen\t{en}")
-        stmt("P31", wikidata_class(record, item_class))
+        cls = wikidata_class(record, item_class)
+        if cls:
+            stmt("P31", cls)
+        else:
+            review.append((doc, "doc_type", record.doc_type, "no verified Wikidata class for this "
+                           "document type: P31 left out (add it by hand, or pass --class QID)"))
         seen_states: set[str] = set()
         for party in record.parties:
             if not _norm(party.name):

@@ -134,7 +134,8 @@ def wikidata_quads(record: Record, *, base: str = DEFAULT_BASE,
     verified Wikidata id valid at the document's date:
 
     * the document: ``wdt:P1891`` (signatory: the state), ``wdt:P1071`` (location of
-      creation), ``wdt:P407`` (language of work); and always ``wdt:P31`` (treaty /
+      creation), ``wdt:P407`` (language of work); ``wdt:P31`` where its document type has
+      a verified class (:func:`~treatykg.wikidata.classes.wikidata_class`: treaty or
       bilateral treaty), ``wdt:P1476`` (title, @zh) and ``wdt:P585`` (point in time,
       ``xsd:dateTime`` as Wikidata gives it; full dates only);
     * the signing: ``wdt:P276`` (location);
