@@ -58,7 +58,8 @@ def test_signatories_include_every_gold_signatory_with_the_document_date(out):
     for path in TEXTS:
         g = gold(path)
         for s in g["signatories"]:
-            assert (norm(s["name"]), g["signed_date"]) in got, (path.name, s["name"])
+            if s["name"]:  # a block whose names the source lost names no person
+                assert (norm(s["name"]), g["signed_date"]) in got, (path.name, s["name"])
 
 
 def test_signatories_show_one_person_across_documents(out):
@@ -79,13 +80,19 @@ def test_agreements_give_every_document_once_with_its_signing_date(out):
 
 def test_references_give_the_dated_references_of_the_gold_records(out):
     result = rows(out, "references")
-    got = {(r["document"].rsplit("/", 1)[1][:10], norm(r["label"]), r["kind"], r["date"]) for r in result}
+    got = {(r["document"].rsplit("/", 1)[1][:10], r["kind"], r["date"]) for r in result}
     assert {r["kind"] for r in result} <= {"document", "event"}
-    expected = {(gold(p)["signed_date"], norm(ref["label"]), ref["kind"], ref["date"])
+    expected = {(gold(p)["signed_date"], ref["kind"], ref["date"])
                 for p in TEXTS for ref in gold(p)["referenced"] if ref["date"]}
-    assert {("1958-02-19", "各国共产党和工人党代表莫斯科会议", "event", "1957-11"),
-            ("1961-08-18", "1955年万隆亚非会议十项原则", "document", "1955")} <= expected
-    assert expected <= got  # partial dates stay partial: 1957-11, 1955
+    assert {("1958-02-19", "event", "1957-11"), ("1961-08-18", "document", "1955")} <= expected
+    # partial dates stay partial (1957-11, 1955); a well-known instrument carries its own full date
+    # (the Vienna Convention of 1961-04-18 where a text prints 1961)
+    for doc_date, kind, date in expected:
+        assert any(g[0] == doc_date and g[1] == kind and (g[2] or "").startswith(date) for g in got), (doc_date, date)
+    assert ("1958-02-19", "event", "1957-11") in got and ("1961-08-18", "document", "1955") in got
+    labels = {norm(r["label"]) for r in result}
+    # a well-known instrument carries its canonical name (data/instruments.tsv); others the printed one
+    assert {"各国共产党和工人党代表莫斯科会议", "维也纳外交关系公约", "万隆会议十项原则"} <= labels
 
 
 def test_participants_query_runs_and_lists_the_talks_participants(out):
@@ -98,12 +105,17 @@ def test_participants_query_runs_and_lists_the_talks_participants(out):
                 assert (norm(p["name"]), norm(p["title"] or "")) in got, p
 
 
-NEEDS_OF_STATE = pytest.mark.xfail(reason="needs tkg:ofState from the RDF identity change", strict=False)
+# input file -> the partner state's gazetteer id, as a reader of each text would say it: the ISO code
+# of today's state, the ISO 3166-3 code of a dissolved one (Czechoslovakia), the hand id of a state
+# ISO never coded (the Yemen Arab Republic of 1980)
+PARTNERS = {"001": "cshh", "002": "pl", "003": "mm", "004": "gh", "005": "gb", "006": "fj", "007": "fr",
+            "008": "us", "009": "yar", "010": "it", "011": "fr", "012": "ye", "013": "nr", "014": "pk",
+            "015": "do", "1958-02-19": "kp"}
 
 
 def partner_ids() -> dict[str, str]:
-    """input file -> the partner state's id, from the reference texts' names (cn_pl, cn-kp …)."""
-    return {p.name: re.search(r"cn[_-]([a-z]{2})[_-]", p.name).group(1) for p in TEXTS}
+    """input file -> the partner state's id."""
+    return {p.name: PARTNERS[p.name.split("_")[0]] for p in TEXTS}
 
 
 def documents_of(out) -> dict[str, str]:
@@ -112,7 +124,6 @@ def documents_of(out) -> dict[str, str]:
     return {rel: entry["document"] for rel, entry in manifest["documents"].items()}
 
 
-@NEEDS_OF_STATE
 def test_timeline_lists_each_partner_in_date_order_without_the_prc(out):
     result = rows(out, "timeline")
     assert not any(r["party"].startswith(PRC_PREFIXES) for r in result)
@@ -125,17 +136,16 @@ def test_timeline_lists_each_partner_in_date_order_without_the_prc(out):
         "朝鲜民主主义人民共和国", "JointStatement", "朝鲜民主主义人民共和国政府", "https://w3id.org/treatykg/id/state/kp")
 
 
-@NEEDS_OF_STATE
 @pytest.mark.parametrize("name", [p.name for p in TEXTS])
 def test_documents_with_a_partner_returns_the_right_documents(out, name):
     """The acceptance test of issue 16, part 6: `--named documents --param partner=<state id>`."""
-    state, iri = partner_ids()[name], documents_of(out)[name]
+    state = partner_ids()[name]
+    expected = sorted(documents_of(out)[n] for n, s in partner_ids().items() if s == state)
     res = invoke("query", "--store", out, "--named", "documents", "--param", f"partner={state}", "--format", "csv")
     assert res.exit_code == 0, res.output
-    assert [r["document"] for r in csv.DictReader(io.StringIO(res.output))] == [iri]
+    assert sorted(r["document"] for r in csv.DictReader(io.StringIO(res.output))) == expected
 
 
-@NEEDS_OF_STATE
 def test_documents_with_the_prc_as_partner_are_all_documents(out):
     got = query_store(out, named_query("documents"), params={"partner": "cn"}).records()
     assert sorted(r["document"] for r in got) == sorted(documents_of(out).values())
@@ -149,11 +159,14 @@ def test_documents_lists_every_document_in_date_order(out):
     assert (seed["type"], seed["parties"]) == ("JointStatement", "中华人民共和国政府 / 朝鲜民主主义人民共和国政府")
 
 
+def _gold_dates(lo: int = 0, hi: int = 9999) -> list[str]:
+    return sorted(d for d in (gold(p)["signed_date"] for p in TEXTS) if lo <= int(d[:4]) <= hi)
+
+
 @pytest.mark.parametrize("params, dates", [
     ({"person": "zhou-enlai"}, ["1958-02-19", "1961-08-18"]), ({"person": "周恩来"}, ["1958-02-19", "1961-08-18"]),
-    ({"person": "周恩来", "from": "1960"}, ["1961-08-18"]), ({"from": "1958", "to": "1972"},
-                                                          ["1958-02-19", "1961-08-18", "1972-03-13"]),
-    ({"to": "1954"}, ["1954-07-20"]), ({"from": "1996"}, [])])
+    ({"person": "周恩来", "from": "1960"}, ["1961-08-18"]), ({"from": "1958", "to": "1972"}, _gold_dates(1958, 1972)),
+    ({"to": "1954"}, _gold_dates(hi=1954)), ({"from": "2030"}, [])])
 def test_documents_with_a_person_or_years_on_the_build(out, params, dates):
     got = query_store(out, named_query("documents"), params=params).records()
     assert [r["date"] for r in got] == dates

@@ -76,6 +76,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .citations import CITATIONS_NAME, citations_graph, links as citation_links
 from .errors import InputError, OutputError, TreatyKGError
 from .namespaces import DEFAULT_BASE
 from .output import write_atomic
@@ -189,7 +190,8 @@ _NOT_IN_OUTPUT = {"cli.py", "view.py", "site.py", "docs.py", "serve.py", "publis
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """SHA-256 over treatykg's modules, shapes and gazetteer: what a document's output depends on.
+    """SHA-256 over treatykg's modules, shapes and data files (gazetteer, states, word lists,
+    instruments): what a document's output depends on.
 
     The version number alone does not change while the code is being worked on; this does.
     """
@@ -199,7 +201,8 @@ def code_fingerprint() -> str:
     pkg = Path(__file__).resolve().parent
     files = sorted(p for p in pkg.rglob("*.py") if "__pycache__" not in p.parts
                    and p.relative_to(pkg).as_posix() not in _NOT_IN_OUTPUT)
-    files += [shapes_path(), resource_path("data", "gazetteer.tsv")]
+    data = resource_path("data", "gazetteer.tsv").parent
+    files += [shapes_path()] + sorted(p for p in data.rglob("*.tsv"))
     for p in files:
         h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
     return h.hexdigest()
@@ -261,8 +264,11 @@ def convert_document(path: str, rel: str, base: str) -> dict[str, Any]:
         return {"ok": False, "document": doc, "validation": summary,
                 "reason": _one_line(f"does not conform to the shapes: {len(report.violations)} "
                                     f"violation(s), first: {first.message}")}
+    from .citations import document_keys
+
     return {"ok": True, "nq": nq, "document": doc, "graph": rdf.graph_iri(doc),
-            "triples": len(quads), "validation": summary}  # record_quads yields no duplicates
+            "triples": len(quads), "validation": summary,  # record_quads yields no duplicates
+            "citation": document_keys(record, base)}
 
 
 # ---------------------------------------------------------------- the build
@@ -572,6 +578,10 @@ def _build(src: Path, out: Path, store, *, workers: int | None, base: str,
         if owner is not None:  # rel sorts first: it takes the graph over
             fail(owner, f"same document as {rel} ({res['document']})", validations.get(owner), res["document"])
         name = stable_name(rel)
+        if name == CITATIONS_NAME:
+            fail(rel, f"its graph file would be the collection's {CITATIONS_NAME}.nq: rename the text",
+                 res["validation"], res["document"])
+            return
         old = entries.get(rel)
         if old is not None and old.get("graph") != graph:
             unhold(rel)
@@ -580,7 +590,8 @@ def _build(src: Path, out: Path, store, *, workers: int | None, base: str,
         hold(rel, {"sha256": hashes[rel], "tool_version": version, "fingerprint": fingerprint,
                    "options": options, "name": name, "document": res["document"], "graph": graph,
                    "triples": res["triples"], "nq_size": len(res["nq"]),
-                   "validation": {k: v[k] for k in ("conforms", "violations", "warnings")}})
+                   "validation": {k: v[k] for k in ("conforms", "violations", "warnings")},
+                   "citation": res.get("citation")})
         writer.put(graph, name, res["nq"])  # the manifest is written after the writer's flush
         validations[rel] = {"reason": None, **v}
         results[rel] = DocumentResult(path=rel, status="built", name=name, document=res["document"], graph=graph,
@@ -627,16 +638,20 @@ def _build(src: Path, out: Path, store, *, workers: int | None, base: str,
         raise
 
     # -- orphans: graphs and files no entry vouches for (left by a killed build) ------
-    wanted = {e["graph"] for e in entries.values()}
+    wanted = {e["graph"] for e in entries.values()} | {citations_graph(base)}
     for g in list(store.named_graphs()):
         if g.value not in wanted:
             store.remove_graph(g)
             changed = True
-    wanted_files = {nq_path(e["name"]) for e in entries.values()}
+    wanted_files = {nq_path(e["name"]) for e in entries.values()} | {nq_path(CITATIONS_NAME)}
     for p in list(graphs_dir.rglob("*.nq")):
         if p not in wanted_files:
             p.unlink()
             changed = True
+
+    # -- the links between the collection's documents ------------------------------
+    if _write_citations(store, nq_path(CITATIONS_NAME), entries, base):
+        changed = True
 
     # -- the collection's description, then the manifest ---------------------------
     report.documents = [results[k] for k in sorted(results)]
@@ -651,6 +666,32 @@ def _build(src: Path, out: Path, store, *, workers: int | None, base: str,
     if changed or not (out / "site" / "index.html").is_file():
         site_texts = {e["graph"]: inputs[rel] for rel, e in entries.items() if rel in inputs and "graph" in e}
     return report, site_texts, BuildEvent("finish", total=len(todo), completed=done, inputs=len(inputs))
+
+
+def _write_citations(store, path: Path, entries: dict[str, dict[str, Any]], base: str) -> bool:
+    """Write the collection's citation links (treatykg.citations) to ``path`` and the store, when
+    they changed; True when they did. No links: no file and no graph."""
+    import pyoxigraph as ox
+
+    from .rdf import serialize_quads
+
+    docs = sorted((e["document"], e["citation"]) for e in entries.values()
+                  if isinstance(e.get("citation"), dict) and isinstance(e.get("document"), str))
+    quads = list(citation_links(docs, base))
+    graph = ox.NamedNode(citations_graph(base))
+    data = serialize_quads(quads, "nq", base=base) if quads else b""
+    old = path.read_bytes() if path.is_file() else None
+    if (old or b"") == data and (not quads or store.contains_named_graph(graph)):
+        return False
+    if store.contains_named_graph(graph):
+        store.remove_graph(graph)
+    if quads:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, data)
+        store.extend(quads)
+    elif old is not None:
+        path.unlink()
+    return True
 
 
 def _convert_in_pool(todo: list[str], inputs: dict[str, Path], base: str, workers: int,

@@ -25,6 +25,7 @@ VOCABULARIES: dict[str, str] = {
     "dcterms": "http://purl.org/dc/terms/",
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "oa": "http://www.w3.org/ns/oa#",
+    "cito": "http://purl.org/spar/cito/",
     "void": "http://rdfs.org/ns/void#",
     "dcat": "http://www.w3.org/ns/dcat#",
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",

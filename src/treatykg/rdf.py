@@ -55,7 +55,7 @@ from .model import DOC_TYPES, Record, Span
 from .namespaces import DEFAULT_BASE, VOCABULARIES, bind_prefixes, prefixes
 
 __all__ = [
-    "DEFAULT_BASE", "FORMATS", "DOC_TYPE_CLASSES", "LANGUAGE_CODES",
+    "DEFAULT_BASE", "FORMATS", "DOC_TYPE_CLASSES", "language_code", "party_iri", "reference_iri",
     "document_iri", "agent_iri", "place_iri", "person_iri", "graph_iri", "iri_segment",
     "date_literal", "record_quads", "records_quads", "to_dataset", "to_store",
     "serialize", "serialize_quads", "quads_to_dataset", "tool_version",
@@ -83,44 +83,6 @@ def _tkg(local: str) -> ox.NamedNode:
     return _n("tkg", local)
 
 
-#: doc_type value -> local name of its class in the tkg: namespace.
-DOC_TYPE_CLASSES: dict[str, str] = {
-    "joint_statement": "JointStatement",
-    "joint_communique": "JointCommunique",
-    "joint_declaration": "JointDeclaration",
-    "treaty": "Treaty",
-    "agreement": "Agreement",
-    "protocol": "Protocol",
-    "exchange_of_notes": "ExchangeOfNotes",
-    "memorandum": "Memorandum",
-    "other": "OtherDocument",
-}
-assert set(DOC_TYPE_CLASSES) == set(DOC_TYPES)
-
-#: language as printed in the texts -> ISO 639-1 code (id.loc.gov vocabulary).
-LANGUAGE_CODES: dict[str, str] = {
-    "中文": "zh", "汉文": "zh", "中国文": "zh",
-    "英文": "en", "俄文": "ru", "波文": "pl", "波兰文": "pl",
-    "朝鲜文": "ko", "朝文": "ko", "韩文": "ko", "韩国文": "ko",
-    "法文": "fr", "阿拉伯文": "ar", "阿文": "ar", "日文": "ja", "日本文": "ja",
-    "德文": "de", "西班牙文": "es", "西文": "es", "葡萄牙文": "pt", "葡文": "pt",
-    "越南文": "vi", "越文": "vi", "蒙文": "mn", "蒙古文": "mn",
-    "捷文": "cs", "捷克文": "cs", "斯洛伐克文": "sk", "匈文": "hu", "匈牙利文": "hu",
-    "罗文": "ro", "罗马尼亚文": "ro", "保文": "bg", "保加利亚文": "bg",
-    "阿尔巴尼亚文": "sq", "塞尔维亚文": "sr", "克罗地亚文": "hr", "斯洛文尼亚文": "sl",
-    "马其顿文": "mk", "意大利文": "it", "意文": "it", "希腊文": "el", "荷兰文": "nl",
-    "瑞典文": "sv", "芬兰文": "fi", "挪威文": "no", "丹麦文": "da", "冰岛文": "is",
-    "乌克兰文": "uk", "白俄罗斯文": "be", "立陶宛文": "lt", "拉脱维亚文": "lv",
-    "爱沙尼亚文": "et", "哈萨克文": "kk", "吉尔吉斯文": "ky", "乌兹别克文": "uz",
-    "塔吉克文": "tg", "土库曼文": "tk", "格鲁吉亚文": "ka", "亚美尼亚文": "hy",
-    "阿塞拜疆文": "az", "土耳其文": "tr", "波斯文": "fa", "普什图文": "ps",
-    "乌尔都文": "ur", "印地文": "hi", "孟加拉文": "bn", "尼泊尔文": "ne",
-    "僧伽罗文": "si", "泰米尔文": "ta", "缅文": "my", "缅甸文": "my", "老挝文": "lo",
-    "柬文": "km", "柬埔寨文": "km", "高棉文": "km", "泰文": "th", "马来文": "ms",
-    "印尼文": "id", "印度尼西亚文": "id", "菲律宾文": "tl", "希伯来文": "he",
-    "斯瓦希里文": "sw", "葡萄牙语": "pt",
-}
-
 FORMATS = ("turtle", "trig", "nt", "nq", "jsonld")
 _FORMAT_ALIASES = {
     "turtle": "turtle", "ttl": "turtle", "trig": "trig",
@@ -129,115 +91,11 @@ _FORMAT_ALIASES = {
     "jsonld": "jsonld", "json-ld": "jsonld",
 }
 
-# ---------------------------------------------------------------- IRIs
-_MAX_SEGMENT = 120  # characters of percent-encoded text in one minted segment
-_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-
-
-def _normalise(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", text).split())
-
-
-def _sha1(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()
-
-
-def iri_segment(text: str) -> str:
-    """One IRI path segment minted from ``text``: always valid, at most ~130 characters.
-
-    The text is NFC-normalised with whitespace collapsed, then every character
-    outside unreserved ASCII (``A-Z a-z 0-9 - _ ~``; ``.`` too, so that a name
-    can never be ``.`` or ``..``) is percent-encoded as UTF-8. Longer results
-    are cut at a character boundary and get ``-`` plus 8 hex digits of the
-    SHA-1 of the full text, so distinct long names stay distinct.
-    """
-    norm = _normalise(text)
-    if not norm:
-        raise RDFError("cannot mint an IRI from an empty name")
-    enc = quote(norm, safe="").replace(".", "%2E")
-    if len(enc) <= _MAX_SEGMENT:
-        return enc
-    out = []
-    size = 0
-    for ch in norm:
-        piece = quote(ch, safe="").replace(".", "%2E")
-        if size + len(piece) > _MAX_SEGMENT - 9:
-            break
-        out.append(piece)
-        size += len(piece)
-    return "".join(out) + "-" + _sha1(norm)[:8]
-
-
-def _check_base(base: str) -> str:
-    if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$", base or ""):
-        raise RDFError(f"invalid base IRI: {base!r}")
-    if not base.endswith(("/", "#")):
-        raise RDFError(f"base IRI must end with '/' or '#': {base!r}")
-    try:
-        ox.NamedNode(base)
-    except ValueError as exc:
-        raise RDFError(f"invalid base IRI {base!r}: {exc}") from None
-    return base
-
-
-def _check_date(value: str, field: str) -> str:
-    m = _DATE_RE.match(value or "")
-    if not m:
-        raise RDFError(f"{field}: {value!r} is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
-    year, month, day = m.groups()
-    try:
-        if day:
-            _dt.date(int(year), int(month), int(day))
-        elif month and not 1 <= int(month) <= 12:
-            raise ValueError
-    except ValueError:
-        raise RDFError(f"{field}: {value!r} is not a calendar date") from None
-    return value
-
-
-def document_iri(record: Record, base: str = DEFAULT_BASE) -> str:
-    """``{base}doc/{signed_date|undated}-{doc-type}-{8 hex}``.
-
-    The hash is the first 8 hex digits of the SHA-1 of the normalised title,
-    or of ``source.sha256`` when there is no title.
-    """
-    _check_base(base)
-    if record.doc_type not in DOC_TYPE_CLASSES:
-        raise RDFError(f"doc_type: unknown value {record.doc_type!r} "
-                       f"(expected one of {', '.join(DOC_TYPES)})")
-    date = _check_date(record.signed_date, "signed_date") if record.signed_date else "undated"
-    title = _normalise(record.title or "")
-    digest = _sha1(title if title else record.source.sha256)[:8]
-    return f"{base}doc/{date}-{record.doc_type.replace('_', '-')}-{digest}"
-
-
-def graph_iri(doc: str) -> str:
-    return f"{doc}/graph"
-
-
-def agent_iri(name: str, base: str = DEFAULT_BASE) -> str:
-    """A party (state, government, ministry): global, ``{base}agent/{name}``."""
-    return f"{base}agent/{iri_segment(name)}"
-
-
-def place_iri(name: str, base: str = DEFAULT_BASE, date: str | None = None) -> str:
-    """A place: the gazetteer's identity where it knows the name (``{base}place/{id}``), else by name."""
-    entry = _gazetteer_lookup(name, "place", date)
-    if entry is not None:
-        return entity_iri(entry, base)
-    return f"{base}place/{iri_segment(name)}"
-
-
-def entity_iri(entry, base: str = DEFAULT_BASE) -> str:
-    """An entity of the gazetteer, the same in every document: ``{base}{type}/{gazetteer id}``."""
-    return f"{base}{entry.type}/{iri_segment(entry.id)}"
-
-
-def _gazetteer_lookup(name: str, type: str | None, date: str | None):
-    from .gazetteer import default
-
-    return default().lookup(_normalise(name), type, date)
-
+# ---------------------------------------------------------------- IRIs (minted in treatykg.iris)
+from .iris import (DOC_TYPE_CLASSES, Resolver, agent_iri, check_base as _check_base, check_date as _check_date,  # noqa: E402
+                   document_iri,
+                   entity_iri, graph_iri, instrument_of, iri_segment, normalise as _normalise, party_iri,
+                   place_iri, reference_iri, _gazetteer)
 
 def person_iri(doc: str, name: str, date: str | None = None, base: str = DEFAULT_BASE) -> str:
     """A person named in document ``doc`` dated ``date``: the rule of :mod:`treatykg.identity`
@@ -274,8 +132,9 @@ def tool_version() -> str:
 # ---------------------------------------------------------------- quads
 _FIELD_RE = re.compile(r"^(parties|signatories|referenced|commitments|talks_participants|mentions)\[(\d+)\](?:\.(\w+))?$")
 
-#: The stance a document takes towards what it refers to (record value -> tkg: individual).
-STANCES = {"supports": "supports", "condemns": "condemns", "in_accordance_with": "inAccordanceWith"}
+#: The stance a document takes towards what it refers to: record value -> CiTO property
+#: (Citation Typing Ontology), stated from the citing document to the cited one.
+STANCES = {"supports": "supports", "condemns": "disagreesWith", "in_accordance_with": "citesAsAuthority"}
 
 #: Classes of the gazetteer's entity types (prefix, local name).
 ENTITY_CLASSES = {
@@ -285,10 +144,435 @@ ENTITY_CLASSES = {
     "place": (("sem", "Place"), ("prov", "Location")),
     "language": (("dcterms", "LinguisticSystem"),),
 }
+_AGENT_CLASSES = (("org", "Organization"), ("prov", "Agent"))
 
 
 def _zh(text: str) -> ox.Literal:
     return ox.Literal(text, language="zh")
+
+
+def language_code(name: str) -> str | None:
+    """The ISO 639-1 code of a language as printed (中文 -> zh), from ``data/lexicon/languages.tsv``."""
+    from .lexicon import language
+
+    lang = language(_normalise(name))
+    return lang.iso639_1 if lang is not None else None
+
+
+class _Quads:
+    """The quads of one record in its named graph, without duplicates: one method per section."""
+
+    def __init__(self, record: Record, base: str, generated_at):
+        self.record = record
+        self.base = base
+        self.generated_at = generated_at
+        self.doc_s = document_iri(record, base)
+        self.doc = ox.NamedNode(self.doc_s)
+        self.g = ox.NamedNode(graph_iri(self.doc_s))
+        self.src = ox.NamedNode(f"{self.doc_s}/source")
+        self.expr = ox.NamedNode(f"{self.doc_s}/expression/zh")
+        self.signing = ox.NamedNode(f"{self.doc_s}/signing")
+        self.visit_node = ox.NamedNode(f"{self.doc_s}/visit")
+        self.resolve = Resolver(record, base)
+        self.seen: set[ox.Quad] = set()
+        self.described: set[str] = set()
+        # the nodes each field's evidence is about (filled by the sections)
+        self.party_nodes: list[ox.NamedNode | None] = []
+        self.signature_nodes: list[ox.NamedNode] = []
+        self.person_nodes: list[ox.NamedNode | None] = []
+        self.ref_nodes: list[ox.NamedNode] = []
+        self.participation_nodes: list[ox.NamedNode] = []
+        self.participant_persons: list[ox.NamedNode | None] = []
+        self.mention_nodes: list[ox.NamedNode] = []
+        self.commitment_nodes: list[ox.NamedNode] = []
+        self.place_node: ox.NamedNode | None = None
+        self.has_signing = bool(record.signed_date or record.signed_place or record.signatories)
+
+    # -- helpers ---------------------------------------------------------------------------
+    def q(self, s: ox.NamedNode, p: ox.NamedNode, o: Any) -> Iterator[ox.Quad]:
+        quad = ox.Quad(s, p, o, self.g)
+        if quad not in self.seen:
+            self.seen.add(quad)
+            yield quad
+
+    def typ(self, s: ox.NamedNode, *classes: ox.NamedNode) -> Iterator[ox.Quad]:
+        for c in classes:
+            yield from self.q(s, RDF_TYPE, c)
+
+    def person(self, name: str) -> Iterator[ox.Quad]:
+        node = ox.NamedNode(person_iri(self.doc_s, name, self.record.signed_date, self.base))
+        yield from self.typ(node, _n("prov", "Person"), _n("prov", "Agent"))
+        yield from self.q(node, RDFS_LABEL, _zh(_normalise(name)))
+        self.last = node
+
+    def state(self, iri: str) -> Iterator[ox.Quad]:
+        """A state of the gazetteer, described once per graph (types, labels, itself its state)."""
+        if iri in self.described:
+            return
+        self.described.add(iri)
+        node = ox.NamedNode(iri)
+        entry = _entity_of(iri, self.base)
+        yield from self.typ(node, *(_n(p, l) for p, l in ENTITY_CLASSES["state"]))
+        if entry is not None:
+            yield from self.q(node, RDFS_LABEL, _zh(entry.zh))
+            if entry.en:
+                yield from self.q(node, RDFS_LABEL, ox.Literal(entry.en, language="en"))
+        yield from self.q(node, _tkg("ofState"), node)
+
+    def agent(self, iri: str, label: str | None) -> Iterator[ox.Quad]:
+        """An agent (a party, an actor, a host): a state, an organisation or an organ of a state,
+        described once per graph, linked to its state (tkg:ofState)."""
+        if iri.startswith(f"{self.base}state/"):
+            yield from self.state(iri)
+            return
+        node = ox.NamedNode(iri)
+        if iri not in self.described:
+            self.described.add(iri)
+            yield from self.typ(node, *(_n(p, l) for p, l in _AGENT_CLASSES))
+            entry = _entity_of(iri, self.base)
+            if entry is not None:
+                yield from self.q(node, RDFS_LABEL, _zh(entry.zh))
+                if entry.en:
+                    yield from self.q(node, RDFS_LABEL, ox.Literal(entry.en, language="en"))
+                if entry.within:
+                    state = entity_iri(_gazetteer().by_id(entry.within), self.base)
+                    yield from self.q(node, _tkg("ofState"), ox.NamedNode(state))
+                    yield from self.state(state)
+            elif label and _normalise(label):
+                yield from self.q(node, RDFS_LABEL, _zh(_normalise(label)))
+        state = _state_of_agent(iri, self.base)
+        if state is not None:
+            yield from self.q(node, _tkg("ofState"), ox.NamedNode(state))
+            yield from self.state(state)
+
+    def place(self, name: str, *within: str | None) -> Iterator[ox.Quad]:
+        node = ox.NamedNode(self.resolve.place(name, *within))
+        yield from self.typ(node, _n("sem", "Place"), _n("prov", "Location"))
+        yield from self.q(node, RDFS_LABEL, _zh(_normalise(name)))
+        self.last = node
+
+    # -- sections ----------------------------------------------------------------------------
+    def graph(self) -> Iterator[ox.Quad]:
+        g, generated_at = self.g, self.generated_at
+        yield from self.typ(g, _tkg("DocumentGraph"), _n("prov", "Entity"))
+        yield from self.q(g, _n("dcterms", "subject"), self.doc)
+        yield from self.q(g, _n("prov", "wasDerivedFrom"), self.src)
+        yield from self.q(g, _tkg("toolVersion"), ox.Literal(tool_version()))
+        if generated_at is not None:
+            stamp = generated_at.isoformat() if isinstance(generated_at, _dt.datetime) else str(generated_at)
+            yield from self.q(g, _n("prov", "generatedAtTime"), ox.Literal(stamp, datatype=XSD_DATETIME))
+        for w in self.record.warnings:
+            yield from self.q(g, _tkg("extractionWarning"), ox.Literal(w))
+
+    def source(self) -> Iterator[ox.Quad]:
+        s, src, expr = self.record.source, self.src, self.expr
+        yield from self.typ(src, _tkg("SourceFile"), _n("eli", "Format"), _n("prov", "Entity"))
+        yield from self.q(src, _tkg("fileName"), ox.Literal(s.name))
+        yield from self.q(src, _tkg("sha256"), ox.Literal(s.sha256))
+        yield from self.q(src, _tkg("encoding"), ox.Literal(s.encoding))
+        yield from self.q(src, _tkg("byteSize"), ox.Literal(str(s.size), datatype=XSD_NNI))
+        yield from self.q(src, _tkg("characterCount"), ox.Literal(str(s.length), datatype=XSD_NNI))
+        yield from self.q(src, _n("eli", "embodies"), expr)
+        yield from self.typ(expr, _n("eli", "LegalExpression"))
+        yield from self.q(expr, _n("eli", "realizes"), self.doc)
+        yield from self.q(expr, _n("eli", "is_embodied_by"), src)
+        yield from self.q(expr, _n("dcterms", "language"), _n("iso6391", "zh"))
+
+    def work(self) -> Iterator[ox.Quad]:
+        record, doc, expr = self.record, self.doc, self.expr
+        yield from self.typ(doc, _tkg(DOC_TYPE_CLASSES[record.doc_type]), _n("eli", "LegalResource"))
+        yield from self.q(doc, _n("eli", "is_realized_by"), expr)
+        title = _normalise(record.title or "")
+        if title:
+            yield from self.q(doc, _n("dcterms", "title"), _zh(title))
+            yield from self.q(doc, RDFS_LABEL, _zh(title))
+            yield from self.q(expr, _n("eli", "title"), _zh(title))
+            if record.title_span is not None and _normalise(record.title_span.exact) != title:
+                yield from self.q(doc, _tkg("originalTitle"), _zh(record.title_span.exact))
+        if record.signed_date and len(record.signed_date) == 10:
+            yield from self.q(doc, _n("eli", "date_document"), date_literal(record.signed_date, "signed_date"))
+        yield from self.q(doc, _tkg("articleCount"), ox.Literal(str(int(record.articles)), datatype=XSD_INTEGER))
+        for lang in record.authentic_languages or []:
+            if not _normalise(lang):
+                continue
+            yield from self.q(doc, _tkg("authenticLanguage"), _zh(_normalise(lang)))
+            code = language_code(lang)
+            if code:
+                yield from self.q(doc, _n("dcterms", "language"), _n("iso6391", code))
+        if record.entry_into_force and record.entry_into_force.strip():
+            yield from self.q(doc, _tkg("entryIntoForceClause"), _zh(record.entry_into_force.strip()))
+        if record.entry_into_force_date:
+            yield from self.q(doc, _n("eli", "first_date_entry_in_force"),
+                              date_literal(record.entry_into_force_date, "entry_into_force_date"))
+
+    def parties(self) -> Iterator[ox.Quad]:
+        for p in self.record.parties:
+            if not _normalise(p.name):
+                self.party_nodes.append(None)
+                continue
+            iri = party_iri(p, self.base)
+            node = ox.NamedNode(iri)
+            self.party_nodes.append(node)
+            yield from self.q(self.doc, _n("eli", "passed_by"), node)
+            yield from self.agent(iri, p.name)
+            if not iri.startswith(f"{self.base}state/"):
+                yield from self.q(node, RDFS_LABEL, _zh(_normalise(p.name)))
+
+    def party_node(self, name: str) -> ox.NamedNode:
+        """The node of the party printed ``name`` (a signatory's party): one of the record's, else
+        an agent resolved from the name."""
+        for p, node in zip(self.record.parties, self.party_nodes):
+            if node is not None and _normalise(p.name) == _normalise(name):
+                return node
+        return ox.NamedNode(self.resolve.agent(name))
+
+    def signing_section(self) -> Iterator[ox.Quad]:
+        record, signing, doc = self.record, self.signing, self.doc
+        if self.has_signing:
+            yield from self.typ(signing, _tkg("Signing"), _n("prov", "Activity"), _n("sem", "Event"))
+            yield from self.q(doc, _n("prov", "wasGeneratedBy"), signing)
+            title = _normalise(record.title or "")
+            if title:
+                yield from self.q(signing, RDFS_LABEL, _zh(f"{title}的签署"))
+            if record.signed_date:
+                yield from self.q(signing, _n("dcterms", "date"), date_literal(record.signed_date, "signed_date"))
+            if record.signed_place and _normalise(record.signed_place):
+                yield from self.place(record.signed_place)
+                self.place_node = self.last
+                yield from self.q(signing, _n("prov", "atLocation"), self.last)
+        for i, sig in enumerate(record.signatories, start=1):
+            node = ox.NamedNode(f"{self.doc_s}/signature/{i}")
+            self.signature_nodes.append(node)
+            yield from self.typ(node, _tkg("Signature"), _n("prov", "Association"))
+            yield from self.q(signing, _n("prov", "qualifiedAssociation"), node)
+            yield from self.q(node, _n("prov", "hadRole"), _tkg("signatoryRole"))
+            yield from self.q(node, _tkg("signatureOrder"), ox.Literal(str(i), datatype=XSD_INTEGER))
+            person = None
+            if sig.name and _normalise(sig.name):
+                yield from self.person(sig.name)
+                person = self.last
+                yield from self.q(node, _n("prov", "agent"), person)
+                yield from self.q(signing, _n("prov", "wasAssociatedWith"), person)
+            self.person_nodes.append(person)
+            if sig.title and _normalise(sig.title):
+                yield from self.q(node, _tkg("officeTitle"), _zh(_normalise(sig.title)))
+            if sig.party and _normalise(sig.party):
+                party = self.party_node(sig.party)
+                yield from self.q(node, _tkg("onBehalfOf"), party)
+                if person is not None:
+                    yield from self.q(person, _n("prov", "actedOnBehalfOf"), party)
+                yield from self.agent(party.value, sig.party)
+
+    def references(self) -> Iterator[ox.Quad]:
+        doc = self.doc
+        for i, ref in enumerate(self.record.referenced, start=1):
+            if ref.kind not in ("document", "event"):
+                raise RDFError(f"referenced[{i - 1}].kind: unknown value {ref.kind!r} (expected 'document' or 'event')")
+            node = ox.NamedNode(reference_iri(ref, self.base))
+            self.ref_nodes.append(node)
+            inst = instrument_of(ref)
+            if ref.kind == "document":
+                yield from self.typ(node, _tkg("CitedDocument"))
+                yield from self.q(doc, _n("eli", "cites"), node)
+            else:
+                yield from self.typ(node, _n("sem", "Event"))
+                yield from self.q(doc, _tkg("refersToEvent"), node)
+            label = _normalise(ref.label)
+            if inst is not None:
+                yield from self.q(node, RDFS_LABEL, _zh(inst.zh))
+                if inst.en:
+                    yield from self.q(node, RDFS_LABEL, ox.Literal(inst.en, language="en"))
+                if label and label != inst.zh:
+                    yield from self.q(node, _n("skos", "altLabel"), _zh(label))
+                if inst.date:
+                    yield from self.q(node, _n("dcterms", "date"), date_literal(inst.date, f"instrument {inst.id}"))
+            else:
+                if label:
+                    yield from self.q(node, RDFS_LABEL, _zh(label))
+                if ref.date:
+                    yield from self.q(node, _n("dcterms", "date"), date_literal(ref.date, f"referenced[{i - 1}].date"))
+            if ref.place and _normalise(ref.place):
+                yield from self.place(ref.place)
+                yield from self.q(node, _n("prov", "atLocation"), self.last)
+            if ref.stance:
+                if ref.stance not in STANCES:
+                    raise RDFError(f"referenced[{i - 1}].stance: unknown value {ref.stance!r}")
+                yield from self.q(doc, _n("cito", STANCES[ref.stance]), node)
+
+    def visit(self) -> Iterator[ox.Quad]:
+        v, visit, doc = self.record.visit, self.visit_node, self.doc
+        if v is None:
+            return
+        yield from self.typ(visit, _tkg("Visit"), _n("sem", "Event"))
+        yield from self.q(doc, _tkg("occasion"), visit)
+        if v.delegation and _normalise(v.delegation):
+            yield from self.q(visit, _tkg("delegation"), _zh(_normalise(v.delegation)))
+            yield from self.q(visit, RDFS_LABEL, _zh(_normalise(v.delegation)))
+        if v.led_by and _normalise(v.led_by):
+            yield from self.person(v.led_by)
+            yield from self.q(visit, _tkg("ledBy"), self.last)
+        host_state = None
+        if v.host and _normalise(v.host):
+            host = self.resolve.agent(v.host)
+            yield from self.agent(host, v.host)
+            yield from self.q(visit, _tkg("host"), ox.NamedNode(host))
+            host_state = _state_of_agent(host, self.base)
+        if v.start:
+            yield from self.q(visit, _n("sem", "hasBeginTimeStamp"), date_literal(v.start, "visit.start"))
+        if v.end:
+            yield from self.q(visit, _n("sem", "hasEndTimeStamp"), date_literal(v.end, "visit.end"))
+        within = _id_of(host_state, self.base, "state")
+        for name in v.places_visited:
+            if _normalise(name):
+                yield from self.place(name, within)
+                yield from self.q(visit, _n("prov", "atLocation"), self.last)
+
+    def talks(self) -> Iterator[ox.Quad]:
+        record, doc = self.record, self.doc
+        talks = ox.NamedNode(f"{self.doc_s}/talks")
+        participants = record.talks_participants or []
+        if participants:
+            yield from self.typ(talks, _tkg("Talks"), _n("prov", "Activity"), _n("sem", "Event"))
+            yield from self.q(doc, _tkg("talks"), talks)
+            if record.signed_date:
+                yield from self.q(talks, _n("dcterms", "date"), date_literal(record.signed_date, "signed_date"))
+        for i, p in enumerate(participants, start=1):
+            node = ox.NamedNode(f"{self.doc_s}/participant/{i}")
+            self.participation_nodes.append(node)
+            yield from self.typ(node, _tkg("Participation"), _n("prov", "Association"))
+            yield from self.q(talks, _n("prov", "qualifiedAssociation"), node)
+            yield from self.q(node, _n("prov", "hadRole"), _tkg("talksParticipantRole"))
+            person = None
+            if _normalise(p.name):
+                yield from self.person(p.name)
+                person = self.last
+                yield from self.q(node, _n("prov", "agent"), person)
+                yield from self.q(talks, _n("prov", "wasAssociatedWith"), person)
+            self.participant_persons.append(person)
+            if p.title and _normalise(p.title):
+                yield from self.q(node, _tkg("officeTitle"), _zh(_normalise(p.title)))
+            if p.side and _normalise(p.side):
+                side = self.resolve.state_iri(p.side) or self.resolve.agent(p.side)
+                yield from self.agent(side, p.side)
+                yield from self.q(node, _tkg("side"), ox.NamedNode(side))
+
+    def mentions(self) -> Iterator[ox.Quad]:
+        gaz = _gazetteer()
+        for m in self.record.mentions or []:
+            entry = gaz.by_id(m.id)
+            node = ox.NamedNode(entity_iri(entry, self.base) if entry else f"{self.base}{m.type}/{iri_segment(m.id)}")
+            self.mention_nodes.append(node)
+            yield from self.q(self.doc, _tkg("mentions"), node)
+            if node.value in self.described:
+                continue
+            self.described.add(node.value)
+            yield from self.typ(node, *(_n(pfx, local) for pfx, local in ENTITY_CLASSES.get(m.type, ())))
+            yield from self.q(node, RDFS_LABEL, _zh(m.label or _normalise(m.text)))
+            if entry is not None and entry.en:
+                yield from self.q(node, RDFS_LABEL, ox.Literal(entry.en, language="en"))
+            if m.type == "state":
+                yield from self.q(node, _tkg("ofState"), node)
+
+    def commitments(self) -> Iterator[ox.Quad]:
+        for i, c in enumerate(self.record.commitments or [], start=1):
+            node = ox.NamedNode(f"{self.doc_s}/commitment/{i}")
+            self.commitment_nodes.append(node)
+            yield from self.typ(node, _tkg("Commitment"))
+            yield from self.q(self.doc, _tkg("commitment"), node)
+            if c.actor and _normalise(c.actor):
+                for actor in self.actors(c.actor):
+                    yield from self.agent(actor, c.actor)
+                    yield from self.q(node, _tkg("actor"), ox.NamedNode(actor))
+            if c.action and _normalise(c.action):
+                yield from self.q(node, _tkg("action"), _zh(_normalise(c.action)))
+                yield from self.q(node, RDFS_LABEL, _zh(_normalise(c.action)))
+            if c.deadline:
+                yield from self.q(node, _tkg("deadline"), date_literal(c.deadline, f"commitments[{i - 1}].deadline"))
+
+    def actors(self, actor: str) -> list[str]:
+        """The agents who act: both parties for 双方, else the one the text names."""
+        if _normalise(actor) in ("双方", "两国", "两国政府", "缔约双方"):
+            return [n.value for n in self.party_nodes if n is not None]
+        return [self.resolve.agent(actor)]
+
+    # -- evidence ------------------------------------------------------------------------------
+    def body_for(self, path: str) -> ox.NamedNode:
+        record = self.record
+        if path == "visit" or path.startswith("visit."):
+            return self.visit_node if record.visit is not None else self.doc
+        if path == "signed_place" and self.place_node is not None:
+            return self.place_node
+        if path == "signed_date" and self.has_signing:
+            return self.signing
+        m = _FIELD_RE.match(path)
+        if m:
+            kind, idx, sub = m.group(1), int(m.group(2)), m.group(3)
+            nodes = {"parties": self.party_nodes, "referenced": self.ref_nodes,
+                     "commitments": self.commitment_nodes, "mentions": self.mention_nodes}.get(kind)
+            if nodes is not None and idx < len(nodes) and nodes[idx] is not None:
+                return nodes[idx]  # type: ignore[return-value]
+            if kind == "signatories" and idx < len(self.signature_nodes):
+                if sub == "name" and self.person_nodes[idx] is not None:
+                    return self.person_nodes[idx]  # type: ignore[return-value]
+                return self.signature_nodes[idx]
+            if kind == "talks_participants" and idx < len(self.participation_nodes):
+                if sub == "name" and self.participant_persons[idx] is not None:
+                    return self.participant_persons[idx]  # type: ignore[return-value]
+                return self.participation_nodes[idx]
+        return self.doc
+
+    def evidence(self) -> list[ox.Quad]:
+        out = []
+        n = 0
+        for path, spans in self.record.evidence().items():
+            for span in spans:
+                n += 1
+                out.extend(ox.Quad(s, p, o, self.g) for s, p, o in
+                           _annotation(f"{self.doc_s}/evidence/{n}", self.body_for(path), path, span, self.src))
+        return out
+
+    def all(self) -> Iterator[ox.Quad]:
+        for section in (self.graph, self.source, self.work, self.parties, self.signing_section,
+                        self.references, self.visit, self.talks, self.mentions, self.commitments):
+            yield from section()
+        # The annotations' subjects ({doc}/evidence/{n}, …/target, …) are theirs alone and their
+        # triples distinct, so none can repeat a quad: they are not looked up in ``seen``.
+        yield from self.evidence()
+
+
+def _entity_of(iri: str, base: str):
+    """The gazetteer entry an entity IRI ({base}{type}/{id}) names, or None."""
+    for kind in ("state", "organization", "place"):
+        ident = _id_of(iri, base, kind)
+        if ident is not None:
+            return _gazetteer().by_id(ident)
+    return None
+
+
+def _id_of(iri: str | None, base: str, kind: str) -> str | None:
+    from urllib.parse import unquote
+
+    prefix = f"{base}{kind}/"
+    return unquote(iri[len(prefix):]) if iri and iri.startswith(prefix) else None
+
+
+def _state_of_agent(iri: str, base: str) -> str | None:
+    """The state an agent IRI is or acts for: a state itself, an organ ``agent/{state}-{organ}``, or an
+    organisation within a state (a SAR government)."""
+    if iri.startswith(f"{base}state/"):
+        return iri
+    entry = _entity_of(iri, base)
+    if entry is not None:
+        if entry.within:
+            within = _gazetteer().by_id(entry.within)
+            return entity_iri(within, base) if within is not None else None
+        return None
+    if iri.startswith(f"{base}agent/"):
+        head = iri[len(f"{base}agent/"):].split("-", 1)[0]
+        state = _gazetteer().by_id(head)
+        if state is not None and state.type == "state" and "-" in iri[len(f"{base}agent/"):]:
+            return entity_iri(state, base)
+    return None
 
 
 def record_quads(record: Record, *, base: str = DEFAULT_BASE,
@@ -300,279 +584,7 @@ def record_quads(record: Record, *, base: str = DEFAULT_BASE,
     byte-identical output across runs. Raises :class:`RDFError` on values that
     cannot be mapped (unknown doc_type, malformed date, invalid base).
     """
-    doc_s = document_iri(record, base)
-    g = ox.NamedNode(graph_iri(doc_s))
-    doc = ox.NamedNode(doc_s)
-    seen: set[ox.Quad] = set()
-
-    def q(s: ox.NamedNode, p: ox.NamedNode, o: Any) -> Iterator[ox.Quad]:
-        quad = ox.Quad(s, p, o, g)
-        if quad not in seen:
-            seen.add(quad)
-            yield quad
-
-    def many(triples: Iterable[tuple]) -> list[ox.Quad]:
-        """The quads of an evidence annotation. Their subjects (``{doc}/evidence/{n}``,
-        ``…/target``, ``…/position``, ``…/quote``) are the annotation's alone and its
-        triples are distinct, so none can repeat a quad: no need to look them up in ``seen``."""
-        return [ox.Quad(s, p, o, g) for s, p, o in triples]
-
-    def typ(s: ox.NamedNode, *classes: ox.NamedNode) -> Iterator[ox.Quad]:
-        for c in classes:
-            yield from q(s, RDF_TYPE, c)
-
-    def agent(name: str) -> ox.NamedNode:
-        return ox.NamedNode(agent_iri(name, base))
-
-    def describe_agent(name: str) -> Iterator[ox.Quad]:
-        a = agent(name)
-        yield from typ(a, _n("org", "Organization"), _n("prov", "Agent"))
-        yield from q(a, RDFS_LABEL, _zh(_normalise(name)))
-
-    def describe_place(name: str) -> Iterator[ox.Quad]:
-        p = ox.NamedNode(place_iri(name, base))
-        yield from typ(p, _n("sem", "Place"), _n("prov", "Location"))
-        yield from q(p, RDFS_LABEL, _zh(_normalise(name)))
-
-    src = ox.NamedNode(f"{doc_s}/source")
-    expr = ox.NamedNode(f"{doc_s}/expression/zh")
-
-    # -- the graph describes itself ------------------------------------------
-    yield from typ(g, _tkg("DocumentGraph"), _n("prov", "Entity"))
-    yield from q(g, _n("dcterms", "subject"), doc)
-    yield from q(g, _n("prov", "wasDerivedFrom"), src)
-    yield from q(g, _tkg("toolVersion"), ox.Literal(tool_version()))
-    if generated_at is not None:
-        stamp = generated_at.isoformat() if isinstance(generated_at, _dt.datetime) else str(generated_at)
-        yield from q(g, _n("prov", "generatedAtTime"), ox.Literal(stamp, datatype=XSD_DATETIME))
-    for w in record.warnings:
-        yield from q(g, _tkg("extractionWarning"), ox.Literal(w))
-
-    # -- source file and Chinese expression -----------------------------------
-    s = record.source
-    yield from typ(src, _tkg("SourceFile"), _n("eli", "Format"), _n("prov", "Entity"))
-    yield from q(src, _tkg("fileName"), ox.Literal(s.name))
-    yield from q(src, _tkg("sha256"), ox.Literal(s.sha256))
-    yield from q(src, _tkg("encoding"), ox.Literal(s.encoding))
-    yield from q(src, _tkg("byteSize"), ox.Literal(str(s.size), datatype=XSD_NNI))
-    yield from q(src, _tkg("characterCount"), ox.Literal(str(s.length), datatype=XSD_NNI))
-    yield from q(src, _n("eli", "embodies"), expr)
-    yield from typ(expr, _n("eli", "LegalExpression"))
-    yield from q(expr, _n("eli", "realizes"), doc)
-    yield from q(expr, _n("eli", "is_embodied_by"), src)
-    yield from q(expr, _n("dcterms", "language"), _n("iso6391", "zh"))
-
-    # -- the work --------------------------------------------------------------
-    yield from typ(doc, _tkg(DOC_TYPE_CLASSES[record.doc_type]), _n("eli", "LegalResource"))
-    yield from q(doc, _n("eli", "is_realized_by"), expr)
-    title = _normalise(record.title or "")
-    if title:
-        yield from q(doc, _n("dcterms", "title"), _zh(title))
-        yield from q(doc, RDFS_LABEL, _zh(title))
-        yield from q(expr, _n("eli", "title"), _zh(title))
-        if record.title_span is not None and _normalise(record.title_span.exact) != title:
-            yield from q(doc, _tkg("originalTitle"), _zh(record.title_span.exact))
-    if record.signed_date and len(record.signed_date) == 10:
-        yield from q(doc, _n("eli", "date_document"), date_literal(record.signed_date, "signed_date"))
-    for p in record.parties:
-        if _normalise(p.name):
-            yield from q(doc, _n("eli", "passed_by"), agent(p.name))
-            yield from describe_agent(p.name)
-    yield from q(doc, _tkg("articleCount"), ox.Literal(str(int(record.articles)), datatype=XSD_INTEGER))
-    for lang in record.authentic_languages or []:
-        if not _normalise(lang):
-            continue
-        yield from q(doc, _tkg("authenticLanguage"), _zh(_normalise(lang)))
-        code = LANGUAGE_CODES.get(_normalise(lang))
-        if code:
-            yield from q(doc, _n("dcterms", "language"), _n("iso6391", code))
-    if record.entry_into_force and record.entry_into_force.strip():
-        yield from q(doc, _tkg("entryIntoForceClause"), _zh(record.entry_into_force.strip()))
-
-    # -- the signing -------------------------------------------------------------
-    signing = ox.NamedNode(f"{doc_s}/signing")
-    has_signing = bool(record.signed_date or record.signed_place or record.signatories)
-    signature_nodes: list[ox.NamedNode | None] = []
-    person_nodes: list[ox.NamedNode | None] = []
-    if has_signing:
-        yield from typ(signing, _tkg("Signing"), _n("prov", "Activity"), _n("sem", "Event"))
-        yield from q(doc, _n("prov", "wasGeneratedBy"), signing)
-        if title:
-            yield from q(signing, RDFS_LABEL, _zh(f"{title}的签署"))
-        if record.signed_date:
-            yield from q(signing, _n("dcterms", "date"), date_literal(record.signed_date, "signed_date"))
-        if record.signed_place and _normalise(record.signed_place):
-            yield from q(signing, _n("prov", "atLocation"), ox.NamedNode(place_iri(record.signed_place, base)))
-            yield from describe_place(record.signed_place)
-    for i, sig in enumerate(record.signatories, start=1):
-        node = ox.NamedNode(f"{doc_s}/signature/{i}")
-        signature_nodes.append(node)
-        yield from typ(node, _tkg("Signature"), _n("prov", "Association"))
-        yield from q(signing, _n("prov", "qualifiedAssociation"), node)
-        yield from q(node, _n("prov", "hadRole"), _tkg("signatoryRole"))
-        yield from q(node, _tkg("signatureOrder"), ox.Literal(str(i), datatype=XSD_INTEGER))
-        person = None
-        if sig.name and _normalise(sig.name):
-            person = ox.NamedNode(person_iri(doc_s, sig.name, record.signed_date, base))
-            yield from typ(person, _n("prov", "Person"), _n("prov", "Agent"))
-            yield from q(person, RDFS_LABEL, _zh(_normalise(sig.name)))
-            yield from q(node, _n("prov", "agent"), person)
-            yield from q(signing, _n("prov", "wasAssociatedWith"), person)
-        person_nodes.append(person)
-        if sig.title and _normalise(sig.title):
-            yield from q(node, _tkg("officeTitle"), _zh(_normalise(sig.title)))
-        if sig.party and _normalise(sig.party):
-            yield from q(node, _tkg("onBehalfOf"), agent(sig.party))
-            if person is not None:
-                yield from q(person, _n("prov", "actedOnBehalfOf"), agent(sig.party))
-            yield from describe_agent(sig.party)
-
-    # -- references ----------------------------------------------------------------
-    ref_nodes: list[ox.NamedNode] = []
-    for i, ref in enumerate(record.referenced, start=1):
-        node = ox.NamedNode(f"{doc_s}/ref/{i}")
-        ref_nodes.append(node)
-        if ref.kind == "document":
-            yield from typ(node, _tkg("CitedDocument"))
-            yield from q(doc, _n("eli", "cites"), node)
-        elif ref.kind == "event":
-            yield from typ(node, _n("sem", "Event"))
-            yield from q(doc, _tkg("refersToEvent"), node)
-        else:
-            raise RDFError(f"referenced[{i - 1}].kind: unknown value {ref.kind!r} (expected 'document' or 'event')")
-        if _normalise(ref.label):
-            yield from q(node, RDFS_LABEL, _zh(_normalise(ref.label)))
-        if ref.date:
-            yield from q(node, _n("dcterms", "date"), date_literal(ref.date, f"referenced[{i - 1}].date"))
-        if ref.place and _normalise(ref.place):
-            yield from q(node, _n("prov", "atLocation"), ox.NamedNode(place_iri(ref.place, base)))
-            yield from describe_place(ref.place)
-        if ref.stance:
-            if ref.stance not in STANCES:
-                raise RDFError(f"referenced[{i - 1}].stance: unknown value {ref.stance!r}")
-            yield from q(node, _tkg("stance"), _tkg(STANCES[ref.stance]))
-
-    # -- the visit that occasioned the document ---------------------------------------
-    visit = ox.NamedNode(f"{doc_s}/visit")
-    v = getattr(record, "visit", None)
-    if v is not None:
-        yield from typ(visit, _tkg("Visit"), _n("sem", "Event"))
-        yield from q(doc, _tkg("occasion"), visit)
-        if v.delegation and _normalise(v.delegation):
-            yield from q(visit, _tkg("delegation"), _zh(_normalise(v.delegation)))
-            yield from q(visit, RDFS_LABEL, _zh(_normalise(v.delegation)))
-        if v.led_by and _normalise(v.led_by):
-            yield from q(visit, _tkg("ledBy"), _zh(_normalise(v.led_by)))
-        if v.host and _normalise(v.host):
-            yield from q(visit, _tkg("host"), _zh(_normalise(v.host)))
-        if v.start:
-            yield from q(visit, _n("sem", "hasBeginTimeStamp"), date_literal(v.start, "visit.start"))
-        if v.end:
-            yield from q(visit, _n("sem", "hasEndTimeStamp"), date_literal(v.end, "visit.end"))
-        for name in v.places_visited:
-            if _normalise(name):
-                yield from q(visit, _n("prov", "atLocation"), ox.NamedNode(place_iri(name, base)))
-                yield from describe_place(name)
-
-    # -- the talks and their participants (offices as printed at the document's date) ----
-    talks = ox.NamedNode(f"{doc_s}/talks")
-    participation_nodes: list[ox.NamedNode] = []
-    participant_persons: list[ox.NamedNode | None] = []
-    participants = getattr(record, "talks_participants", None) or []
-    if participants:
-        yield from typ(talks, _tkg("Talks"), _n("prov", "Activity"), _n("sem", "Event"))
-        yield from q(doc, _tkg("talks"), talks)
-        if record.signed_date:
-            yield from q(talks, _n("dcterms", "date"), date_literal(record.signed_date, "signed_date"))
-    for i, p in enumerate(participants, start=1):
-        node = ox.NamedNode(f"{doc_s}/participant/{i}")
-        participation_nodes.append(node)
-        yield from typ(node, _tkg("Participation"), _n("prov", "Association"))
-        yield from q(talks, _n("prov", "qualifiedAssociation"), node)
-        yield from q(node, _n("prov", "hadRole"), _tkg("talksParticipantRole"))
-        person = None
-        if _normalise(p.name):
-            person = ox.NamedNode(person_iri(doc_s, p.name, record.signed_date, base))
-            yield from typ(person, _n("prov", "Person"), _n("prov", "Agent"))
-            yield from q(person, RDFS_LABEL, _zh(_normalise(p.name)))
-            yield from q(node, _n("prov", "agent"), person)
-            yield from q(talks, _n("sem", "hasActor"), person)
-        participant_persons.append(person)
-        if p.title and _normalise(p.title):
-            yield from q(node, _tkg("officeTitle"), _zh(_normalise(p.title)))
-        if p.side and _normalise(p.side):
-            side = _gazetteer_lookup(p.side, None, record.signed_date)
-            side_node = ox.NamedNode(entity_iri(side, base) if side else agent_iri(p.side, base))
-            yield from q(node, _tkg("side"), side_node)
-            yield from q(side_node, RDFS_LABEL, _zh(_normalise(p.side)))
-
-    # -- mentions of gazetteer entities ---------------------------------------------------
-    mention_nodes: list[ox.NamedNode] = []
-    described: set[str] = set()
-    for m in getattr(record, "mentions", None) or []:
-        from .gazetteer import default as _gaz
-
-        entry = next((e for e in _gaz().entries if e.id == m.id), None)
-        node = ox.NamedNode(entity_iri(entry, base) if entry else f"{base}{m.type}/{iri_segment(m.id)}")
-        mention_nodes.append(node)
-        if node.value in described:
-            continue
-        described.add(node.value)
-        yield from q(doc, _tkg("mentions"), node)
-        yield from typ(node, *(_n(pfx, local) for pfx, local in ENTITY_CLASSES.get(m.type, ())))
-        yield from q(node, RDFS_LABEL, _zh(m.label or _normalise(m.text)))
-        if entry is not None and entry.en:
-            yield from q(node, RDFS_LABEL, ox.Literal(entry.en, language="en"))
-
-    # -- commitments -------------------------------------------------------------------
-    commitment_nodes: list[ox.NamedNode] = []
-    for i, c in enumerate(getattr(record, "commitments", None) or [], start=1):
-        node = ox.NamedNode(f"{doc_s}/commitment/{i}")
-        commitment_nodes.append(node)
-        yield from typ(node, _tkg("Commitment"))
-        yield from q(doc, _tkg("commitment"), node)
-        if c.actor and _normalise(c.actor):
-            yield from q(node, _tkg("actor"), _zh(_normalise(c.actor)))
-        if c.action and _normalise(c.action):
-            yield from q(node, _tkg("action"), _zh(_normalise(c.action)))
-            yield from q(node, RDFS_LABEL, _zh(_normalise(c.action)))
-        if c.deadline:
-            yield from q(node, _tkg("deadline"), date_literal(c.deadline, f"commitments[{i - 1}].deadline"))
-
-    # -- evidence ----------------------------------------------------------------------
-    def body_for(path: str) -> ox.NamedNode:
-        if path == "visit" or path.startswith("visit."):
-            return visit if v is not None else doc
-        if path == "signed_place" and record.signed_place and _normalise(record.signed_place):
-            return ox.NamedNode(place_iri(record.signed_place, base))
-        if path == "signed_date" and has_signing:
-            return signing
-        m = _FIELD_RE.match(path)
-        if m:
-            kind, idx, sub = m.group(1), int(m.group(2)), m.group(3)
-            if kind == "parties" and idx < len(record.parties) and _normalise(record.parties[idx].name):
-                return agent(record.parties[idx].name)
-            if kind == "signatories" and idx < len(signature_nodes):
-                if sub == "name" and person_nodes[idx] is not None:
-                    return person_nodes[idx]  # type: ignore[return-value]
-                return signature_nodes[idx]  # type: ignore[return-value]
-            if kind == "referenced" and idx < len(ref_nodes):
-                return ref_nodes[idx]
-            if kind == "commitments" and idx < len(commitment_nodes):
-                return commitment_nodes[idx]
-            if kind == "talks_participants" and idx < len(participation_nodes):
-                if sub == "name" and participant_persons[idx] is not None:
-                    return participant_persons[idx]  # type: ignore[return-value]
-                return participation_nodes[idx]
-            if kind == "mentions" and idx < len(mention_nodes):
-                return mention_nodes[idx]
-        return doc
-
-    n = 0
-    for path, spans in record.evidence().items():
-        for span in spans:
-            n += 1
-            yield from many(_annotation(f"{doc_s}/evidence/{n}", body_for(path), path, span, src))
+    yield from _Quads(record, base, generated_at).all()
 
 
 # The terms of an evidence annotation, made once (a long text has ~10k annotations).

@@ -574,8 +574,17 @@ class _Site:
             self.roles_of_doc[r.document].append(r)
             if r.agent in col.state_of_agent:
                 self.roles_of_state[col.state_of_agent[r.agent]].append(r)
-        self.labels = {a: l for d in col.documents.values() for a, l in d.parties}
-        self.labels.update({r.agent: r.agent_label for r in col.roles if r.agent_label})
+        # an agent may be printed differently in different documents (中华人民共和国政府 and
+        # 中华人民共和国中央人民政府 are one government): one label, the same whatever the order
+        # the store returns the documents in
+        every: dict[str, set[str]] = defaultdict(set)
+        for d in col.documents.values():
+            for a, label in d.parties:
+                every[a].add(label)
+        for r in col.roles:
+            if r.agent_label:
+                every[r.agent].add(r.agent_label)
+        self.labels = {a: min(ls) for a, ls in every.items()}
         self.state_by_iri = {s.iri: s for s in col.states.values()}
         self._docs_of_state: dict[str, list[Document]] | None = None
 
