@@ -4,38 +4,45 @@ Three things, all without writing anything to Wikidata:
 
 * :func:`wikidata_quads` — Wikidata-shaped statements (``wdt:`` triples) and
   ``owl:sameAs`` / ``skos:exactMatch`` links for the entities of a record whose
-  Wikidata id is *verified* in the gazetteer (``data/gazetteer.tsv``, an id with its
-  source, valid at the document's date), so that queries written for Wikidata run
-  on our data (``treatykg convert --wikidata-triples``). The mapping of our terms to
-  Wikidata properties is ``ontology/wikidata-alignment.ttl``.
-* :func:`reconcile` — looks parties (as the state they stand for), signatories and
-  places up live (``wbsearchentities`` in zh/en/ko, then the facts of each candidate
-  from the Wikidata SPARQL endpoint or ``wbgetentities``), filters the candidates with
-  constraints (a person is a human alive at the document's date; a state or place
-  existed then; an office is a position), links only when exactly one candidate
-  survives, and sends everything else to a review table. Human decisions (accept,
-  reject) are kept in a decisions file, so no entity is asked about twice.
+  Wikidata id is *verified* in the gazetteer (``data/states.tsv``, ``data/gazetteer.tsv``:
+  an id with its source, valid at the document's date), so that queries written for
+  Wikidata run on our data (``treatykg convert --wikidata-triples``). The mapping of our
+  terms to Wikidata properties is ``ontology/wikidata-alignment.ttl``.
+* :func:`reconcile` — links the gazetteer's states by a unique key (their ISO 3166 code,
+  else their label and the years they existed: :mod:`.states`), and looks the other
+  entities (signatories, places, unknown states) up live (``wbsearchentities`` in
+  zh/en/ko, then the facts of each candidate from the Wikidata SPARQL endpoint or
+  ``wbgetentities``), filters the candidates with constraints (a person is a human alive
+  at the document's date; a state or place existed then; an office is a position), links
+  only when exactly one candidate survives, and sends everything else to a review table.
+  Decisions (accept, reject, verified, auto) are kept in a decisions file, so no entity is
+  asked about twice. It needs the network.
 * :func:`quickstatements` — QuickStatements v1 commands creating one item per
-  document, every statement referenced, only verified ids; what cannot be stated is
-  listed for review.
+  document, typed by its document type (:mod:`.classes`), every statement referenced,
+  only verified ids; what cannot be stated is listed for review.
 
 Rules:
 
-* A party is mapped to its state by stripping the organ (``中华人民共和国政府`` →
-  ``中华人民共和国``, see :data:`ORGAN_SUFFIXES`); the party itself is linked to the
-  state with ``wdt:P17`` (country), never ``owl:sameAs`` (a government is not its state).
-* No id is invented: only the gazetteer's verified ids, human ``accept`` decisions
-  and (for :func:`reconcile`'s output only) unique surviving candidates are used.
-  Persons never get an item.
+* A party stands for the state ``party.state`` names (else its name with the organ
+  stripped: ``中华人民共和国政府`` → ``中华人民共和国``, see :data:`ORGAN_SUFFIXES`). The
+  state's IRI (``{base}state/{id}``) is ``owl:sameAs`` its item; a party that is an organ
+  is linked to the state with ``wdt:P17`` (country), never ``owl:sameAs`` (a government is
+  not its state).
+* No id is invented: only the gazetteer's verified ids, ``accept`` decisions, ``verified``
+  ones (the only item holding a state's ISO code), the document classes of :mod:`.classes`
+  (each with the source that verified it) and — for :func:`reconcile`'s output only —
+  unique surviving candidates (``auto``) are used. Persons never get an item.
 * :class:`WikidataClient` is polite: a descriptive User-Agent, one request at a time,
   ``maxlag=5`` on the MediaWiki API, ``Retry-After`` honoured (HTTP 429/503 and maxlag
   errors), every successful answer cached on disk keyed by the request. Failures raise
-  :class:`~treatykg.errors.EndpointError`.
+  :class:`~treatykg.errors.EndpointError`, in one line (offline: "Wikidata look-ups need
+  the network, and HOST cannot be reached").
 
 Library code: nothing here prints or exits.
 
 Modules: :mod:`.common` (namespaces, patterns), :mod:`.classes` (document classes),
 :mod:`.client` (HTTP), :mod:`.triples` (``wikidata_quads``), :mod:`.decisions`,
+:mod:`.entities` (what is linked), :mod:`.states` (states by ISO code or label and years),
 :mod:`.reconcile`, :mod:`.quickstatements`. Every public name is importable from
 ``treatykg.wikidata``.
 """
