@@ -318,3 +318,19 @@ def test_talks_participants_listed_per_side_in_other_phrasings():
              "参加会谈的阿方人员有：外交部长阿卜杜勒-阿齐兹·布特弗利卡。\n一九七一年七月二日于北京\n")
     got = [(p["name"], p["side"]) for p in r["talks_participants"]]
     assert ("李先念", "中") in got and ("韩念龙", "中") in got
+
+
+def test_stacked_blocks_separated_by_blank_lines_with_names_no_list_knows():
+    r = read("中华人民共和国政府和俄罗斯联邦政府关于互免团体旅游签证的协定\n双方达成协议如下：\n第一条 双方互免签证。\n"
+             "本协定于2000年12月1日在北京签署，一式两份，分别用中文和俄文写成，两种文本同等作准。\n\n"
+             "中华人民共和国政府\n代 表\n唐家璇\n\n俄罗斯联邦政府\n代 表\n伊万诺夫\n")
+    assert sigs(r) == [("唐家璇", "中华人民共和国政府代表"), ("伊万诺夫", "俄罗斯联邦政府代表")]
+    assert r["authentic_languages"] == ["中文", "俄文"]
+
+
+def test_a_title_and_a_name_no_list_knows_before_a_signature_mark():
+    r = read("中华人民共和国和苏维埃社会主义共和国联盟友好同盟互助条约\n缔约双方决定缔结本条约。\n第一条 双方合作。\n"
+             "本条约于一九五〇年二月十四日在莫斯科签订，每份均以中文和俄文书就。\n"
+             "中华人民共和国全权代表 周恩来（签字）\n苏维埃社会主义共和国联盟全权代表 维辛斯基（签字）\n")
+    assert sigs(r) == [("周恩来", "中华人民共和国全权代表"), ("维辛斯基", "苏维埃社会主义共和国联盟全权代表")]
+    assert [p["state"] for p in r["party_details"]] == ["cn", "suhh"]

@@ -73,11 +73,13 @@ def ends_in_title(s: str) -> bool:
     return bool(_TITLE_END.search(s))
 
 
-def split_title_name(s: str) -> int | None:
-    """Where a name starts in "title+name" text, or None. The title must end in an office word."""
+def split_title_name(s: str, lenient: bool = False) -> int | None:
+    """Where a name starts in "title+name" text, or None. The title must end in an office word;
+    what follows must be a name by shape, or — ``lenient``, where the layout says a name stands
+    there (a "(签字)" follows) — a short run of Chinese characters with no office in it."""
     for m in TITLE_SUFFIX_RE.finditer(s, max(0, len(s) - _MAX_NAME - 8)):
         rest = s[m.end():]
-        if rest and is_name(rest):
+        if rest and (is_name(rest) or (lenient and name_by_position(rest) and len(rest) <= 8)):
             return m.end()
     return None
 

@@ -384,7 +384,7 @@ def _column(cells: list[Cell], parties: list[Party], column: int | None) -> list
             out.append(_signatory(cur, c, parties, column))
             cur = []
             continue
-        cut = split_title_name(c.text)
+        cut = split_title_name(c.text, lenient=cell.signed)
         if cut is not None:
             out.append(_signatory(cur + [c.slice(0, cut)], c.slice(cut, len(c)), parties, column))
             cur = []
@@ -426,25 +426,25 @@ def _side_by_side(rows: list[list[Cell]], k: int, parties: list[Party], offset: 
 
 
 def _stacked(rows: list[list[Cell]], parties: list[Party], k_expected: int, offset: int) -> list[Signatory]:
-    cells = [c.text for r in rows for c in r]
+    cells_ = [c for r in rows for c in r]
+    cells = [c.text for c in cells_]
+    texts = [c.text for c in cells]
     kinds = []
-    for c in cells:
-        t = c.text
+    for c in cells_:
+        t = c.text.text
         if _is_name_cell(t):
             kinds.append("N")
-        elif split_title_name(t) is not None:
+        elif split_title_name(t, lenient=c.signed) is not None:
             kinds.append("X")
         else:
             kinds.append("T")
+    cut_of = {i: split_title_name(texts[i], lenient=cells_[i].signed) for i, k in enumerate(kinds) if k == "X"}
     # title and name on one line each: "中华人民共和国全权代表周恩来"
     if kinds and all(k == "X" for k in kinds):
-        out = []
-        for i, c in enumerate(cells):
-            cut = split_title_name(c.text)
-            out.append(_signatory([c.slice(0, cut)], c.slice(cut, len(c)), parties, offset + i))
-        return out
+        return [_signatory([c.slice(0, cut_of[i])], c.slice(cut_of[i], len(c)), parties, offset + i)
+                for i, c in enumerate(cells)]
     for i in range(len(kinds)):
-        if kinds[i] == "N" and _opens_block(i, cells[i].text, [c.text for c in cells]):
+        if kinds[i] == "N" and _opens_block(i, texts[i], texts):
             kinds[i] = "T"
     pattern = "".join(kinds)
     # k titles then k names (two columns printed one under the other)
@@ -456,19 +456,29 @@ def _stacked(rows: list[list[Cell]], parties: list[Party], k_expected: int, offs
         if per == 1:
             return [_signatory([titles[i]], names[i], parties, offset + i) for i in range(n)]
         return [_signatory(titles[i * per:(i + 1) * per], names[i], parties, offset + i) for i in range(n)]
-    # a name no list knows is the last line under its titles
-    if "N" not in pattern and "X" not in pattern and len(cells) >= 2 and name_by_position(cells[-1].text):
-        kinds[-1] = "N"
+    # a name no list knows ("伊万诺夫", "泽登巴尔"): a line under titles that is no office, where the
+    # layout ends a signatory — the block's last line, a "(签字)" after it, or the next party's line
+    titled = False
+    for i in range(len(kinds)):
+        if kinds[i] != "T":
+            titled = False
+            continue
+        ends = i == len(kinds) - 1 or cells_[i].signed or (kinds[i + 1] == "T" and _is_party_line(texts[i + 1], parties))
+        if titled and ends and name_by_position(texts[i]) and not _is_party_line(texts[i], parties):
+            kinds[i] = "N"
+            titled = False
+        else:
+            titled = True
     out = []
     cur: list[MappedText] = []
-    for kind, c in zip(kinds, cells):
+    for i, (kind, c) in enumerate(zip(kinds, cells)):
         if kind == "T":
             cur.append(c)
         elif kind == "N":
             out.append(_signatory(cur, c, parties, offset + len(out)))
             cur = []
         else:
-            cut = split_title_name(c.text)
+            cut = cut_of[i]
             out.append(_signatory(cur + [c.slice(0, cut)], c.slice(cut, len(c)), parties, offset + len(out)))
             cur = []
     if cur and not out:
@@ -480,6 +490,15 @@ def _stacked(rows: list[list[Cell]], parties: list[Party], k_expected: int, offs
             if glued:
                 return [_signatory(cur[:-1], n, parties, offset + i) for i, n in enumerate(glued)]
     return out
+
+
+def _is_party_line(text: str, parties: list[Party]) -> bool:
+    """A line that opens a party's part of a block: it starts with a party's (or its state's) name."""
+    for p in parties:
+        head = p.name[: len(p.name) - len(p.organ)] if p.organ and p.name.endswith(p.organ) else p.name
+        if len(head) >= 2 and text.startswith(head):
+            return True
+    return False
 
 
 def _split_names_cell(c: MappedText, k: int) -> list[MappedText] | None:
