@@ -184,8 +184,8 @@ def stable_name(rel: str) -> str:
 #: Modules that do not shape a document's graph (commands, pages, publishing): changing them
 #: does not redo the documents.
 _NOT_IN_OUTPUT = {"cli.py", "view.py", "site.py", "docs.py", "serve.py", "publish.py", "sparql.py",
-                  "wikidata.py", "store.py"} | {f"commands/{p.name}" for p in
-                                               (Path(__file__).resolve().parent / "commands").glob("*.py")}
+                  "store.py"} | {f"{pkg}/{p.name}" for pkg in ("commands", "wikidata") for p in
+                                 (Path(__file__).resolve().parent / pkg).glob("*.py")}
 
 
 @lru_cache(maxsize=1)
