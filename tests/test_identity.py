@@ -98,3 +98,48 @@ def test_custom_base_is_used_for_global_persons():
     iris = {q.object.value for q in rdf.record_quads(rec, base=base) if q.predicate.value == AGENT}
     assert f"{base}person/zhou-enlai" in iris
     assert all(i.startswith(base) for i in iris)
+
+
+# ---------------------------------------------------------------- parties, states, places, hosts
+def _corpus_quads():
+    import pyoxigraph as ox
+
+    from collection import corpus_build
+
+    _, out, report, _ = corpus_build()
+    assert report.ok
+    store = ox.Store.read_only(str(out / "store"))
+    return list(store.quads_for_pattern(None, None, None, None))
+
+
+def test_party_state_and_place_iris_are_readable_ids_wherever_the_gazetteer_has_one():
+    """No percent-encoded Chinese in an IRI of a party, state, organisation or place the gazetteer
+    knows: every party of the reference texts is `state/{id}` or `agent/{state}-{organ}`."""
+    quads = _corpus_quads()
+    passed_by = {q.object.value for q in quads if q.predicate.value == "http://data.europa.eu/eli/ontology#passed_by"}
+    assert passed_by and all("%" not in iri for iri in passed_by), sorted(passed_by)
+    assert {f"{DEFAULT_BASE}state/cn", f"{DEFAULT_BASE}agent/cn-government", f"{DEFAULT_BASE}agent/kp-government",
+            f"{DEFAULT_BASE}state/gh", f"{DEFAULT_BASE}agent/cshh-government"} <= passed_by
+    of_state = {(q.subject.value, q.object.value) for q in quads
+                if q.predicate.value == "https://w3id.org/treatykg/ontology#ofState"}
+    assert all(any(s == p for s, _ in of_state) for p in passed_by), "every party points to its state"
+    located = {q.object.value for q in quads if q.predicate.value == "http://www.w3.org/ns/prov#atLocation"}
+    assert f"{DEFAULT_BASE}place/pyongyang" in located and all("%" not in iri for iri in located), sorted(located)
+
+
+def test_no_literal_where_the_graph_has_the_entity():
+    """host, leader, actor and side are IRIs of the entities the graph describes."""
+    import pyoxigraph as ox
+
+    tkg = "https://w3id.org/treatykg/ontology#"
+    quads = _corpus_quads()
+    for local in ("host", "ledBy", "actor", "side", "onBehalfOf"):
+        objects = [q.object for q in quads if q.predicate.value == tkg + local]
+        assert objects, local
+        assert all(isinstance(o, ox.NamedNode) for o in objects), local
+    hosts = {q.object.value for q in quads if q.predicate.value == tkg + "host"}
+    assert f"{DEFAULT_BASE}state/kp" in hosts and f"{DEFAULT_BASE}state/mm" in hosts
+    leaders = {q.object.value for q in quads if q.predicate.value == tkg + "ledBy"}
+    assert f"{DEFAULT_BASE}person/zhou-enlai" in leaders
+    actors = {q.object.value for q in quads if q.predicate.value == tkg + "actor"}
+    assert f"{DEFAULT_BASE}organization/cpv" in actors  # 中国人民志愿军 in the 1958 statement
