@@ -4,7 +4,7 @@ Signing date and place, in order of trust (rules for kinds of closing, not for d
 
 1. the document's *own* signing clause: "本协定于<date>在<place>签订", "本协定<date>签订于
    <place>", "本议定书在<place>于<date>签署", "双方…于<date>在<place>签署公报…" — a
-   clause whose signing verb is not followed by 的: "1989年11月15日在伊斯兰堡签订的《…协定》"
+   clause whose signing verb is not followed by 的: "1975年3月1日在惠灵顿签订的《…协定》"
    describes *another* document, which is a reference, never this document's signing;
 2. a closing date line, "<date>于<place>" alone on its line or opening the closing
    sentence ("2001年5月3日于北京，一式两份"); where several letters each end in one (an

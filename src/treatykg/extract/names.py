@@ -11,7 +11,7 @@ Rules (for naming systems, not for particular people; the characters are data in
   or an organ;
 * a title and a name written together ("全权代表周恩来") are cut after the last office
   word when what follows is a name;
-* two names written together ("陈郁尤利斯·摩勒", "田曾佩阿卜杜·拉赫曼") are cut where both
+* two names written together ("吴学谦布莱恩·塔尔博伊斯", "何文彬阿卜杜·卡里姆") are cut where both
   halves are names and the characters on each side of the cut fit their side best:
   given-name characters on the Chinese side, transliteration characters on the other;
   a tie goes to the three-character Chinese name, the commonest length.

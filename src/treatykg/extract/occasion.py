@@ -8,7 +8,7 @@ Read from the first sentence that tells of a visit (访问) by a delegation or a
 * host — the state visited: "在<X>进行…访问", "对<X>进行…访问", "访问了<X>", "来<X>(首都<city>)
   作了…访问"; where the text names only a city ("访问北京期间"), the state the gazetteer
   puts it in, else the party that is not the visitor's; failing those, the state of
-  "应<X>的邀请" (its organ and person dropped: 缅甸联邦总理吴努阁下 → 缅甸联邦);
+  "应<X>的邀请" (its organ and person dropped: 锡兰总理班达拉奈克阁下 → 锡兰);
 * start/end — a day range (从1958年2月14日到21日, 于一九八〇年四月二十日至二十四日), or one date;
 * places visited — "访问了<A>、<B>…等城市", "来<X>首都<city>", "访问<city>期间".
 """
@@ -39,7 +39,7 @@ _STATE_HEAD = re.compile(r"^[\u4e00-\u9fff]{2,20}?" + STATE_END_RE)
 
 
 def _leader(x: str) -> str | None:
-    """The personal name in "中华人民共和国国务院周恩来总理", "国务院总理周恩来", "…部叶海亚·侯赛因·阿尔希部长"."""
+    """The personal name in "中华人民共和国国务院周恩来总理", "国务院总理周恩来", "…卫生部马马杜·巴里部长"."""
     m = re.search(r"[\u4e00-\u9fff]{1,8}(?:[·.][\u4e00-\u9fff]{1,8})+", x)
     if m and is_foreign_name(m.group()):
         name = m.group()
@@ -62,7 +62,7 @@ def _leader(x: str) -> str | None:
 
 
 def _state_of(phrase: str, date: str | None) -> str | None:
-    """The state named at the start of a phrase ("缅甸联邦总理吴努" -> 缅甸联邦), by the gazetteer
+    """The state named at the start of a phrase ("锡兰总理班达拉奈克" -> 锡兰), by the gazetteer
     or by a state's ending; the phrase itself if it is a state's name."""
     from .document import _known
 

@@ -4,7 +4,7 @@ Rules (for kinds of mention, not for particular documents):
 
 * **Titled documents**: a title in 《…》 is a document; its date and place are what the
   text prints with it: "一九六一年《维也纳外交关系公约》" (1961), "1963年4月24日签订的《…》"
-  (1963-04-24), "1989年11月15日在伊斯兰堡签订的《…协定》" (1989-11-15, 伊斯兰堡).
+  (1963-04-24), "1975年3月1日在惠灵顿签订的《…协定》" (1975-03-01, 惠灵顿).
 * **Named documents and events**: at a document word (协定, 条约, 公约, 宣言, 声明, 公报,
   原则 …, ``data/lexicon/document_words.tsv``) or an event word (会议, 大会 …), the name is
   the run of characters before the word, cut after the last verb, preposition or particle

@@ -4,12 +4,12 @@ A block (see :mod:`treatykg.segment`) is read as rows of *cells*:
 
 * a line is cut at its column gaps: two or more spaces, a tab or an ideographic
   space, a "(签字)" marker or a table rule "|". Where a line has no such gap, its
-  single spaces may separate columns ("中华人民共和国 阿拉伯也门共和国") or be stray
+  single spaces may separate columns ("中华人民共和国 新西兰") or be stray
   ("王 首 道", "文 化 部 长", "蔡 正家"): the line is cut into as many cells as the
   block has columns, the cut chosen so that every cell reads as a name, a title or
   a party;
 * a cell where the block expects more columns may be several written together
-  ("代表代表", "甲国外交部乙国外交部", "…全权代表乙国政府全权代表", "陈郁尤利斯·摩勒"):
+  ("代表代表", "甲国外交部乙国外交部", "…全权代表乙国政府全权代表", "吴学谦布莱恩·塔尔博伊斯"):
   it is cut into one text repeated, into parties (where a state's or a party's name
   begins), or into names (:func:`treatykg.extract.names.split_names`).
 
