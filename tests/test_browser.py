@@ -330,3 +330,59 @@ def test_the_site_over_http(driver, site):
         server.shutdown()
         server.server_close()
         thread.join(5)
+
+
+# ---------------------------------------------------------------- provenance (issue 17)
+CURATED_TEXT = ("免 责 条 款\n\n我们努力提供准确的条约信息并定期核查、更新，但仍难以保证数据库中的条约信息与条约正式文本完全一致。"
+                "对于使用本数据库信息可能导致的损失或法律纠纷，我们不承担任何责任。感谢您的理解和支持。\n\n"
+                "联合新闻公报\n应双方商定，两国外长于一九八五年五月六日在北京举行了会谈，就共同关心的问题交换了意见。\n"
+                "一九八五年五月六日于北京\n")
+CURATED = ('[[correction]]\ndocument = "curated.txt"\nfield = "parties"\naction = "set"\n'
+           'value = ["中华人民共和国政府", "新西兰政府"]\ncurator = "Li Ming"\ndate = 2026-11-30\n'
+           'note = "the preamble abbreviates both governments"\n')
+
+
+def _provenance(drv) -> list[dict]:
+    return drv.execute_script("""return Array.from(document.querySelectorAll('[data-provenance]')).map(e => ({
+        kind: e.dataset.provenance, text: e.textContent, shown: e.offsetWidth > 0 && e.offsetHeight > 0,
+        field: (e.closest('li') && e.closest('li').querySelector('[data-field]') || {}).dataset?.field}))""")
+
+
+def test_a_corrected_fact_is_marked_on_the_view_page(driver, tmp_path):
+    from treatykg.view import view_file
+
+    text, corrections, page = tmp_path / "curated.txt", tmp_path / "c.toml", tmp_path / "page.html"
+    text.write_text(CURATED_TEXT, encoding="utf-8")
+    corrections.write_text(CURATED, encoding="utf-8")
+    view_file(text, page, corrections=corrections)
+    _open(driver, page.as_uri())
+    marks = _provenance(driver)
+    assert {(m["kind"], m["field"]) for m in marks} == {("curator", "parties[0]"), ("curator", "parties[1]")}
+    assert all(m["shown"] and "Li Ming" in m["text"] for m in marks)
+    # facts read from the text stay highlighted, none of them marked as corrected
+    assert driver.find_elements(By.CSS_SELECTOR, "#text .hl") and _severe(driver) == []
+    _screenshot(driver, "view-corrected.png")
+
+
+def test_a_corrected_fact_is_marked_on_the_sites_document_page_and_the_index_lists_what_to_review(driver, tmp_path):
+    from treatykg.build import build
+
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    (src / "curated.txt").write_text(CURATED_TEXT, encoding="utf-8")
+    shutil.copy(SEED, src / SEED.name)
+    (src / "undated.txt").write_text(CURATED_TEXT.replace("一九八五年五月六日于北京\n", ""), encoding="utf-8")
+    corrections = tmp_path / "c.toml"
+    corrections.write_text(CURATED, encoding="utf-8")
+    build(src, out, workers=1, corrections=corrections)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["documents"]
+    slug = manifest["curated.txt"]["document"].rsplit("/doc/", 1)[1]
+    _open(driver, (out / "site" / "doc" / f"{slug}.html").as_uri())
+    marks = _provenance(driver)
+    assert marks and all(m["kind"] == "curator" and m["shown"] for m in marks)
+    _open(driver, (out / "site" / "index.html").as_uri())
+    listed = driver.execute_script("return Object.fromEntries(Array.from(document.querySelectorAll('#review-list > li'))"
+                                   ".map(e => [e.querySelector('a, span').textContent, e.dataset.kinds]))")
+    assert "violation" in listed["undated.txt"]  # kept without conforming: listed, not dropped
+    assert "violation" not in listed.get("curated.txt", "")  # its parties were corrected
+    assert _severe(driver) == []

@@ -217,7 +217,7 @@ def test_cli_build_summary_and_exit_zero(tmp_path, run_main):
     code, stdout, stderr = run_main("build", src, "--out", tmp_path / "out", "--quiet")
     assert code == 0, stderr
     assert stdout.strip() == (f"1 document graph in {tmp_path / 'out'}: 1 built, "
-                              f"0 unchanged, 0 removed, 0 failed; "
+                              f"0 unchanged, 0 removed, 0 failed, 0 kept without conforming; "
                               + stdout.strip().rsplit("; ", 1)[1])
     code, _, stderr = run_main("build", tmp_path / "nowhere", "--out", tmp_path / "out2")
     assert code == 3 and "no such folder" in stderr

@@ -37,6 +37,17 @@ def extract(path: str | Path, *, strict: bool = False, max_bytes: int = DEFAULT_
     return record
 
 
+def curate(record: Record, path: str | Path, *, corrections: str | Path | None = None,
+           metadata: str | Path | None = None) -> tuple[Record, list[dict], list[dict]]:
+    """The record of the text ``path`` with the database ``metadata`` (a TSV/CSV file) and the
+    ``corrections`` (a TOML file) that concern it applied: (record, stale corrections,
+    disagreements with the metadata). See :mod:`treatykg.corrections`, :mod:`treatykg.metadata`."""
+    from .build import Curation, curate as _curate
+
+    cur = Curation.load(corrections, metadata).for_document(Path(path).name, record.source.sha256)
+    return _curate(record, cur, Path(path).name)
+
+
 def convert(record: Record, fmt: str = "turtle", *, base: str | None = None,
             generated_at: datetime | None = None, wikidata_triples: bool = False) -> bytes:
     """The record as RDF in ``fmt`` (turtle, trig, nt, nq, jsonld): one named graph per document.

@@ -68,7 +68,7 @@ import hashlib
 import json
 import os
 import heapq
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -77,6 +77,7 @@ from pathlib import Path
 from typing import Any
 
 from .citations import CITATIONS_NAME, citations_graph, links as citation_links
+from .iris import document_graphs
 from .errors import InputError, OutputError, TreatyKGError
 from .namespaces import DEFAULT_BASE
 from .output import write_atomic
@@ -86,6 +87,7 @@ __all__ = ["build", "BuildReport", "BuildEvent", "DocumentResult", "MANIFEST_FOR
 
 MANIFEST_FORMAT = 1
 MANIFEST = "manifest.json"
+REVIEW = "review.tsv"
 GRAPHS = "graphs"
 _CHECKPOINT_EVERY = 25       # documents between manifest checkpoints, at least ...
 _CHECKPOINTS_PER_BUILD = 50  # ... and at most about this many checkpoints in a build
@@ -134,6 +136,7 @@ class DocumentResult:
 class BuildReport:
     out_dir: Path
     documents: list[DocumentResult] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why): inputs not read
     converted: int = 0  # documents extracted + converted + validated in this build
     repaired: int = 0   # graphs re-loaded into the store from their .nq file
     triples: int = 0    # quads in the store after the build
@@ -158,8 +161,13 @@ class BuildReport:
         return self._with("removed")
 
     @property
+    def nonconforming(self) -> list[DocumentResult]:
+        """Documents kept in the collection although they do not conform (their report attached)."""
+        return [d for d in self.documents if d.status in ("built", "unchanged") and d.conforms is False]
+
+    @property
     def ok(self) -> bool:
-        return not self.failed
+        return not self.failed and not self.nonconforming
 
     def __str__(self) -> str:
         graphs = len(self.built) + len(self.unchanged)
@@ -168,14 +176,51 @@ class BuildReport:
                 f"{len(self.removed)} removed, {len(self.failed)} failed; {self.triples} triples")
         for d in self.failed:
             text += f"\nfailed: {d.path}: {d.reason}"
+        for d in self.nonconforming:
+            text += f"\nkept, does not conform: {d.path}: {d.reason}"
         return text
 
     def to_json(self) -> dict[str, Any]:
         return {"out_dir": str(self.out_dir), "converted": self.converted, "repaired": self.repaired,
-                "triples": self.triples, "documents": [asdict(d) for d in self.documents]}
+                "triples": self.triples, "documents": [asdict(d) for d in self.documents],
+                "skipped": [{"path": p, "why": w} for p, w in self.skipped]}
 
 
 # ---------------------------------------------------------------- helpers
+@dataclass
+class Curation:
+    """The collection's corrections file and database metadata, as each document needs them."""
+
+    corrections: Any = None   # treatykg.corrections.CorrectionsFile
+    metadata: Any = None      # treatykg.metadata.MetadataTable
+
+    @classmethod
+    def load(cls, corrections: str | Path | None, metadata: str | Path | None) -> "Curation":
+        from . import corrections as corr
+        from . import metadata as meta
+
+        return cls(corr.load(corrections) if corrections else None, meta.load(metadata) if metadata else None)
+
+    def for_document(self, rel: str, sha256: str) -> dict[str, Any]:
+        """What applies to one input (plain JSON, kept in its manifest entry)."""
+        out: dict[str, Any] = {}
+        if self.metadata is not None:
+            row = self.metadata.for_document(rel)
+            if row:
+                out["metadata"] = row
+                out["metadata_file"] = Path(self.metadata.path).name
+        if self.corrections is not None:
+            items = self.corrections.for_document(rel, sha256)
+            if items:
+                out["corrections"] = [c.to_json() for c in items]
+                out["corrections_file"] = Path(self.corrections.path).name
+        return out
+
+
+def _curation_key(curation: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(curation, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
 def stable_name(rel: str) -> str:
     """``sub/004_treaty.txt`` -> ``sub/004_treaty`` (the name of its graph file, without ``.nq``)."""
     return rel[:-4] if rel.lower().endswith(".txt") else rel
@@ -220,34 +265,88 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())[:300]
 
 
-def _scan(src: Path, out: Path) -> dict[str, Path]:
+def _scan(srcs: list[Path], out: Path) -> tuple[dict[str, Path], list[tuple[str, str]]]:
+    """The texts of the source folders, by their path in the build, and what was skipped, with why.
+
+    Every ``*.txt`` file (any case of the suffix) below each folder, following symbolic links
+    to files and folders (a folder reached twice — a link loop, or two links to one folder —
+    is read once); with several folders, each input's path starts with its folder's name.
+    Our own output folder is never read. Files that are not texts, unreadable folders and
+    links to nothing are skipped and said.
+    """
     found: dict[str, Path] = {}
+    skipped: list[tuple[str, str]] = []
     out_r = out.resolve()
-    for p in sorted(src.rglob("*.txt")):
-        if not p.is_file():
-            continue
-        rp = p.resolve()
-        if rp == out_r or out_r in rp.parents:
-            continue  # never read our own output
-        found[p.relative_to(src).as_posix()] = p
-    return found
+    labels = _labels(srcs)
+    visited: set[str] = set()
+    for src, label in zip(srcs, labels):
+        def failed(exc: OSError, src: Path = src) -> None:
+            skipped.append((str(exc.filename or src), f"cannot read the folder: {exc.strerror or exc}"))
+
+        for dirpath, dirnames, filenames in os.walk(src, onerror=failed, followlinks=True):
+            real = Path(os.path.realpath(dirpath))
+            if str(real) in visited:
+                skipped.append((dirpath, "a folder already read (a link to it, or a link loop)"))
+                dirnames[:] = []
+                continue
+            if real == out_r or out_r in real.parents:
+                dirnames[:] = []  # never read our own output
+                continue
+            visited.add(str(real))
+            dirnames.sort()
+            for name in sorted(filenames):
+                p = Path(dirpath) / name
+                rel = p.relative_to(src).as_posix()
+                key = f"{label}/{rel}" if label else rel
+                if not name.lower().endswith(".txt"):
+                    skipped.append((key, "not a .txt text"))
+                    continue
+                if not p.is_file():
+                    skipped.append((key, "a link to nothing, or not a regular file"))
+                    continue
+                rp = p.resolve()
+                if rp == out_r or out_r in rp.parents:
+                    continue  # never read our own output
+                found[key] = p
+    return found, skipped
+
+
+def _labels(srcs: list[Path]) -> list[str]:
+    """Path prefixes of the inputs of each source folder: none for one folder, else each folder's
+    name (made unique with -2, -3 …)."""
+    if len(srcs) == 1:
+        return [""]
+    out: list[str] = []
+    for s in srcs:
+        name = s.resolve().name or "src"
+        label, n = name, 1
+        while label in out:
+            n += 1
+            label = f"{name}-{n}"
+        out.append(label)
+    return out
 
 
 # ---------------------------------------------------------------- the worker
-def convert_document(path: str, rel: str, base: str) -> dict[str, Any]:
-    """Extract, convert and validate one text (runs in a worker process).
+def convert_document(path: str, rel: str, base: str, curation: dict[str, Any] | None = None,
+                     strict: bool = False) -> dict[str, Any]:
+    """Extract, curate, convert and validate one text (runs in a worker process).
 
-    Returns a plain dict (picklable): ``ok``, ``reason`` (one line) or ``nq`` (bytes),
-    ``document``, ``graph``, ``triples`` and the validation summary.
+    ``curation`` holds the document's database metadata row and corrections (as the manifest
+    keeps them). Returns a plain dict (picklable): ``ok``, ``reason`` (one line) or ``nq``
+    (bytes), ``document``, ``graph``, ``triples``, the validation summary, the stale corrections
+    and the disagreements with the metadata. A document that does not conform is kept, its
+    SHACL report in its validation graph, unless ``strict``.
     """
     from . import rdf
     from .api import extract
     from .validate import validate_quads
 
+    curation = curation or {}
     try:
         record = extract(path)
+        record, stale, disagreements = curate(record, curation, rel)
         quads = list(rdf.record_quads(record, base=base))
-        nq = rdf.serialize_quads(quads, "nq", base=base)
         report = validate_quads(quads)
     except TreatyKGError as exc:
         msg = exc.message + (f" ({exc.hint})" if exc.hint else "")
@@ -261,34 +360,79 @@ def convert_document(path: str, rel: str, base: str) -> dict[str, Any]:
                "extraction_warnings": list(record.warnings)}
     if not report.conforms:
         first = report.violations[0]
-        return {"ok": False, "document": doc, "validation": summary,
-                "reason": _one_line(f"does not conform to the shapes: {len(report.violations)} "
-                                    f"violation(s), first: {first.message}")}
+        reason = _one_line(f"does not conform to the shapes: {len(report.violations)} violation(s), "
+                           f"first: {first.message}")
+        if strict:
+            return {"ok": False, "document": doc, "validation": summary, "reason": reason}
+        from .reports import validation_quads
+
+        quads += list(validation_quads([asdict(r) for r in report.violations], doc))
+        summary["reason"] = reason
     from .citations import document_keys
 
+    nq = rdf.serialize_quads(quads, "nq", base=base)
+    needs_review = bool(report.results or record.warnings or stale or disagreements)
     return {"ok": True, "nq": nq, "document": doc, "graph": rdf.graph_iri(doc),
             "triples": len(quads), "validation": summary,  # record_quads yields no duplicates
-            "citation": document_keys(record, base)}
+            "citation": document_keys(record, base), "stale": stale, "disagreements": disagreements,
+            # the fields a curator corrects, for `treatykg review` (kept only where there is something to review)
+            "record": _review_fields(record) if needs_review else None}
+
+
+def _review_fields(record) -> dict[str, Any]:
+    from .corrections import FIELDS
+
+    data = record.to_json()
+    return {k: data.get(k) for k in FIELDS}
+
+
+def curate(record, curation: dict[str, Any], rel: str):
+    """The record with its database metadata and its corrections applied (in that order: the
+    curator has the last word); the stale corrections and the disagreements, as plain dicts."""
+    from . import corrections as corr
+    from . import metadata as meta
+
+    disagreements: list[dict[str, str]] = []
+    if curation.get("metadata"):
+        record, found = meta.apply(record, curation["metadata"], source=curation.get("metadata_file"))
+        disagreements = [{"field": d.field, "text": d.text, "metadata": d.metadata} for d in found]
+    stale: list[dict[str, Any]] = []
+    if curation.get("corrections"):
+        items = [corr.Correction.from_json(c) for c in curation["corrections"]]
+        record, outcome = corr.apply(record, items, source=curation.get("corrections_file"),
+                                     sha256=record.source.sha256)
+        stale = [{"number": c.number, "field": c.field, "why": why} for c, why in outcome.stale]
+    return record, stale, disagreements
 
 
 # ---------------------------------------------------------------- the build
-def build(src_dir: str | Path, out_dir: str | Path, *, workers: int | None = None,
+def build(src_dir: str | Path | Sequence[str | Path], out_dir: str | Path, *, workers: int | None = None,
           base: str | None = None, progress: Callable[[BuildEvent], None] | None = None,
-          force: bool = False) -> BuildReport:
-    """Build the collection of ``src_dir`` into ``out_dir`` (see the module docstring).
+          force: bool = False, corrections: str | Path | None = None, metadata: str | Path | None = None,
+          strict: bool = False) -> BuildReport:
+    """Build the collection of ``src_dir`` (a folder, or several) into ``out_dir`` (see the module
+    docstring).
 
-    Raises :class:`InputError` (no such folder), :class:`OutputError` (output not
-    writable, store in use) or :class:`~treatykg.errors.RDFError` (invalid base).
-    Document failures do not raise: they are in ``report.failed``.
+    ``corrections`` is a corrections file (:mod:`treatykg.corrections`), ``metadata`` a table of
+    the database's metadata (:mod:`treatykg.metadata`). A document that does not conform is kept
+    with its validation report, unless ``strict``.
+
+    Raises :class:`InputError` (no such folder, a bad corrections or metadata file),
+    :class:`OutputError` (output not writable, store in use) or :class:`~treatykg.errors.RDFError`
+    (invalid base). Document failures do not raise: they are in ``report.failed``.
     """
     from . import rdf
     from .store import STORE_DIR, locked, release_freed_memory
 
     base = base or DEFAULT_BASE
     rdf._check_base(base)
-    src = Path(src_dir)
-    if not src.is_dir():
-        raise InputError("no such folder" if not src.exists() else "is not a folder", path=str(src_dir))
+    srcs = [Path(p) for p in ([src_dir] if isinstance(src_dir, (str, Path)) else list(src_dir))]
+    if not srcs:
+        raise InputError("no source folder given", path=str(out_dir))
+    for src in srcs:
+        if not src.is_dir():
+            raise InputError("no such folder" if not src.exists() else "is not a folder", path=str(src))
+    curation = Curation.load(corrections, metadata)
     out = Path(out_dir)
     try:
         (out / GRAPHS).mkdir(parents=True, exist_ok=True)
@@ -300,8 +444,8 @@ def build(src_dir: str | Path, out_dir: str | Path, *, workers: int | None = Non
         _remove_stray_temporaries(out)
         store = _open_store(out / STORE_DIR)
         try:
-            report, site_texts, finished = _build(src, out, store, workers=workers, base=base, emit=emit,
-                                                  force=force)
+            report, site_texts, finished = _build(srcs, out, store, workers=workers, base=base, emit=emit,
+                                                  force=force, curation=curation, strict=strict)
         finally:
             # Release RocksDB's own lock before ours: drop the store and the closures that
             # still reference it, so the folder can be opened again in this process.
@@ -416,7 +560,8 @@ class _GraphWriter:
         import pyoxigraph as ox
 
         self._forget(graph)
-        self.store.remove_graph(ox.NamedNode(graph))
+        for g in document_graphs(graph):
+            self.store.remove_graph(ox.NamedNode(g))
 
     def _forget(self, graph: str) -> None:
         old = self.pending.pop(graph, None)
@@ -430,7 +575,8 @@ class _GraphWriter:
             return
         together: list[bytes] = []
         for graph, (_, nq) in self.pending.items():
-            self.store.remove_graph(ox.NamedNode(graph))
+            for g in document_graphs(graph):  # the document's graphs: read, curated, metadata, report
+                self.store.remove_graph(ox.NamedNode(g))
             if _has_blank_nodes(nq):  # one blank node label in two documents would be one node
                 self.store.load(nq, format=ox.RdfFormat.N_QUADS)
             else:
@@ -449,8 +595,8 @@ def _has_blank_nodes(nq: bytes) -> bool:
     return nq.startswith(b"_:") or b" _:" in nq
 
 
-def _build(src: Path, out: Path, store, *, workers: int | None, base: str,
-           emit: Callable[[BuildEvent], None], force: bool
+def _build(srcs: list[Path], out: Path, store, *, workers: int | None, base: str,
+           emit: Callable[[BuildEvent], None], force: bool, curation: Curation, strict: bool
            ) -> tuple[BuildReport, dict[str, Path] | None, BuildEvent]:
     """The build under the lock: (report, the texts for the site or None when it is up to
     date, the "finish" event)."""
@@ -458,9 +604,9 @@ def _build(src: Path, out: Path, store, *, workers: int | None, base: str,
 
     from .rdf import tool_version
 
-    version, fingerprint, options = tool_version(), code_fingerprint(), {"base": base}
+    version, fingerprint, options = tool_version(), code_fingerprint(), {"base": base, "strict": strict}
     report = BuildReport(out_dir=out)
-    inputs = _scan(src, out)
+    inputs, report.skipped = _scan(srcs, out)
     graphs_dir = out / GRAPHS
     if force:  # from scratch: nothing of the previous build is trusted
         entries: dict[str, dict[str, Any]] = {}
@@ -519,6 +665,7 @@ def _build(src: Path, out: Path, store, *, workers: int | None, base: str,
     # -- what is unchanged, what must be done -------------------------------------
     todo: list[str] = []
     hashes: dict[str, str] = {}
+    curations: dict[str, dict[str, Any]] = {}
     for rel, path in inputs.items():
         try:
             hashes[rel] = _sha256_file(path)
@@ -526,20 +673,23 @@ def _build(src: Path, out: Path, store, *, workers: int | None, base: str,
             results[rel] = DocumentResult(path=rel, status="failed",
                                           reason=_one_line(f"cannot read: {exc.strerror or exc}"))
             continue
+        curations[rel] = curation.for_document(rel, hashes[rel])
         e = entries.get(rel)
         if not _valid_entry(e):
             unhold(rel)  # a damaged manifest entry: redo the input
             e = None
         if (e and e["sha256"] == hashes[rel] and e.get("tool_version") == version
                 and e.get("fingerprint") == fingerprint and e.get("options") == options
+                and e.get("curation_key") == _curation_key(curations[rel])
                 and nq_path(e["name"]).is_file() and nq_path(e["name"]).stat().st_size == e.get("nq_size")):
             if not store.contains_named_graph(ox.NamedNode(e["graph"])):
                 store.load(path=str(nq_path(e["name"])), format=ox.RdfFormat.N_QUADS)  # repair
                 report.repaired += 1
             v = e.get("validation") or {}
             results[rel] = DocumentResult(path=rel, status="unchanged", name=e["name"], document=e["document"],
-                                          graph=e["graph"], triples=e.get("triples", 0), conforms=True,
-                                          violations=v.get("violations", 0), warnings=v.get("warnings", 0))
+                                          graph=e["graph"], triples=e.get("triples", 0),
+                                          conforms=v.get("conforms", True), violations=v.get("violations", 0),
+                                          warnings=v.get("warnings", 0), reason=v.get("reason"))
         else:
             todo.append(rel)
 
@@ -590,13 +740,16 @@ def _build(src: Path, out: Path, store, *, workers: int | None, base: str,
         hold(rel, {"sha256": hashes[rel], "tool_version": version, "fingerprint": fingerprint,
                    "options": options, "name": name, "document": res["document"], "graph": graph,
                    "triples": res["triples"], "nq_size": len(res["nq"]),
-                   "validation": {k: v[k] for k in ("conforms", "violations", "warnings")},
-                   "citation": res.get("citation")})
+                   "validation": {k: v.get(k) for k in ("conforms", "violations", "warnings", "reason")},
+                   "citation": res.get("citation"), "curation": curations.get(rel) or {},
+                   **({"record": res["record"]} if res.get("record") else {}),
+                   "curation_key": _curation_key(curations.get(rel) or {}),
+                   "stale": res.get("stale") or [], "disagreements": res.get("disagreements") or []})
         writer.put(graph, name, res["nq"])  # the manifest is written after the writer's flush
         validations[rel] = {"reason": None, **v}
         results[rel] = DocumentResult(path=rel, status="built", name=name, document=res["document"], graph=graph,
-                                      triples=res["triples"], conforms=True, violations=v["violations"],
-                                      warnings=v["warnings"])
+                                      triples=res["triples"], conforms=v["conforms"], violations=v["violations"],
+                                      warnings=v["warnings"], reason=v.get("reason"))
 
     def checkpoint() -> None:
         writer.flush()
@@ -623,10 +776,11 @@ def _build(src: Path, out: Path, store, *, workers: int | None, base: str,
         n = min(workers or os.cpu_count() or 1, len(todo))
         if n <= 1:
             for rel in todo:
-                finish(rel, convert_document(str(inputs[rel]), rel, base))
+                finish(rel, convert_document(str(inputs[rel]), rel, base, curations.get(rel), strict))
                 after(rel)
         elif todo:
-            _convert_in_pool(todo, inputs, base, n, lambda rel, res: (finish(rel, res), after(rel)))
+            _convert_in_pool(todo, inputs, base, n, lambda rel, res: (finish(rel, res), after(rel)),
+                             curations=curations, strict=strict)
         writer.flush()
     except BaseException:
         # Ctrl-C or an output error: keep what is done (every file written so far is whole;
@@ -638,7 +792,7 @@ def _build(src: Path, out: Path, store, *, workers: int | None, base: str,
         raise
 
     # -- orphans: graphs and files no entry vouches for (left by a killed build) ------
-    wanted = {e["graph"] for e in entries.values()} | {citations_graph(base)}
+    wanted = {g for e in entries.values() for g in document_graphs(e["graph"])} | {citations_graph(base)}
     for g in list(store.named_graphs()):
         if g.value not in wanted:
             store.remove_graph(g)
@@ -657,9 +811,10 @@ def _build(src: Path, out: Path, store, *, workers: int | None, base: str,
     report.documents = [results[k] for k in sorted(results)]
     report.triples = sum(e.get("triples", 0) for e in entries.values())
     if changed or not (out / "void.ttl").is_file() or not (out / "validation.json").is_file() \
-            or not (out / MANIFEST).is_file():
+            or not (out / MANIFEST).is_file() or not (out / REVIEW).is_file():
         store.flush()
         _write_validation(out, inputs, results, validations)
+        _write_review(out, inputs, entries, validations, results)
         _write_void(out, entries, base)
         _write_manifest(out, entries)
     site_texts = None
@@ -695,7 +850,8 @@ def _write_citations(store, path: Path, entries: dict[str, dict[str, Any]], base
 
 
 def _convert_in_pool(todo: list[str], inputs: dict[str, Path], base: str, workers: int,
-                     handle: Callable[[str, dict[str, Any]], Any]) -> None:
+                     handle: Callable[[str, dict[str, Any]], Any], *,
+                     curations: dict[str, dict[str, Any]] | None = None, strict: bool = False) -> None:
     """Convert ``todo`` in ``workers`` processes; ``handle(rel, result)`` each as it finishes.
 
     At most ``_IN_FLIGHT_PER_WORKER × workers`` documents are submitted at a time, and each
@@ -714,12 +870,13 @@ def _convert_in_pool(todo: list[str], inputs: dict[str, Path], base: str, worker
     try:
         while True:
             for rel in queue:
+                args = (str(inputs[rel]), rel, base, (curations or {}).get(rel), strict)
                 try:
-                    fut = pool.submit(convert_document, str(inputs[rel]), rel, base)
+                    fut = pool.submit(convert_document, *args)
                 except BrokenProcessPool:  # a worker died: its pool takes nothing more
                     pool.shutdown(wait=False)  # (it has failed the futures it held)
                     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
-                    fut = pool.submit(convert_document, str(inputs[rel]), rel, base)
+                    fut = pool.submit(convert_document, *args)
                 in_flight[fut] = rel
                 if len(in_flight) >= _IN_FLIGHT_PER_WORKER * workers:
                     break
@@ -739,6 +896,22 @@ def _convert_in_pool(todo: list[str], inputs: dict[str, Path], base: str, worker
     pool.shutdown(wait=True)
 
 
+def _write_review(out: Path, inputs: dict[str, Path], entries: dict[str, dict[str, Any]],
+                  validations: dict[str, dict[str, Any]], results: dict[str, DocumentResult]) -> None:
+    """``review.tsv``: one row per thing a curator should look at (treatykg.reports.review_rows)."""
+    from .reports import REVIEW_HEADER, review_rows
+
+    lines = [REVIEW_HEADER]
+    for rel in sorted(inputs):
+        r = results.get(rel)
+        v = dict(validations.get(rel, {}))
+        v["status"] = r.status if r else None
+        v["document"] = r.document if r else None
+        for row in review_rows(rel, entries.get(rel, {}), v):
+            lines.append(row.tsv())
+    write_atomic(out / REVIEW, ("\n".join(lines) + "\n").encode("utf-8"))
+
+
 def _write_validation(out: Path, inputs: dict[str, Path], results: dict[str, DocumentResult],
                       validations: dict[str, dict[str, Any]]) -> None:
     """``validation.json``: the totals, then one input per line (json's C encoder, as the
@@ -747,12 +920,13 @@ def _write_validation(out: Path, inputs: dict[str, Path], results: dict[str, Doc
     for rel in sorted(inputs):
         r = results.get(rel)
         v = validations.get(rel, {})
-        d = {"path": rel, "status": "failed" if r and r.status == "failed" else "ok",
+        status = "failed" if r and r.status == "failed" else ("kept" if r and r.conforms is False else "ok")
+        d = {"path": rel, "status": status,
              "document": r.document if r else None, "reason": v.get("reason") or (r.reason if r else None),
              "conforms": v.get("conforms"), "violations": v.get("violations", 0),
              "warnings": v.get("warnings", 0), "results": v.get("results", []),
              "extraction_warnings": v.get("extraction_warnings", [])}
-        failed += d["status"] == "failed"
+        failed += d["status"] != "ok"
         violations += d["violations"]
         warnings += d["warnings"]
         lines.append(json.dumps(d, ensure_ascii=False))

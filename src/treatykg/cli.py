@@ -96,18 +96,33 @@ def extract(file: Path, fmt: str, output: Path | None, strict: bool, max_bytes: 
 @click.option("--wikidata-triples", is_flag=True,
               help="Also write Wikidata-shaped wdt: statements and owl:sameAs links for the "
                    "entities with a verified Wikidata id (no network).")
+@click.option("--corrections", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Apply a corrections file (TOML, see the README's 'Curating a collection'); "
+                   "stale corrections are reported, not applied.")
+@click.option("--metadata", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Add what the database's metadata (TSV/CSV) says and the text does not print; "
+                   "disagreements are reported.")
 @_strict
 @_max_bytes
 @_encoding
 def convert(file: Path, output: Path | None, fmt: str | None, base: str | None, timestamp: bool,
-            wikidata_triples: bool, strict: bool, max_bytes: int, encoding: str | None) -> None:
-    """Convert one treaty text FILE to RDF: one named graph per document.
+            wikidata_triples: bool, corrections: Path | None, metadata: Path | None, strict: bool,
+            max_bytes: int, encoding: str | None) -> None:
+    """Convert one treaty text FILE to RDF: one named graph per document (more where a curator
+    or the database's metadata asserts facts: see --corrections, --metadata).
 
     Formats: turtle and trig for people, nt and nq for volume, jsonld with a
     local context (no network).
     """
     fmt = fmt or (api.format_for(output) if output and str(output) != "-" else "turtle")
     record = api.extract(file, strict=strict, max_bytes=max_bytes, encoding=encoding)
+    if corrections or metadata:
+        record, stale, disagreements = api.curate(record, file, corrections=corrections, metadata=metadata)
+        for s in stale:
+            click.echo(f"treatykg: stale correction {s['number']} ({s['field']}): {file}: {s['why']}", err=True)
+        for d in disagreements:
+            click.echo(f"treatykg: metadata disagrees on {d['field']}: {file}: the text gives "
+                       f"{d['text']!r}, the metadata {d['metadata']!r}", err=True)
     when = datetime.now(timezone.utc).replace(microsecond=0) if timestamp else None
     data = api.convert(record, fmt, base=base, generated_at=when, wikidata_triples=wikidata_triples)
     _emit(data, output)

@@ -135,7 +135,29 @@ def document_iri(record: Record, base: str = DEFAULT_BASE) -> str:
 
 
 def graph_iri(doc: str) -> str:
+    """The document's graph: the facts read from its text, with their evidence."""
     return f"{doc}/graph"
+
+
+def curated_graph_iri(doc: str) -> str:
+    """The document's curated graph: facts a curator asserted (treatykg.corrections)."""
+    return f"{doc}/curated"
+
+
+def metadata_graph_iri(doc: str) -> str:
+    """The document's metadata graph: facts taken from database metadata (treatykg.metadata)."""
+    return f"{doc}/metadata"
+
+
+def validation_graph_iri(doc: str) -> str:
+    """The validation report of a document that does not conform, kept with it in a build."""
+    return f"{doc}/validation"
+
+
+def document_graphs(graph: str) -> list[str]:
+    """Every named graph a document may have, from its document graph's IRI (``{doc}/graph``)."""
+    doc = graph[: -len("/graph")] if graph.endswith("/graph") else graph
+    return [graph_iri(doc), curated_graph_iri(doc), metadata_graph_iri(doc), validation_graph_iri(doc)]
 
 
 def agent_iri(name: str, base: str = DEFAULT_BASE) -> str:

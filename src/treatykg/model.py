@@ -156,6 +156,24 @@ class Commitment:
     actor_span: Span | None = None
 
 
+@dataclass(frozen=True)
+class Provenance:
+    """Where a fact comes from when it was not read from the text: asserted by a curator
+    (``kind='curator'``: who, when, why) or taken from database metadata (``kind='metadata'``:
+    the metadata file, the database's URL). Facts read from the text have no Provenance:
+    their evidence is a span of the text."""
+
+    kind: str                   # "curator" | "metadata"
+    agent: str | None = None    # the curator's name; the metadata file
+    date: str | None = None     # when the curator asserted it (YYYY-MM-DD)
+    note: str | None = None
+    source: str | None = None   # the corrections file, or the record's URL in the database
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "agent": self.agent, "date": self.date, "note": self.note,
+                "source": self.source}
+
+
 @dataclass
 class Repair:
     """A repair ingest made to the text (page-break join, stray space, script, punctuation)."""
@@ -190,8 +208,29 @@ class Record:
     talks_participants: list[Participant] = field(default_factory=list)
     commitments: list[Commitment] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
+    source_url: str | None = None  # the document's page in the database (from metadata)
     repairs: list[Repair] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: field path (as in the JSON record: "parties", "parties[2]", "signed_date") -> where a fact
+    #: that was not read from the text comes from; a path covers its items ("parties" covers
+    #: "parties[0]" …). Facts without an entry were read from the text.
+    provenance: dict[str, Provenance] = field(default_factory=dict)
+    #: (field, value, provenance) of what was read and then replaced or removed by a curator
+    rejected: list[tuple[str, Any, Provenance]] = field(default_factory=list)
+
+    def origin(self, path: str) -> Provenance | None:
+        """Where the fact at ``path`` comes from: its Provenance, or None for a fact read from the text."""
+        entry = self.origin_entry(path)
+        return entry[1] if entry else None
+
+    def origin_entry(self, path: str) -> tuple[str, Provenance] | None:
+        """(the provenance path that covers ``path``, its Provenance), or None for a fact read from the text."""
+        while path:
+            if path in self.provenance:
+                return path, self.provenance[path]
+            cut = max(path.rfind("."), path.rfind("["))
+            path = path[:cut] if cut > 0 else ""
+        return None
 
     # -- JSON -------------------------------------------------------------
     def evidence(self) -> dict[str, list[Span]]:
@@ -271,4 +310,7 @@ class Record:
             "evidence": {k: [s.to_json() for s in v] for k, v in self.evidence().items()},
             "repairs": [{"kind": r.kind, "detail": r.detail, **r.span.to_json()} for r in self.repairs],
             "warnings": list(self.warnings),
+            "source_url": self.source_url,
+            "provenance": {k: v.to_json() for k, v in sorted(self.provenance.items())},
+            "rejected": [{"field": f, "value": v, "by": p.to_json()} for f, v, p in self.rejected],
         }

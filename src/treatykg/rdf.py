@@ -51,7 +51,9 @@ from urllib.parse import quote
 import pyoxigraph as ox
 
 from .errors import RDFError
-from .model import DOC_TYPES, Record, Span
+from contextlib import contextmanager
+
+from .model import DOC_TYPES, Provenance, Record, Reference, Span
 from .namespaces import DEFAULT_BASE, VOCABULARIES, bind_prefixes, prefixes
 
 __all__ = [
@@ -93,7 +95,7 @@ _FORMAT_ALIASES = {
 
 # ---------------------------------------------------------------- IRIs (minted in treatykg.iris)
 from .iris import (DOC_TYPE_CLASSES, Resolver, agent_iri, check_base as _check_base, check_date as _check_date,  # noqa: E402
-                   document_iri,
+                   curated_graph_iri, document_iri, metadata_graph_iri,
                    entity_iri, graph_iri, instrument_of, iri_segment, normalise as _normalise, party_iri,
                    place_iri, reference_iri, _gazetteer)
 
@@ -175,7 +177,11 @@ class _Quads:
         self.visit_node = ox.NamedNode(f"{self.doc_s}/visit")
         self.resolve = Resolver(record, base)
         self.seen: set[ox.Quad] = set()
-        self.described: set[str] = set()
+        self.described: set[tuple[str, str]] = set()  # (IRI, graph): described once per graph
+        self.main = self.g
+        self.graphs = {"curator": ox.NamedNode(curated_graph_iri(self.doc_s)),
+                       "metadata": ox.NamedNode(metadata_graph_iri(self.doc_s))}
+        self.used: dict[str, list[tuple[str, Provenance]]] = {}  # origin kind -> (path, provenance)
         # the nodes each field's evidence is about (filled by the sections)
         self.party_nodes: list[ox.NamedNode | None] = []
         self.signature_nodes: list[ox.NamedNode] = []
@@ -189,6 +195,30 @@ class _Quads:
         self.has_signing = bool(record.signed_date or record.signed_place or record.signatories)
 
     # -- helpers ---------------------------------------------------------------------------
+    @contextmanager
+    def at(self, path: str):
+        """Statements made inside go to the graph of the fact at ``path``: the document graph for a
+        fact read from the text, the curated graph for one a curator asserted, the metadata graph
+        for one taken from database metadata."""
+        entry = self.record.origin_entry(path)
+        prev = self.g
+        if entry is not None and entry[1].kind in self.graphs:
+            self.g = self.graphs[entry[1].kind]
+            if entry not in self.used.setdefault(entry[1].kind, []):
+                self.used[entry[1].kind].append(entry)
+        try:
+            yield
+        finally:
+            self.g = prev
+
+    def first(self, iri: str) -> bool:
+        """Whether ``iri`` is described for the first time in the current graph (and mark it)."""
+        key = (iri, self.g.value)
+        if key in self.described:
+            return False
+        self.described.add(key)
+        return True
+
     def q(self, s: ox.NamedNode, p: ox.NamedNode, o: Any) -> Iterator[ox.Quad]:
         quad = ox.Quad(s, p, o, self.g)
         if quad not in self.seen:
@@ -207,9 +237,8 @@ class _Quads:
 
     def state(self, iri: str) -> Iterator[ox.Quad]:
         """A state of the gazetteer, described once per graph (types, labels, itself its state)."""
-        if iri in self.described:
+        if not self.first(iri):
             return
-        self.described.add(iri)
         node = ox.NamedNode(iri)
         entry = _entity_of(iri, self.base)
         yield from self.typ(node, *(_n(p, l) for p, l in ENTITY_CLASSES["state"]))
@@ -226,8 +255,7 @@ class _Quads:
             yield from self.state(iri)
             return
         node = ox.NamedNode(iri)
-        if iri not in self.described:
-            self.described.add(iri)
+        if self.first(iri):
             yield from self.typ(node, *(_n(p, l) for p, l in _AGENT_CLASSES))
             entry = _entity_of(iri, self.base)
             if entry is not None:
@@ -280,43 +308,55 @@ class _Quads:
 
     def work(self) -> Iterator[ox.Quad]:
         record, doc, expr = self.record, self.doc, self.expr
-        yield from self.typ(doc, _tkg(DOC_TYPE_CLASSES[record.doc_type]), _n("eli", "LegalResource"))
+        with self.at("doc_type"):
+            yield from self.typ(doc, _tkg(DOC_TYPE_CLASSES[record.doc_type]), _n("eli", "LegalResource"))
+        yield from self.typ(doc, _n("eli", "LegalResource"))
         yield from self.q(doc, _n("eli", "is_realized_by"), expr)
         title = _normalise(record.title or "")
         if title:
-            yield from self.q(doc, _n("dcterms", "title"), _zh(title))
-            yield from self.q(doc, RDFS_LABEL, _zh(title))
-            yield from self.q(expr, _n("eli", "title"), _zh(title))
+            with self.at("title"):
+                yield from self.q(doc, _n("dcterms", "title"), _zh(title))
+                yield from self.q(doc, RDFS_LABEL, _zh(title))
+                yield from self.q(expr, _n("eli", "title"), _zh(title))
             if record.title_span is not None and _normalise(record.title_span.exact) != title:
                 yield from self.q(doc, _tkg("originalTitle"), _zh(record.title_span.exact))
         if record.signed_date and len(record.signed_date) == 10:
-            yield from self.q(doc, _n("eli", "date_document"), date_literal(record.signed_date, "signed_date"))
-        yield from self.q(doc, _tkg("articleCount"), ox.Literal(str(int(record.articles)), datatype=XSD_INTEGER))
-        for lang in record.authentic_languages or []:
-            if not _normalise(lang):
-                continue
-            yield from self.q(doc, _tkg("authenticLanguage"), _zh(_normalise(lang)))
-            code = language_code(lang)
-            if code:
-                yield from self.q(doc, _n("dcterms", "language"), _n("iso6391", code))
+            with self.at("signed_date"):
+                yield from self.q(doc, _n("eli", "date_document"), date_literal(record.signed_date, "signed_date"))
+        with self.at("articles"):
+            yield from self.q(doc, _tkg("articleCount"), ox.Literal(str(int(record.articles)), datatype=XSD_INTEGER))
+        with self.at("authentic_languages"):
+            for lang in record.authentic_languages or []:
+                if not _normalise(lang):
+                    continue
+                yield from self.q(doc, _tkg("authenticLanguage"), _zh(_normalise(lang)))
+                code = language_code(lang)
+                if code:
+                    yield from self.q(doc, _n("dcterms", "language"), _n("iso6391", code))
         if record.entry_into_force and record.entry_into_force.strip():
-            yield from self.q(doc, _tkg("entryIntoForceClause"), _zh(record.entry_into_force.strip()))
+            with self.at("entry_into_force"):
+                yield from self.q(doc, _tkg("entryIntoForceClause"), _zh(record.entry_into_force.strip()))
+        if record.source_url:
+            with self.at("source_url"):
+                yield from self.q(doc, _n("dcterms", "source"), _url_or_literal(record.source_url))
         if record.entry_into_force_date:
-            yield from self.q(doc, _n("eli", "first_date_entry_in_force"),
-                              date_literal(record.entry_into_force_date, "entry_into_force_date"))
+            with self.at("entry_into_force_date"):
+                yield from self.q(doc, _n("eli", "first_date_entry_in_force"),
+                                  date_literal(record.entry_into_force_date, "entry_into_force_date"))
 
     def parties(self) -> Iterator[ox.Quad]:
-        for p in self.record.parties:
+        for i, p in enumerate(self.record.parties):
             if not _normalise(p.name):
                 self.party_nodes.append(None)
                 continue
             iri = party_iri(p, self.base)
             node = ox.NamedNode(iri)
             self.party_nodes.append(node)
-            yield from self.q(self.doc, _n("eli", "passed_by"), node)
-            yield from self.agent(iri, p.name)
-            if not iri.startswith(f"{self.base}state/"):
-                yield from self.q(node, RDFS_LABEL, _zh(_normalise(p.name)))
+            with self.at(f"parties[{i}]"):
+                yield from self.q(self.doc, _n("eli", "passed_by"), node)
+                yield from self.agent(iri, p.name)
+                if not iri.startswith(f"{self.base}state/"):
+                    yield from self.q(node, RDFS_LABEL, _zh(_normalise(p.name)))
 
     def party_node(self, name: str) -> ox.NamedNode:
         """The node of the party printed ``name`` (a signatory's party): one of the record's, else
@@ -335,74 +375,91 @@ class _Quads:
             if title:
                 yield from self.q(signing, RDFS_LABEL, _zh(f"{title}的签署"))
             if record.signed_date:
-                yield from self.q(signing, _n("dcterms", "date"), date_literal(record.signed_date, "signed_date"))
+                with self.at("signed_date"):
+                    yield from self.typ(signing, _tkg("Signing"))
+                    yield from self.q(signing, _n("dcterms", "date"), date_literal(record.signed_date, "signed_date"))
             if record.signed_place and _normalise(record.signed_place):
-                yield from self.place(record.signed_place)
-                self.place_node = self.last
-                yield from self.q(signing, _n("prov", "atLocation"), self.last)
+                with self.at("signed_place"):
+                    yield from self.place(record.signed_place)
+                    self.place_node = self.last
+                    yield from self.q(signing, _n("prov", "atLocation"), self.last)
         for i, sig in enumerate(record.signatories, start=1):
-            node = ox.NamedNode(f"{self.doc_s}/signature/{i}")
-            self.signature_nodes.append(node)
-            yield from self.typ(node, _tkg("Signature"), _n("prov", "Association"))
-            yield from self.q(signing, _n("prov", "qualifiedAssociation"), node)
-            yield from self.q(node, _n("prov", "hadRole"), _tkg("signatoryRole"))
-            yield from self.q(node, _tkg("signatureOrder"), ox.Literal(str(i), datatype=XSD_INTEGER))
-            person = None
-            if sig.name and _normalise(sig.name):
-                yield from self.person(sig.name)
-                person = self.last
-                yield from self.q(node, _n("prov", "agent"), person)
-                yield from self.q(signing, _n("prov", "wasAssociatedWith"), person)
-            self.person_nodes.append(person)
-            if sig.title and _normalise(sig.title):
-                yield from self.q(node, _tkg("officeTitle"), _zh(_normalise(sig.title)))
-            if sig.party and _normalise(sig.party):
-                party = self.party_node(sig.party)
-                yield from self.q(node, _tkg("onBehalfOf"), party)
-                if person is not None:
-                    yield from self.q(person, _n("prov", "actedOnBehalfOf"), party)
-                yield from self.agent(party.value, sig.party)
+            with self.at(f"signatories[{i - 1}]"):
+                yield from self.signature(i, sig)
+
+    def signature(self, i: int, sig) -> Iterator[ox.Quad]:
+        signing = self.signing
+        node = ox.NamedNode(f"{self.doc_s}/signature/{i}")
+        self.signature_nodes.append(node)
+        yield from self.typ(node, _tkg("Signature"), _n("prov", "Association"))
+        yield from self.q(signing, _n("prov", "qualifiedAssociation"), node)
+        yield from self.q(node, _n("prov", "hadRole"), _tkg("signatoryRole"))
+        yield from self.q(node, _tkg("signatureOrder"), ox.Literal(str(i), datatype=XSD_INTEGER))
+        person = None
+        if sig.name and _normalise(sig.name):
+            yield from self.person(sig.name)
+            person = self.last
+            yield from self.q(node, _n("prov", "agent"), person)
+            yield from self.q(signing, _n("prov", "wasAssociatedWith"), person)
+        self.person_nodes.append(person)
+        if sig.title and _normalise(sig.title):
+            yield from self.q(node, _tkg("officeTitle"), _zh(_normalise(sig.title)))
+        if sig.party and _normalise(sig.party):
+            party = self.party_node(sig.party)
+            yield from self.q(node, _tkg("onBehalfOf"), party)
+            if person is not None:
+                yield from self.q(person, _n("prov", "actedOnBehalfOf"), party)
+            yield from self.agent(party.value, sig.party)
 
     def references(self) -> Iterator[ox.Quad]:
         doc = self.doc
         for i, ref in enumerate(self.record.referenced, start=1):
             if ref.kind not in ("document", "event"):
                 raise RDFError(f"referenced[{i - 1}].kind: unknown value {ref.kind!r} (expected 'document' or 'event')")
-            node = ox.NamedNode(reference_iri(ref, self.base))
-            self.ref_nodes.append(node)
-            inst = instrument_of(ref)
-            if ref.kind == "document":
-                yield from self.typ(node, _tkg("CitedDocument"))
-                yield from self.q(doc, _n("eli", "cites"), node)
-            else:
-                yield from self.typ(node, _n("sem", "Event"))
-                yield from self.q(doc, _tkg("refersToEvent"), node)
-            label = _normalise(ref.label)
-            if inst is not None:
-                yield from self.q(node, RDFS_LABEL, _zh(inst.zh))
-                if inst.en:
-                    yield from self.q(node, RDFS_LABEL, ox.Literal(inst.en, language="en"))
-                if label and label != inst.zh:
-                    yield from self.q(node, _n("skos", "altLabel"), _zh(label))
-                if inst.date:
-                    yield from self.q(node, _n("dcterms", "date"), date_literal(inst.date, f"instrument {inst.id}"))
-            else:
-                if label:
-                    yield from self.q(node, RDFS_LABEL, _zh(label))
-                if ref.date:
-                    yield from self.q(node, _n("dcterms", "date"), date_literal(ref.date, f"referenced[{i - 1}].date"))
-            if ref.place and _normalise(ref.place):
-                yield from self.place(ref.place)
-                yield from self.q(node, _n("prov", "atLocation"), self.last)
-            if ref.stance:
-                if ref.stance not in STANCES:
-                    raise RDFError(f"referenced[{i - 1}].stance: unknown value {ref.stance!r}")
-                yield from self.q(doc, _n("cito", STANCES[ref.stance]), node)
+            with self.at(f"referenced[{i - 1}]"):
+                yield from self.reference(i, ref)
+
+    def reference(self, i: int, ref: Reference) -> Iterator[ox.Quad]:
+        doc = self.doc
+        node = ox.NamedNode(reference_iri(ref, self.base))
+        self.ref_nodes.append(node)
+        inst = instrument_of(ref)
+        if ref.kind == "document":
+            yield from self.typ(node, _tkg("CitedDocument"))
+            yield from self.q(doc, _n("eli", "cites"), node)
+        else:
+            yield from self.typ(node, _n("sem", "Event"))
+            yield from self.q(doc, _tkg("refersToEvent"), node)
+        label = _normalise(ref.label)
+        if inst is not None:
+            yield from self.q(node, RDFS_LABEL, _zh(inst.zh))
+            if inst.en:
+                yield from self.q(node, RDFS_LABEL, ox.Literal(inst.en, language="en"))
+            if label and label != inst.zh:
+                yield from self.q(node, _n("skos", "altLabel"), _zh(label))
+            if inst.date:
+                yield from self.q(node, _n("dcterms", "date"), date_literal(inst.date, f"instrument {inst.id}"))
+        else:
+            if label:
+                yield from self.q(node, RDFS_LABEL, _zh(label))
+            if ref.date:
+                yield from self.q(node, _n("dcterms", "date"), date_literal(ref.date, f"referenced[{i - 1}].date"))
+        if ref.place and _normalise(ref.place):
+            yield from self.place(ref.place)
+            yield from self.q(node, _n("prov", "atLocation"), self.last)
+        if ref.stance:
+            if ref.stance not in STANCES:
+                raise RDFError(f"referenced[{i - 1}].stance: unknown value {ref.stance!r}")
+            yield from self.q(doc, _n("cito", STANCES[ref.stance]), node)
 
     def visit(self) -> Iterator[ox.Quad]:
-        v, visit, doc = self.record.visit, self.visit_node, self.doc
-        if v is None:
+        if self.record.visit is None:
             return
+        with self.at("visit"):
+            yield from self.visit_facts()
+
+    def visit_facts(self) -> Iterator[ox.Quad]:
+        v, visit, doc = self.record.visit, self.visit_node, self.doc
         yield from self.typ(visit, _tkg("Visit"), _n("sem", "Event"))
         yield from self.q(doc, _tkg("occasion"), visit)
         if v.delegation and _normalise(v.delegation):
@@ -437,24 +494,28 @@ class _Quads:
             if record.signed_date:
                 yield from self.q(talks, _n("dcterms", "date"), date_literal(record.signed_date, "signed_date"))
         for i, p in enumerate(participants, start=1):
-            node = ox.NamedNode(f"{self.doc_s}/participant/{i}")
-            self.participation_nodes.append(node)
-            yield from self.typ(node, _tkg("Participation"), _n("prov", "Association"))
-            yield from self.q(talks, _n("prov", "qualifiedAssociation"), node)
-            yield from self.q(node, _n("prov", "hadRole"), _tkg("talksParticipantRole"))
-            person = None
-            if _normalise(p.name):
-                yield from self.person(p.name)
-                person = self.last
-                yield from self.q(node, _n("prov", "agent"), person)
-                yield from self.q(talks, _n("prov", "wasAssociatedWith"), person)
-            self.participant_persons.append(person)
-            if p.title and _normalise(p.title):
-                yield from self.q(node, _tkg("officeTitle"), _zh(_normalise(p.title)))
-            if p.side and _normalise(p.side):
-                side = self.resolve.state_iri(p.side) or self.resolve.agent(p.side)
-                yield from self.agent(side, p.side)
-                yield from self.q(node, _tkg("side"), ox.NamedNode(side))
+            with self.at(f"talks_participants[{i - 1}]"):
+                yield from self.participant(i, p, talks)
+
+    def participant(self, i: int, p, talks: ox.NamedNode) -> Iterator[ox.Quad]:
+        node = ox.NamedNode(f"{self.doc_s}/participant/{i}")
+        self.participation_nodes.append(node)
+        yield from self.typ(node, _tkg("Participation"), _n("prov", "Association"))
+        yield from self.q(talks, _n("prov", "qualifiedAssociation"), node)
+        yield from self.q(node, _n("prov", "hadRole"), _tkg("talksParticipantRole"))
+        person = None
+        if _normalise(p.name):
+            yield from self.person(p.name)
+            person = self.last
+            yield from self.q(node, _n("prov", "agent"), person)
+            yield from self.q(talks, _n("prov", "wasAssociatedWith"), person)
+        self.participant_persons.append(person)
+        if p.title and _normalise(p.title):
+            yield from self.q(node, _tkg("officeTitle"), _zh(_normalise(p.title)))
+        if p.side and _normalise(p.side):
+            side = self.resolve.state_iri(p.side) or self.resolve.agent(p.side)
+            yield from self.agent(side, p.side)
+            yield from self.q(node, _tkg("side"), ox.NamedNode(side))
 
     def mentions(self) -> Iterator[ox.Quad]:
         gaz = _gazetteer()
@@ -463,9 +524,8 @@ class _Quads:
             node = ox.NamedNode(entity_iri(entry, self.base) if entry else f"{self.base}{m.type}/{iri_segment(m.id)}")
             self.mention_nodes.append(node)
             yield from self.q(self.doc, _tkg("mentions"), node)
-            if node.value in self.described:
+            if not self.first(node.value):
                 continue
-            self.described.add(node.value)
             yield from self.typ(node, *(_n(pfx, local) for pfx, local in ENTITY_CLASSES.get(m.type, ())))
             yield from self.q(node, RDFS_LABEL, _zh(m.label or _normalise(m.text)))
             if entry is not None and entry.en:
@@ -475,19 +535,23 @@ class _Quads:
 
     def commitments(self) -> Iterator[ox.Quad]:
         for i, c in enumerate(self.record.commitments or [], start=1):
-            node = ox.NamedNode(f"{self.doc_s}/commitment/{i}")
-            self.commitment_nodes.append(node)
-            yield from self.typ(node, _tkg("Commitment"))
-            yield from self.q(self.doc, _tkg("commitment"), node)
-            if c.actor and _normalise(c.actor):
-                for actor in self.actors(c.actor):
-                    yield from self.agent(actor, c.actor)
-                    yield from self.q(node, _tkg("actor"), ox.NamedNode(actor))
-            if c.action and _normalise(c.action):
-                yield from self.q(node, _tkg("action"), _zh(_normalise(c.action)))
-                yield from self.q(node, RDFS_LABEL, _zh(_normalise(c.action)))
-            if c.deadline:
-                yield from self.q(node, _tkg("deadline"), date_literal(c.deadline, f"commitments[{i - 1}].deadline"))
+            with self.at(f"commitments[{i - 1}]"):
+                yield from self.commitment(i, c)
+
+    def commitment(self, i: int, c) -> Iterator[ox.Quad]:
+        node = ox.NamedNode(f"{self.doc_s}/commitment/{i}")
+        self.commitment_nodes.append(node)
+        yield from self.typ(node, _tkg("Commitment"))
+        yield from self.q(self.doc, _tkg("commitment"), node)
+        if c.actor and _normalise(c.actor):
+            for actor in self.actors(c.actor):
+                yield from self.agent(actor, c.actor)
+                yield from self.q(node, _tkg("actor"), ox.NamedNode(actor))
+        if c.action and _normalise(c.action):
+            yield from self.q(node, _tkg("action"), _zh(_normalise(c.action)))
+            yield from self.q(node, RDFS_LABEL, _zh(_normalise(c.action)))
+        if c.deadline:
+            yield from self.q(node, _tkg("deadline"), date_literal(c.deadline, f"commitments[{i - 1}].deadline"))
 
     def actors(self, actor: str) -> list[str]:
         """The agents who act: both parties for 双方, else the one the text names."""
@@ -531,13 +595,65 @@ class _Quads:
                            _annotation(f"{self.doc_s}/evidence/{n}", self.body_for(path), path, span, self.src))
         return out
 
+    def provenance(self) -> Iterator[ox.Quad]:
+        """The curated and metadata graphs describe themselves: what they are about, who asserted
+        their facts and when (one tkg:Correction activity per corrected field), where they come from."""
+        for kind, entries in self.used.items():
+            g = self.graphs[kind]
+            self.g = g
+            yield from self.typ(g, _tkg("CurationGraph" if kind == "curator" else "MetadataGraph"), _n("prov", "Entity"))
+            yield from self.q(g, _n("dcterms", "subject"), self.doc)
+            done: dict[str, ox.NamedNode] = {}
+            for path, prov in entries:
+                key = _head(path)
+                if kind == "metadata":
+                    if prov.source:
+                        yield from self.q(g, _n("prov", "wasDerivedFrom"), _url_or_literal(prov.source))
+                    continue
+                curator = ox.NamedNode(f"{self.base}curator/{iri_segment(prov.agent or 'unknown')}")
+                yield from self.typ(curator, _n("prov", "Person"), _n("prov", "Agent"))
+                yield from self.q(curator, RDFS_LABEL, ox.Literal(prov.agent or "unknown"))
+                yield from self.q(g, _n("prov", "wasAttributedTo"), curator)
+                if (path, prov) in done:
+                    continue
+                act = ox.NamedNode(f"{self.doc_s}/correction/{len(done) + 1}")
+                done[(path, prov)] = act
+                yield from self.typ(act, _tkg("Correction"), _n("prov", "Activity"))
+                yield from self.q(act, _tkg("field"), ox.Literal(path))
+                yield from self.q(act, _n("prov", "wasAssociatedWith"), curator)
+                yield from self.q(act, _n("prov", "generated"), g)
+                if prov.date:
+                    yield from self.q(act, _n("dcterms", "date"), date_literal(prov.date[:10], "correction date"))
+                if prov.note:
+                    yield from self.q(act, _n("rdfs", "comment"), ox.Literal(prov.note))
+                for fld, value, by in self.record.rejected:
+                    if by == prov and fld == key:
+                        yield from self.q(act, _tkg("rejectedValue"),
+                                          ox.Literal(json.dumps(value, ensure_ascii=False, sort_keys=True)))
+        self.g = self.main
+
     def all(self) -> Iterator[ox.Quad]:
         for section in (self.graph, self.source, self.work, self.parties, self.signing_section,
-                        self.references, self.visit, self.talks, self.mentions, self.commitments):
+                        self.references, self.visit, self.talks, self.mentions, self.commitments,
+                        self.provenance):
             yield from section()
         # The annotations' subjects ({doc}/evidence/{n}, …/target, …) are theirs alone and their
         # triples distinct, so none can repeat a quad: they are not looked up in ``seen``.
         yield from self.evidence()
+
+
+def _head(path: str) -> str:
+    """``parties[2]`` -> ``parties``; ``visit.host`` -> ``visit``."""
+    return re.split(r"[\[.]", path, maxsplit=1)[0]
+
+
+def _url_or_literal(value: str):
+    if re.match(r"^https?://[^\s<>\"{}|\\^`]+$", value):
+        try:
+            return ox.NamedNode(value)
+        except ValueError:
+            pass
+    return ox.Literal(value)
 
 
 def _entity_of(iri: str, base: str):

@@ -230,7 +230,7 @@ def load_collection(store, base: str | None = None) -> Collection:
     rows = _query(store, f"""
 SELECT ?g ?doc ?type ?title ?date ?place ?placeLabel ?file ?sha WHERE {{
   GRAPH ?g {{
-    ?g dcterms:subject ?doc ; prov:wasDerivedFrom ?src .
+    ?g a tkg:DocumentGraph ; dcterms:subject ?doc ; prov:wasDerivedFrom ?src .
     ?doc a ?type . VALUES ?type {{ {types} }}
     OPTIONAL {{ ?src tkg:fileName ?file }} OPTIONAL {{ ?src tkg:sha256 ?sha }}
     OPTIONAL {{ ?doc dcterms:title ?title }}
@@ -516,15 +516,22 @@ _PARALLEL_PAGES = 64
 _PAGES_AT_ONCE = 512
 
 
-def _render_annotated(job: tuple[str, str, str, dict[str, str], str]) -> tuple[str | None, str | None]:
+def _render_annotated(job: tuple) -> tuple[str | None, str | None]:
     """(annotated page, None), or (None, why not) — in a worker process or this one.
-    ``job``: the text's path, the document IRI, the base, the links, the navigation."""
+    ``job``: the text's path, the document IRI, the base, the links, the navigation, and the
+    document's curation in the build (its metadata row and corrections: the page marks the
+    facts they assert)."""
     from . import rdf
     from .view import read_record
 
-    path, iri, base, links, nav = job
+    path, iri, base, links, nav = job[:5]
+    curation = job[5] if len(job) > 5 else None
     try:
         record, text = read_record(Path(path))
+        if curation:
+            from .build import curate
+
+            record, _, _ = curate(record, curation, Path(path).name)
         same = rdf.document_iri(record, base) == iri
     except Exception as exc:  # a text that no longer extracts: fall back to the facts
         return None, f"the text no longer extracts ({type(exc).__name__}) · 原文无法抽取"
@@ -555,8 +562,10 @@ class _StoreForPages:
 class _Site:
     def __init__(self, out: Path, col: Collection, texts: dict[str, Path], store: _StoreForPages | None = None):
         self.root = out / SITE_DIR
+        self.out = out
         self.col = col
         self.texts = texts
+        self.curations = _curations_from(out)
         self.store = store  # for the annotations of facts pages; None: pages without them
         self.cache_path = out / PAGE_CACHE
         try:
@@ -657,6 +666,38 @@ class _Site:
         return self._docs_of_state
 
     # -- index ---------------------------------------------------------------------
+    def review_section(self) -> str:
+        """The documents a curator should look at (the build's review.tsv): kept without conforming,
+        warnings, stale corrections, disagreements with the database metadata."""
+        path = self.out / "review.tsv"
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()[1:]
+        except OSError:
+            return ""
+        by_doc: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+        files: dict[str, str] = {}
+        for line in lines:
+            cells = (line.split("\t") + [""] * 5)[:5]
+            file, kind, fld, detail, doc = cells
+            by_doc[doc or file].append((kind, fld, detail))
+            files[doc or file] = file
+        if not by_doc:
+            return ""
+        items = []
+        for key in sorted(by_doc, key=lambda k: files[k]):
+            d = self.col.documents.get(key)
+            label = escape(files[key])
+            link = f'<a href="doc/{escape(d.slug)}.html">{label}</a>' if d is not None else label
+            kinds = ", ".join(f"{k} ×{n}" if n > 1 else k
+                              for k, n in sorted(Counter(k for k, _, _ in by_doc[key]).items()))
+            details = "".join(f'<li><span class="meta">{escape(k)}{" · " + escape(f) if f else ""}</span> '
+                              f'{escape(t)}</li>' for k, f, t in by_doc[key])
+            items.append(f'<li class="review-item" data-kinds="{escape(kinds)}">{link} '
+                         f'<span class="meta">({escape(kinds)})</span><ul>{details}</ul></li>')
+        return (f'<h2 id="review">{bi("To review", "待审核")}</h2>'
+                f'<p class="meta">{bi("What a curator should look at; `treatykg review OUT` prints the same with corrections to start from.", "需编者查看的内容；`treatykg review OUT` 列出同样内容并附可编辑的更正条目。")}</p>'
+                f'<ul id="review-list">{"".join(items)}</ul>')
+
     def index(self, timeline: str, partners: str) -> str:
         col = self.col
         rows = []
@@ -684,6 +725,7 @@ class _Site:
                 + '<p class="meta">' + bi("Click a column header to sort (again to reverse).", "点击列标题排序（再次点击反向）。")
                 + ' <span id="sort-status" aria-live="polite"></span></p>'
                 + f'<table id="documents" aria-labelledby="documents-heading"><thead><tr>{th}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+                + self.review_section()
                 + f'<h2 id="pictures">{bi("Pictures", "图表")}</h2>'
                 + f'<figure id="timeline">{timeline}<figcaption><a href="timeline.svg">timeline.svg</a></figcaption></figure>'
                 + f'<figure id="partners">{partners}<figcaption><a href="partners.svg">partners.svg</a></figcaption></figure>'
@@ -783,13 +825,14 @@ class _Site:
         if d.sha256 and sha != d.sha256:
             return "facts", None, "the text has changed since the build (SHA-256 differs) · 原文在构建后已改动"
         links = {iri: href for iri in self._iris_of(d) if (href := self.link(iri))}
+        curation = self.curations.get(d.graph) or {}
         key = hashlib.sha256(json.dumps(
-            [_code_fingerprint(), str(p), sha, d.iri, self.col.base, sorted(links.items())],
-            ensure_ascii=False).encode("utf-8")).hexdigest()
+            [_code_fingerprint(), str(p), sha, d.iri, self.col.base, sorted(links.items()), curation],
+            ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
         if (isinstance(cached, list) and len(cached) == 2 and cached[0] == key
                 and _file_sha256(self.root / f"doc/{d.slug}.html") == cached[1]):
             return "cached", key, None
-        return "render", key, (str(p), d.iri, self.col.base, links, _nav("../"))
+        return "render", key, (str(p), d.iri, self.col.base, links, _nav("../"), curation)
 
     def _iris_of(self, d: Document) -> set[str]:
         roles = self.roles_of_doc.get(d.iri, [])
@@ -877,6 +920,16 @@ class _Site:
                 + f'<h2>{bi("People who acted for it, with their offices by date", "代表人物及其各时期职务")}</h2>'
                 + self._roles_table(roles, show_person=True) + "</main>")
         return page(s.zh, body)
+
+
+def _curations_from(out: Path) -> dict[str, dict[str, Any]]:
+    """Graph IRI -> the document's curation in the build (its metadata row and corrections)."""
+    try:
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        return {e["graph"]: e["curation"] for e in (manifest.get("documents") or {}).values()
+                if isinstance(e, dict) and e.get("graph") and e.get("curation")}
+    except (OSError, ValueError, AttributeError, TypeError):
+        return {}
 
 
 def _texts_from(out: Path, src_dir: Path | None, col: Collection) -> dict[str, Path]:

@@ -337,6 +337,10 @@ aside button.field:hover{background:#f3f4f6}
 aside .path{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.78rem;color:var(--muted)}
 aside .novid{border-left:4px solid var(--line);padding:.1rem .45rem;display:block}
 .warn{color:#92400e;background:#fffbeb;border:1px solid #fde68a;padding:.4rem .6rem;border-radius:6px}
+.prov{display:inline-block;font-size:.8rem;margin:.1rem 0 .2rem .45rem;padding:0 .35rem;border-radius:4px}
+.prov.curated{background:#fef3c7;color:#78350f;border:1px dashed #d97706}
+.prov.metadata{background:#e0f2fe;color:#075985;border:1px dashed #0284c7}
+.rejected s{color:var(--muted)}
 """
 
 _VIEW_SCRIPT = r"""
@@ -503,24 +507,44 @@ def _field_panel(fields: list[tuple[str, str]], first_fact: dict[str, Fact], lin
             rows_html = []
             for ident, (p, v, count) in seen.items():
                 rows_html.append(_field_item(p, f"{v} ×{count}" if count > 1 else v, first_fact, links, base,
-                                             mentions))
+                                             mentions, record))
         else:
-            rows_html = [_field_item(p, v, first_fact, links, base, mentions) for p, v in rows]
+            rows_html = [_field_item(p, v, first_fact, links, base, mentions, record) for p, v in rows]
         parts.append(f'<section><h2>{bi(en, zh)}</h2><ul>{"".join(rows_html)}</ul></section>')
     return "".join(parts)
 
 
+def provenance_badge(record: Record | None, path: str) -> str:
+    """A fact not read from the text says where it comes from: a curator (who, when, why) or the
+    database's metadata (``class="prov curated"`` / ``"prov metadata"``); '' for a fact read."""
+    prov = record.origin(path) if record is not None else None
+    if prov is None:
+        return ""
+    if prov.kind == "curator":
+        who = " · ".join(x for x in (prov.agent, prov.date, prov.note) if x)
+        return (f'<span class="prov curated" data-provenance="curator">✎ {bi("corrected by a curator", "由编者更正")}'
+                f'{": " + escape(who) if who else ""}</span>')
+    src = prov.source or prov.agent or ""
+    return (f'<span class="prov metadata" data-provenance="metadata">⊞ {bi("from the database metadata", "来自数据库元数据")}'
+            f'{": " + escape(src) if src else ""}</span>')
+
+
 def _field_item(path: str, value: str, first_fact: dict[str, Fact], links: dict[str, str], base: str,
-                mentions: list) -> str:
+                mentions: list, record: Record | None = None) -> str:
     f = first_fact.get(path)
     k = kind_of(path)
     color = KINDS[k][2]
     label = (f'<span class="path">{escape(path)}</span><br><span lang="zh">{escape(value)}</span>')
+    badge = provenance_badge(record, path)
     if f is not None:
         item = (f'<button type="button" class="field" data-target="ann-{f.id}" data-field="{escape(path)}" '
                 f'style="--k:{color}">{label}</button>')
+    elif badge:
+        item = f'<span class="novid" data-field="{escape(path)}">{label}</span>'
     else:
         item = f'<span class="novid" data-field="{escape(path)}">{label} <span class="meta">(no evidence · 无原文证据)</span></span>'
+    if badge:
+        item += f"<br>{badge}"
     extra = []
     node = f.node if f is not None else None
     if node and f is not None and f.object_is_iri and f.object == node:
@@ -533,6 +557,20 @@ def _field_item(path: str, value: str, first_fact: dict[str, Fact], links: dict[
             extra.append(f'<a href="https://www.wikidata.org/wiki/{q}" lang="en">Wikidata {q}</a>')
     tail = f'<div style="padding-left:.8rem">{" · ".join(extra)}</div>' if extra else ""
     return f"<li>{item}{tail}</li>"
+
+
+def _rejected_panel(record: Record) -> str:
+    """What was read and then replaced or removed by a curator, with who and why."""
+    if not record.rejected:
+        return ""
+    items = []
+    for fld, value, prov in record.rejected:
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        who = " · ".join(x for x in (prov.agent, prov.date, prov.note) if x)
+        items.append(f'<li><span class="path">{escape(fld)}</span><br><s lang="zh">{escape(text)}</s>'
+                     f'<br><span class="prov curated">✎ {escape(who)}</span></li>')
+    return (f'<section class="rejected"><h2>{bi("Read, then corrected", "原文读取、经编者更正")}</h2>'
+            f'<ul>{"".join(items)}</ul></section>')
 
 
 def render_document(record: Record, original_text: str, *, base: str = DEFAULT_BASE,
@@ -586,6 +624,7 @@ def render_document(record: Record, original_text: str, *, base: str = DEFAULT_B
 <aside class="panel" aria-label="fields · 字段">
 <div id="current" aria-live="polite"><span class="meta">{bi("Select a field or a highlight.", "请选择字段或标注。")}</span></div>
 {_field_panel(fields, first, links, base, record)}
+{_rejected_panel(record)}
 </aside>
 </div>
 <div id="tip" role="tooltip" hidden></div>
@@ -603,11 +642,16 @@ def read_record(path, *, max_bytes: int | None = None, encoding: str | None = No
 
 
 def view_file(path, output, *, base: str | None = None, max_bytes: int | None = None,
-              encoding: str | None = None) -> list[str]:
-    """Extract ``path`` and write its annotated page to ``output`` atomically; return the
-    record's warnings (what the text lacks)."""
+              encoding: str | None = None, corrections=None, metadata=None) -> list[str]:
+    """Extract ``path`` (with the ``corrections`` and ``metadata`` files that concern it applied)
+    and write its annotated page to ``output`` atomically; return the record's warnings (what the
+    text lacks)."""
     from .output import write_atomic
 
     record, text = read_record(path, max_bytes=max_bytes, encoding=encoding)
+    if corrections or metadata:
+        from .api import curate
+
+        record, _, _ = curate(record, path, corrections=corrections, metadata=metadata)
     write_atomic(output, render_document(record, text, base=base or DEFAULT_BASE).encode("utf-8"))
     return list(record.warnings)

@@ -9,7 +9,7 @@ from ..cli import EXIT_CODES
 
 
 @click.command("build", epilog=EXIT_CODES)
-@click.argument("src", type=click.Path(path_type=Path, file_okay=False))
+@click.argument("src", nargs=-1, required=True, type=click.Path(path_type=Path, file_okay=False))
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path, dir_okay=True, file_okay=False),
               help="Output folder: graphs/, store/, void.ttl, validation.json, manifest.json.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
@@ -17,59 +17,102 @@ from ..cli import EXIT_CODES
 @click.option("--base", default=None, metavar="IRI",
               help="Base IRI for minted identifiers (default https://w3id.org/treatykg/id/).")
 @click.option("--force", is_flag=True, help="Rebuild everything, ignoring what the last build did.")
+@click.option("--corrections", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="A corrections file (TOML, see the README's 'Curating a collection'): what a curator "
+                   "asserts over what was read. Stale corrections are reported, not applied.")
+@click.option("--metadata", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="The database's metadata (TSV, or CSV for a .csv file; columns file, title, signed_date, "
+                   "entry_into_force, signed_place, type, partner, source_url): what the text does not "
+                   "print is added; disagreements go to OUT/review.tsv.")
+@click.option("--strict", is_flag=True,
+              help="Drop a document that does not conform from the collection (by default it is kept, "
+                   "its validation report attached, and the build exits 8).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no per-document lines; "
                                                   "failures and the summary are still printed.")
-def build_command(src: Path, out: Path, workers: int | None, base: str | None, force: bool, quiet: bool) -> None:
-    """Build every treaty text (*.txt, recursively) of SRC into OUT.
+def build_command(src: tuple[Path, ...], out: Path, workers: int | None, base: str | None, force: bool,
+                  corrections: Path | None, metadata: Path | None, strict: bool, quiet: bool) -> None:
+    """Build every treaty text (*.txt, recursively, following links) of each SRC folder into OUT.
 
-    Each text is extracted, converted and validated in a worker process; its named
-    graph is written to OUT/graphs/<name>.nq and replaces the document's graph in the
-    embedded store OUT/store. Only inputs that changed since the last build are redone;
-    graphs of deleted inputs are removed. A document that fails is reported with its
-    reason and skipped: the build goes on and exits 8.
+    Each text is extracted, curated (--metadata, then --corrections), converted and validated
+    in a worker process; its named graphs are written to OUT/graphs/<name>.nq and replace the
+    document's graphs in the embedded store OUT/store. Only inputs that changed since the
+    last build (their text, their corrections, their metadata row) are redone; graphs of
+    deleted inputs are removed. A document that does not conform is kept with its validation
+    report (unless --strict); one that cannot be read fails with its reason: either way the
+    build goes on and exits 8. What a curator should look at is in OUT/review.tsv
+    (`treatykg review OUT`). Files that are not texts and folders that cannot be read are
+    skipped and listed.
 
     The store must not be in use: stop `treatykg serve` on OUT first.
     """
     from ..build import build
     from ..errors import PartialFailure
 
+    kwargs = dict(workers=workers, base=base, force=force, corrections=corrections, metadata=metadata,
+                  strict=strict)
+    sources = list(src)
     if quiet:
-        report = build(src, out, workers=workers, base=base, force=force)
+        report = build(sources, out, **kwargs)
     else:
-        report = _with_progress(src, out, workers=workers, base=base, force=force)
+        report = _with_progress(sources, out, **kwargs)
+    _print_skipped(report.skipped)
     for d in report.failed:
         click.echo(f"treatykg: failed: {d.path}: {d.reason}", err=True)
+    for d in report.nonconforming:
+        click.echo(f"treatykg: kept, does not conform: {d.path}: {d.reason}", err=True)
     graphs = len(report.built) + len(report.unchanged)
     click.echo(f"{graphs} document graph{'s' * (graphs != 1)} in {out}: {len(report.built)} built, "
                f"{len(report.unchanged)} unchanged, {len(report.removed)} removed, "
-               f"{len(report.failed)} failed; {report.triples} triples")
-    if report.failed:
-        n = len(report.failed)
-        raise PartialFailure(f"{n} of {n + graphs} document{'s' * (n + graphs != 1)} failed "
-                             f"(reasons above; details in {out / 'validation.json'})")
+               f"{len(report.failed)} failed, {len(report.nonconforming)} kept without conforming; "
+               f"{report.triples} triples")
+    if report.failed or report.nonconforming:
+        n, k = len(report.failed), len(report.nonconforming)
+        total = len(report.failed) + graphs
+        parts = ([f"{n} of {total} document{'s' * (total != 1)} failed"] if n else []) + \
+            ([f"{k} kept without conforming"] if k else [])
+        raise PartialFailure(f"{'; '.join(parts)} (reasons above; see `treatykg review {out}` and "
+                             f"{out / 'validation.json'})")
 
 
-def _with_progress(src: Path, out: Path, **kwargs):
+def _print_skipped(skipped: list[tuple[str, str]]) -> None:
+    """What the build did not read, said in a few lines: counted by reason, a few examples each."""
+    by_reason: dict[str, list[str]] = {}
+    for path, why in skipped:
+        by_reason.setdefault(why, []).append(path)
+    for why, paths in sorted(by_reason.items()):
+        shown = ", ".join(paths[:3]) + (f" … (+{len(paths) - 3})" if len(paths) > 3 else "")
+        click.echo(f"treatykg: skipped {len(paths)} ({why}): {shown}", err=True)
+
+
+def _with_progress(src: list[Path], out: Path, **kwargs):
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.text import Text
 
     from ..build import build
 
     console = Console(stderr=True)
+    # paths and reasons are data: shown as plain text, never read as Rich markup ("[/x]", "[red]")
     with Progress(TextColumn("[bold]building[/]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  TextColumn("{task.fields[last]}"), console=console, transient=True) as bar:
+                  TextColumn("{task.fields[last]}", markup=False), console=console, transient=True) as bar:
         task = bar.add_task("build", total=None, last="")
 
         def on_event(event) -> None:
             if event.kind == "start":
                 bar.update(task, total=event.total)
             elif event.kind == "document":
-                bar.update(task, completed=event.completed, last=event.path or "")
+                bar.update(task, completed=event.completed, last=_printable(event.path or ""))
                 if event.status == "failed":
-                    bar.console.print(f"[red]failed[/] {event.path}: {event.reason}", markup=True,
-                                      highlight=False)
+                    line = Text("failed", style="red")
+                    line.append(f" {_printable(event.path or '')}: {_printable(event.reason or '')}")
+                    bar.console.print(line, highlight=False)
 
         return build(src, out, progress=on_event, **kwargs)
+
+
+def _printable(text: str) -> str:
+    """Control characters (a terminal escape sequence in a file name) shown, not obeyed."""
+    return "".join(c if c.isprintable() or c == " " else f"\\x{ord(c):02x}" for c in text)
 
 
 COMMANDS = [build_command]

@@ -15,19 +15,27 @@ from ..cli import EXIT_CODES, _encoding, _max_bytes
               help="The HTML page to write (atomically), e.g. page.html.")
 @click.option("--base", default=None, metavar="IRI",
               help="Base IRI for minted identifiers (default https://w3id.org/treatykg/id/).")
+@click.option("--corrections", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Apply a corrections file (TOML): corrected facts are marked with who corrected them.")
+@click.option("--metadata", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Add what the database's metadata (TSV/CSV) says: such facts are marked as from it.")
 @_max_bytes
 @_encoding
-def view_command(file: Path, output: Path, base: str | None, max_bytes: int, encoding: str | None) -> None:
+def view_command(file: Path, output: Path, base: str | None, corrections: Path | None, metadata: Path | None,
+                 max_bytes: int, encoding: str | None) -> None:
     """Write one self-contained HTML page showing the treaty text FILE with every
     extracted fact highlighted where it was read.
 
     Focus or hover a highlight to see its field, value and the RDF statement it
-    supports; the side panel lists the fields and jumps to their evidence. The page
-    has no outside resources: it works offline, from the file system.
+    supports; the side panel lists the fields and jumps to their evidence. A fact a
+    curator asserted (--corrections) or taken from the database's metadata (--metadata)
+    is marked as such, and what the curator replaced is listed. The page has no outside
+    resources: it works offline, from the file system.
     """
     from ..view import view_file
 
-    warnings = view_file(file, output, base=base, max_bytes=max_bytes, encoding=encoding)
+    warnings = view_file(file, output, base=base, max_bytes=max_bytes, encoding=encoding,
+                         corrections=corrections, metadata=metadata)
     for w in warnings:
         click.echo(f"treatykg: warning: {file}: {w}", err=True)
     click.echo(f"wrote {output}", err=True)

@@ -54,15 +54,21 @@ def extract_document(doc: Document) -> Record:
     for ref in rec.referenced:
         if ref.date == references.TODAY:
             ref.date = rec.signed_date
-    if rec.title is None:
-        rec.warnings.append("no title line found")
-    if rec.signed_date is None:
-        rec.warnings.append("no date of signature found")
-    if not rec.parties:
-        rec.warnings.append("no parties found in the title or preamble")
-    if not signatories_:
-        rec.warnings.append("no signature block found")
+    refresh_warnings(rec)
     return rec
+
+
+#: What a record lacks, in the words its warnings use (kept true after corrections and metadata).
+LACKS = (("no title line found", lambda r: r.title is None),
+         ("no date of signature found", lambda r: r.signed_date is None),
+         ("no parties found in the title or preamble", lambda r: not r.parties),
+         ("no signature block found", lambda r: not r.signatories))
+
+
+def refresh_warnings(rec: Record) -> None:
+    """Set the record's warnings about what it lacks to what it lacks now."""
+    words = {w for w, _ in LACKS}
+    rec.warnings = [w for w in rec.warnings if w not in words] + [w for w, lacks in LACKS if lacks(rec)]
 
 
 def _without_own_letters(refs, seg: Segments):
@@ -98,4 +104,4 @@ def extract_file(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, encodi
     return extract_document(ingest_file(path, max_bytes=max_bytes, encoding=encoding))
 
 
-__all__ = ["extract_document", "extract_bytes", "extract_file"]
+__all__ = ["extract_document", "extract_bytes", "extract_file", "refresh_warnings"]

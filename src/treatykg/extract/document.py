@@ -320,3 +320,15 @@ def parties(title: MappedText | None, body: list[MappedText], date: str | None =
     if title is not None:
         return _abbreviated(title, body, date, gaz)
     return []
+
+
+def party_named(name: str, date: str | None = None, gazetteer: Gazetteer | None = None) -> Party:
+    """One party named outside a title (a curator's correction, database metadata), read and
+    resolved by the rules of a title's parties; an unknown one is kept and flagged."""
+    gaz = gazetteer or default()
+    text = "".join(name.split())
+    read = _party_at(text, 0, date, gaz, last=True, limit=len(text)) if text else None
+    if read is not None and read.end == len(text):
+        return _resolve(text, read.name_end, read, date, None)
+    organ_start = _organ_suffix(text, 0, len(text))
+    return _resolve(text, organ_start, _Read(0, len(text), organ_start, None, False), date, None)
