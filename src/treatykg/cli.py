@@ -5,6 +5,8 @@ result. Errors become one line on standard error and a documented exit code.
 """
 from __future__ import annotations
 
+import errno
+import io
 import json
 import os
 import sys
@@ -17,6 +19,7 @@ from . import __version__, api
 from .errors import TreatyKGError
 from .ingest import DEFAULT_MAX_BYTES
 from .model import Record
+from .output import terminal_safe
 
 EXIT_CODES = """\b
 Exit codes:
@@ -61,12 +64,16 @@ def cli() -> None:
 @click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="json", show_default=True,
               help="json: the record (as in the corpus README) with evidence spans; "
                    "text: each fact beside the quote it was read from, for a reviewer.")
+@click.option("--mentions/--no-mentions", default=False, show_default=True,
+              help="text: list every mention (states, persons, places … named in the text) too; "
+                   "by default only their number. json always holds them.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Write to this file (atomically) instead of standard output.")
 @_strict
 @_max_bytes
 @_encoding
-def extract(file: Path, fmt: str, output: Path | None, strict: bool, max_bytes: int, encoding: str | None) -> None:
+def extract(file: Path, fmt: str, mentions: bool, output: Path | None, strict: bool, max_bytes: int,
+            encoding: str | None) -> None:
     """Read one treaty text FILE and print its record.
 
     Offsets in the evidence are Unicode code points into the original text
@@ -76,10 +83,9 @@ def extract(file: Path, fmt: str, output: Path | None, strict: bool, max_bytes: 
     if fmt == "json":
         text = json.dumps(record.to_json(), ensure_ascii=False, indent=2) + "\n"
     else:
-        text = render_text(record)
+        text = render_text(record, mentions=mentions)
     _emit(text.encode("utf-8"), output)
-    for w in record.warnings:
-        click.echo(f"treatykg: warning: {file}: {w}", err=True)
+    _warn(file, record.warnings)
 
 
 @cli.command(epilog=EXIT_CODES)
@@ -126,8 +132,7 @@ def convert(file: Path, output: Path | None, fmt: str | None, base: str | None, 
     when = datetime.now(timezone.utc).replace(microsecond=0) if timestamp else None
     data = api.convert(record, fmt, base=base, generated_at=when, wikidata_triples=wikidata_triples)
     _emit(data, output)
-    for w in record.warnings:
-        click.echo(f"treatykg: warning: {file}: {w}", err=True)
+    _warn(file, record.warnings)
 
 
 @cli.command(epilog=EXIT_CODES)
@@ -152,7 +157,7 @@ def validate(file: Path, fmt: str, engine: str, max_bytes: int, encoding: str | 
     elif fmt == "turtle":
         click.echo(report.to_turtle())
     else:
-        click.echo(str(report))
+        click.echo(terminal_safe(str(report), newlines=True))
     sys.exit(0 if report.conforms else 1)
 
 
@@ -165,6 +170,12 @@ def _register_more() -> None:
 _register_more()
 
 
+def _warn(file: Path, warnings: list[str]) -> None:
+    """One line per warning on standard error, control characters neutralised."""
+    for w in warnings:
+        click.echo(terminal_safe(f"treatykg: warning: {file}: {w}"), err=True)
+
+
 def _emit(data: bytes, output: Path | None) -> None:
     if output is None or str(output) == "-":
         sys.stdout.buffer.write(data)
@@ -175,8 +186,10 @@ def _emit(data: bytes, output: Path | None) -> None:
         write_atomic(output, data)
 
 
-def render_text(record: Record) -> str:
-    """Each fact beside the quote it was read from (``[start:end] «quote»``)."""
+def render_text(record: Record, *, mentions: bool = True) -> str:
+    """Each fact beside the quote it was read from (``[start:end] «quote»``), one per line;
+    control characters of the text shown as escapes. ``mentions=False``: the mentions are
+    counted by type on one line instead of listed."""
     data = record.to_json()
     ev = record.evidence()
     lines = [f"# {record.source.name}  sha256:{record.source.sha256[:12]}  ({record.source.encoding})"]
@@ -214,41 +227,83 @@ def render_text(record: Record) -> str:
     for i, c in enumerate(data["commitments"]):
         show(f"commitments[{i}].action", f"{c['actor']}: {c['action']}")
         show(f"commitments[{i}].deadline", c["deadline"])
-    for i, m in enumerate(data["mentions"]):
-        wd = f" {m['wikidata']}" if m["wikidata"] else ""
-        show(f"mentions[{i}]", f"{m['label']} ({m['type']}: {m['id']}{wd})")
+    if mentions:
+        for i, m in enumerate(data["mentions"]):
+            wd = f" {m['wikidata']}" if m["wikidata"] else ""
+            show(f"mentions[{i}]", f"{m['label']} ({m['type']}: {m['id']}{wd})")
+    elif data["mentions"]:
+        kinds: dict[str, int] = {}
+        for m in data["mentions"]:
+            kinds[m["type"]] = kinds.get(m["type"], 0) + 1
+        counted = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
+        lines.append(f"{'mentions':28s} {len(data['mentions'])} ({counted}); --mentions lists them")
     for w in record.warnings:
         lines.append(f"warning: {w}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(terminal_safe(line) for line in lines) + "\n"
+
+
+#: errno values of a write that failed for want of room or a working device: exit 5, not 9.
+_WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS}
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: run the CLI, turning every error into one line and an exit code."""
+    """Entry point: run the CLI, turning every error into one line and an exit code.
+
+    Every message is passed through :func:`treatykg.output.terminal_safe`: a file name or a
+    server's answer cannot put control characters on the terminal or break the line.
+    """
     try:
-        cli.main(args=argv, prog_name="treatykg", standalone_mode=False)
+        try:
+            cli.main(args=argv, prog_name="treatykg", standalone_mode=False)
+        finally:
+            sys.stdout.flush()  # a full disk shows here, while the error can still be reported
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
-        exc.show()
+        shown = io.StringIO()
+        exc.show(file=shown)
+        sys.stderr.write(terminal_safe(shown.getvalue(), newlines=True))
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
         click.echo("treatykg: interrupted", err=True)
         sys.exit(130)
     except TreatyKGError as exc:
-        click.echo(f"treatykg: error: {exc}", err=True)
+        click.echo(terminal_safe(f"treatykg: error: {exc}"), err=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         click.echo("treatykg: interrupted", err=True)
         sys.exit(130)
     except BrokenPipeError:
+        _quiet_stdout()
         sys.exit(0)
+    except OSError as exc:
+        if exc.errno not in _WRITE_ERRNOS:
+            _internal_error(exc)
+        _quiet_stdout()
+        click.echo(terminal_safe(f"treatykg: error: cannot write the output: {exc.strerror or exc}"), err=True)
+        sys.exit(5)
     except Exception as exc:  # a bug: one line, not a traceback (TREATYKG_DEBUG=1 shows it)
-        if os.environ.get("TREATYKG_DEBUG"):
-            raise
-        detail = str(exc).splitlines()[0][:200] if str(exc) else ""
-        click.echo(f"treatykg: internal error: {type(exc).__name__}: {detail} "
-                   "(please report it with the input file)", err=True)
-        sys.exit(9)
+        _internal_error(exc)
+
+
+def _internal_error(exc: BaseException) -> None:
+    if os.environ.get("TREATYKG_DEBUG"):
+        raise exc
+    detail = str(exc).splitlines()[0][:200] if str(exc) else ""
+    click.echo(terminal_safe(f"treatykg: internal error: {type(exc).__name__}: {detail} "
+                             "(please report it with the input file)"), err=True)
+    sys.exit(9)
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at /dev/null, so that Python's last flush of what could not be
+    written (a closed pipe, a full disk) neither fails nor prints "Exception ignored"."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover
