@@ -6,20 +6,24 @@ second, one that echoes the Authorization header, one that answers nonsense).
 """
 from __future__ import annotations
 
+import json
 import os
 import stat
 import sys
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
-from treatykg.errors import OutputError
+from treatykg.errors import OutputError, RDFError
 from treatykg.output import plain_text, terminal_safe, write_atomic
+from treatykg.rdfio import LONG_LITERAL, PARSER_BUFFER, read_quads
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # rdflib internals
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 SEED = CORPUS / "1958-02-19_cn-kp_joint-statement.txt"
+HUGE = PARSER_BUFFER + 1024 * 1024      # one literal longer than pyoxigraph's parser buffer
 
 
 @pytest.fixture(autouse=True)
@@ -27,6 +31,110 @@ def clean_env(monkeypatch, tmp_path):
     for name in ("TREATYKG_USER", "TREATYKG_PASSWORD", "TREATYKG_TOKEN"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
+
+
+@pytest.fixture(scope="module")
+def seed_nq(tmp_path_factory) -> Path:
+    from treatykg import api
+
+    path = tmp_path_factory.mktemp("seed") / "seed.nq"
+    path.write_bytes(api.convert(api.extract(SEED), "nq"))
+    return path
+
+
+def _graph_of(nq: Path) -> str:
+    return next(ox.parse(path=str(nq), format=ox.RdfFormat.N_QUADS)).graph_name.value
+
+
+# ---------------------------------------------------------------- 3. huge literals
+@pytest.fixture(scope="module")
+def huge_nq(tmp_path_factory, seed_nq) -> Path:
+    """The seed's graph plus one triple whose literal (CJK text, escapes, a quote) is longer
+    than the 16 MiB pyoxigraph's parser holds."""
+    folder = tmp_path_factory.mktemp("huge")
+    g = _graph_of(seed_nq)
+    body = "长" * (HUGE // 3) + '\\"end\\"\\n\\u00e9'
+    line = f'<{g}> <http://purl.org/dc/terms/description> "{body}" <{g}> .\n'
+    path = folder / "graphs" / "huge.nq"
+    path.parent.mkdir()
+    path.write_bytes(seed_nq.read_bytes() + line.encode("utf-8"))
+    other = folder / "graphs" / "other.nq"
+    other.write_text('<urn:s> <urn:p> "small" <urn:test:other-graph> .\n', encoding="utf-8")
+    return path
+
+
+def test_a_literal_longer_than_the_parser_buffer_is_read_whole(huge_nq, seed_nq):
+    with pytest.raises(MemoryError):   # what pyoxigraph does on its own (why rdfio exists)
+        list(ox.parse(path=str(huge_nq), format=ox.RdfFormat.N_QUADS))
+    quads = read_quads(huge_nq, ox.RdfFormat.N_QUADS)
+    assert len(quads) == len(read_quads(seed_nq, ox.RdfFormat.N_QUADS)) + 1
+    (long,) = [q.object.value for q in quads if len(str(q.object)) > LONG_LITERAL]
+    assert len(long.encode("utf-8")) > PARSER_BUFFER
+    assert long.startswith("长长") and long.endswith('"end"\né')
+
+
+@pytest.mark.parametrize("fmt", ["trig", "ttl", "jsonld"])
+def test_a_huge_literal_in_trig_turtle_and_json_ld_is_read_whole(tmp_path, fmt):
+    value = "x" * HUGE + "\n'''é"
+    store = ox.Store()
+    g = ox.NamedNode("urn:test:g") if fmt != "ttl" else ox.DefaultGraph()
+    store.add(ox.Quad(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.Literal(value, language="zh"), g))
+    store.add(ox.Quad(ox.NamedNode("urn:s"), ox.NamedNode("urn:q"), ox.Literal("# not a comment"), g))
+    rdf_format = {"trig": ox.RdfFormat.TRIG, "ttl": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD}[fmt]
+    path = tmp_path / f"huge.{fmt}"
+    if fmt == "ttl":
+        path.write_bytes(ox.serialize([q.triple for q in store], format=rdf_format))
+    else:
+        path.write_bytes(ox.serialize(store, format=rdf_format))
+    got = {(q.predicate.value, q.object.value, q.object.language) for q in read_quads(path, rdf_format)}
+    assert got == {("urn:p", value, "zh"), ("urn:q", "# not a comment", None)}
+
+
+def test_validate_reads_a_graph_with_a_huge_literal(run_main, huge_nq):
+    code, out, err = run_main("validate", huge_nq)
+    assert code == 0, err
+    assert "internal error" not in err and out.startswith("conforms")
+
+
+def test_a_term_too_long_to_read_is_exit_6_naming_the_line(run_main, tmp_path):
+    path = tmp_path / "long-iri.nq"
+    path.write_text('<urn:a> <urn:b> "ok" .\n<http://e/' + "x" * HUGE + '> <urn:p> "y" .\n', encoding="utf-8")
+    with pytest.raises(RDFError, match="line 2: an IRI of"):
+        read_quads(path, ox.RdfFormat.N_QUADS)
+    code, _, err = run_main("validate", path)
+    assert code == 6 and "line 2" in err and "internal error" not in err
+    code, _, err = run_main("push", path, "--endpoint", "http://127.0.0.1:9", "--profile", "generic")
+    assert code == 6 and "line 2" in err
+
+
+def test_push_sends_a_graph_with_a_huge_literal_and_the_others(run_main, huge_nq, oxigraph_server):
+    """The long line cannot go by Graph Store PUT (Oxigraph parses N-Triples with the same
+    16 MiB buffer): it goes as a SPARQL update; every other graph of the folder goes too."""
+    import requests
+
+    folder = huge_nq.parent
+    code, out, err = run_main("push", folder, "--endpoint", oxigraph_server, "--profile", "oxigraph")
+    assert code == 0, err
+    r = requests.post(f"{oxigraph_server}/query", timeout=30, headers={"Accept": "application/sparql-results+json"},
+                      data={"query": "SELECT ?g (COUNT(*) AS ?n) (MAX(STRLEN(STR(?o))) AS ?len) "
+                                     "WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"})
+    counts = {b["g"]["value"]: (int(b["n"]["value"]), int(b["len"]["value"])) for b in r.json()["results"]["bindings"]}
+    assert counts["urn:test:other-graph"] == (1, 5)
+    triples, longest = counts[_graph_of(huge_nq)]
+    assert longest > HUGE // 3 and triples == len(read_quads(huge_nq, ox.RdfFormat.N_QUADS))
+
+
+@pytest.fixture(scope="module")
+def oxigraph_server():
+    sys.path.insert(0, str(Path(__file__).parent))
+    from servers import OxigraphServer, Unavailable
+
+    try:
+        server = OxigraphServer().start()
+    except Unavailable as exc:
+        pytest.skip(str(exc))
+    yield server.url
+    server.close()
 
 
 # ---------------------------------------------------------------- 6. -o
@@ -102,3 +210,21 @@ def test_terminal_safe_shows_control_characters_as_escapes():
     assert terminal_safe("x\ny") == "x\\ny" and terminal_safe("x\ny", newlines=True) == "x\ny"
     assert terminal_safe("\x9b31m") == "\\x9b31m"     # the one-byte CSI of C1
     assert plain_text("[/x] [red]y").plain == "[/x] [red]y"
+
+
+# ---------------------------------------------------------------- 10. exit codes
+@pytest.mark.parametrize("where", ["start", "end"])
+def test_a_blank_node_offset_is_a_violation_not_an_internal_error(run_main, tmp_path, seed_nq, where):
+    """An evidence offset that is a blank node: the fast engine reports the violation (exit 1);
+    pySHACL cannot compare it and says so (exit 6, with a hint); never exit 9."""
+    lines = seed_nq.read_text(encoding="utf-8").splitlines(keepends=True)
+    i = next(i for i, ln in enumerate(lines) if f"/ns/oa#{where}> " in ln)
+    head, _, rest = lines[i].partition(f"/ns/oa#{where}> ")
+    lines[i] = head + f"/ns/oa#{where}> _:offset <" + rest.rsplit(" <", 1)[1]   # the literal gone
+    path = tmp_path / "bnode-offset.nq"
+    path.write_text("".join(lines), encoding="utf-8")
+    code, out, err = run_main("validate", path)
+    assert code == 1, err
+    assert "Violation: annotation offset" in out
+    code, out, err = run_main("validate", path, "--engine", "pyshacl")
+    assert code == 6 and "--engine fast" in err and "internal error" not in err

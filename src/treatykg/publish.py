@@ -56,6 +56,7 @@ import requests
 from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 
 from .errors import EndpointError, InputError, RDFError
+from .rdfio import read_quads
 
 __all__ = [
     "PROFILES", "Profile", "PushReport", "GraphReport", "RequestInfo", "VerificationError",
@@ -65,6 +66,9 @@ __all__ = [
 DEFAULT_TIMEOUT = (10.0, 300.0)
 DEFAULT_RETRIES = 4
 TMP_PREFIX = "urn:treatykg:tmp:"
+#: A batch holding a line longer than this goes as a SPARQL update, not a Graph Store request
+#: (Oxigraph parses N-Triples with a 16 MiB buffer per token; a SPARQL update is parsed whole).
+GSP_LINE_LIMIT = 8 * 1024 * 1024
 DOCUMENT_GRAPH = "https://w3id.org/treatykg/ontology#DocumentGraph"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _SUFFIX_FORMATS = {
@@ -276,17 +280,11 @@ def read_graphs(path: str | Path) -> list[LocalGraph]:
     for file in _files(Path(path)):
         fmt = _SUFFIX_FORMATS[file.suffix.lower()]
         by_graph: dict[Any, set[ox.Triple]] = {}   # graph term -> triples (the hot loop: keep it lean)
-        try:
-            for quad in ox.parse(path=str(file), format=fmt):
-                bucket = by_graph.get(quad.graph_name)
-                if bucket is None:
-                    bucket = by_graph[quad.graph_name] = set()
-                bucket.add(quad.triple)
-        except (SyntaxError, ValueError) as exc:
-            detail = (str(exc).splitlines() or [type(exc).__name__])[0][:200]
-            raise RDFError(f"does not parse: {detail}", path=str(file)) from None
-        except OSError as exc:
-            raise InputError(f"cannot read: {exc.strerror or exc}", path=str(file)) from None
+        for quad in read_quads(file, fmt):          # literals of any length (treatykg.rdfio)
+            bucket = by_graph.get(quad.graph_name)
+            if bucket is None:
+                bucket = by_graph[quad.graph_name] = set()
+            bucket.add(quad.triple)
         here: dict[str, set[ox.Triple]] = {}
         default: set[ox.Triple] = set()
         for g, triples in by_graph.items():
@@ -631,8 +629,11 @@ class _Publisher:
     # -- one graph -----------------------------------------------------------
     def publish(self, graph: LocalGraph) -> GraphReport:
         report = GraphReport(graph.iri, graph.sources, graph.triples)
+        # A Graph Store request is parsed as N-Triples, line by line: Oxigraph's parser holds at most
+        # 16 MiB of one line, so a graph with a longer one goes as a SPARQL update (parsed whole).
+        long_line = any(len(line) > GSP_LINE_LIMIT for line in graph.lines)
         use_gsp_batches = self.profile.batches == "gsp" and self.urls.store is not None
-        use_gsp_put = self.profile.replace == "gsp" and self.urls.store is not None
+        use_gsp_put = self.profile.replace == "gsp" and self.urls.store is not None and not long_line
         if graph.nbytes <= self.batch_bytes or graph.has_blank_nodes:
             # blank nodes are scoped to one request: such a graph is never split.
             if use_gsp_put:
@@ -655,7 +656,7 @@ class _Publisher:
                            f"{'Graph Store PUT/POST' if use_gsp else 'INSERT DATA'}, then MOVE")
         for i, lines in enumerate(batches):
             what = f"batch {i + 1}/{len(batches)} ({len(lines)} triples) into the temporary graph"
-            if use_gsp:
+            if use_gsp and not any(len(line) > GSP_LINE_LIMIT for line in lines):
                 self.gsp(report, "PUT" if i == 0 else "POST", tmp, lines, what)
             else:
                 self.update(report, _insert(tmp, lines, drop_first=i == 0), what)

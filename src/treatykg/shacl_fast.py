@@ -430,7 +430,12 @@ def _range_ok(v, bound, kind: str) -> bool:
 
 @lru_cache(maxsize=65536)
 def _pair_ok(v, other, strict: bool) -> bool:
-    """pySHACL's sh:lessThan / sh:lessThanOrEquals on one pair of values."""
+    """pySHACL's sh:lessThan / sh:lessThanOrEquals on one pair of values. A blank node is never
+    less than anything (SHACL: the comparison is not true, so a result), where pySHACL stops
+    with an error."""
+    if isinstance(v, ox.BlankNode) or isinstance(other, ox.BlankNode):
+        return False
+
     def plain(t):
         if isinstance(t, ox.NamedNode):
             return t.value, True
@@ -463,8 +468,6 @@ def _check_values(shape: _Shape, focus, values: list[Any], index: _Index, out: l
                 report(param)
         elif param in ("lessThan", "lessThanOrEquals"):
             for v in values:
-                if isinstance(v, ox.BlankNode):
-                    raise Unsupported("sh:lessThan* on a blank node")
                 for other in index.values(focus, arg):
                     if not _pair_ok(v, other, strict=param == "lessThan"):
                         report(param, v)

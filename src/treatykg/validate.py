@@ -151,14 +151,12 @@ def parse_quads(path: str | Path) -> list:
                        f"{', '.join(sorted(_EXT_FORMATS))})", path=str(p))
     if not p.is_file():
         raise RDFError("no such file", path=str(p))
-    try:
-        return list(ox.parse(path=str(p), format=getattr(ox.RdfFormat, fmt),
-                             base_iri=p.resolve().as_uri()))
-    except SyntaxError as exc:
-        raise RDFError(f"cannot parse as {fmt.replace('_', '-').lower()}: {_one_line(exc)}",
-                       path=str(p)) from None
-    except (OSError, ValueError) as exc:
-        raise RDFError(f"cannot read RDF: {_one_line(exc)}", path=str(p)) from None
+    from .errors import InputError
+    from .rdfio import read_quads
+    try:   # literals of any length: treatykg.rdfio
+        return read_quads(p, getattr(ox.RdfFormat, fmt), base_iri=p.resolve().as_uri())
+    except InputError as exc:
+        raise RDFError(f"cannot read RDF: {exc.message}", path=str(p)) from None
 
 
 def parse_file(path: str | Path):
@@ -438,7 +436,9 @@ def _validate_union(union, docs: dict[str, list[tuple[str, str]]], shapes) -> Va
             allow_infos=True, allow_warnings=True, advanced=False, meta_shacl=False,
             do_owl_imports=False)
     except Exception as exc:  # pyshacl raises its own error types on broken shapes
-        raise RDFError(f"SHACL validation failed: {_one_line(exc)}") from exc
+        hint = ("the data has a blank node where a value is compared; --engine fast reports it as a "
+                "violation" if "BlankNode" in str(exc) else None)
+        raise RDFError(f"SHACL validation failed: {_one_line(exc)}", hint=hint) from exc
 
     tkg_dg = URIRef("https://w3id.org/treatykg/ontology#DocumentGraph")
     subj = URIRef("http://purl.org/dc/terms/subject")
