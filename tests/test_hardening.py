@@ -228,3 +228,210 @@ def test_a_blank_node_offset_is_a_violation_not_an_internal_error(run_main, tmp_
     assert "Violation: annotation offset" in out
     code, out, err = run_main("validate", path, "--engine", "pyshacl")
     assert code == 6 and "--engine fast" in err and "internal error" not in err
+
+
+# ---------------------------------------------------------------- loopback servers of the tests
+class Trickle:
+    """A loopback HTTP server that answers one byte per ``every`` seconds, forever (a valid
+    start of a SPARQL JSON answer, then spaces): what hung push, query and wikidata."""
+
+    def __init__(self, every: float = 1.0):
+        import socket
+        import threading
+
+        self.every = every
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen()
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.stopped = threading.Event()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        import threading
+
+        while not self.stopped.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
+
+    def _answer(self, conn) -> None:
+        import itertools
+        import time
+
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\nContent-Length: 100000\r\n\r\n"
+        try:
+            conn.recv(65536)
+            for byte in itertools.chain(head, itertools.repeat(32)):
+                if self.stopped.is_set():
+                    return
+                conn.sendall(bytes([byte]))
+                time.sleep(self.every)
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+    def close(self) -> None:
+        self.stopped.set()
+        self.sock.close()
+
+
+@pytest.fixture
+def trickle():
+    server = Trickle()
+    yield server
+    server.close()
+
+
+class Scripted:
+    """A loopback HTTP server answering every request with ``answer(method, path, headers, body)
+    -> (status, content type, body bytes)``."""
+
+    def __init__(self, answer):
+        import http.server
+        import threading
+
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def _any(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                status, ctype, data = answer(self.command, self.path, dict(self.headers), body)
+                outer.seen.append((self.command, self.path, dict(self.headers)))
+                self.send_response(status)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST = do_PUT = _any
+
+        self.seen: list = []
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def scripted():
+    made = []
+
+    def make(answer):
+        made.append(Scripted(answer))
+        return made[-1]
+
+    yield make
+    for server in made:
+        server.close()
+
+
+def _timed(run_main, *argv):
+    import time
+
+    started = time.monotonic()
+    code, out, err = run_main(*argv)
+    return code, out, err, time.monotonic() - started
+
+
+# ---------------------------------------------------------------- 5. deadlines
+def test_push_gives_up_on_a_trickling_server_at_its_timeout(run_main, trickle, seed_nq):
+    code, out, err, took = _timed(run_main, "push", seed_nq, "--endpoint", trickle.url, "--profile", "oxigraph",
+                                  "--timeout", "2", "--retries", "0")
+    assert code == 7, err
+    assert took < 6, took
+    assert "timed out: no complete answer within 2 s" in err
+
+
+def test_wikidata_gives_up_on_a_trickling_server_at_its_timeout(run_main, trickle, tmp_path):
+    code, out, err, took = _timed(run_main, "wikidata", "reconcile", SEED, "-o", tmp_path / "links.ttl",
+                                  "--review", tmp_path / "review.tsv", "--decisions", tmp_path / "d.tsv",
+                                  "--no-cache", "--api-url", trickle.url, "--sparql-url", trickle.url,
+                                  "--timeout", "2")
+    assert code == 7, err
+    assert took < 6, took
+    assert "within 2 s" in err and not (tmp_path / "links.ttl").exists()
+
+
+def test_the_deadline_also_bounds_a_slow_start(trickle):
+    """The status line and headers trickle too: the deadline covers them (not only the body)."""
+    import time
+
+    import requests
+
+    from treatykg import net
+
+    s = net.session("test")
+    started = time.monotonic()
+    with pytest.raises(net.DeadlineExceeded):
+        with net.deadline(1.5) as limit:
+            s.get(trickle.url, timeout=limit.timeout)
+    assert time.monotonic() - started < 3
+    assert issubclass(net.DeadlineExceeded, requests.Timeout)
+
+
+# ---------------------------------------------------------------- 8. secrets
+def _echo_authorization(method, path, headers, body):
+    """A server that puts the request's headers in its error page (some proxies do)."""
+    shown = "\n".join(f"{k}: {v}" for k, v in headers.items())
+    page = f"<html><body><h1>400 Bad Request</h1><pre>{shown}</pre>" \
+           f'<script>var h = {json.dumps(headers)};</script></body></html>'
+    return 400, "text/html", page.encode()
+
+
+def test_an_echoed_basic_authorization_header_is_never_printed(run_main, scripted, seed_nq, monkeypatch):
+    import base64
+
+    server = scripted(_echo_authorization)
+    monkeypatch.setenv("TREATYKG_USER", "alice")
+    monkeypatch.setenv("TREATYKG_PASSWORD", "s3cret-Pass")
+    code, out, err = run_main("push", seed_nq, "--endpoint", server.url, "--profile", "oxigraph")
+    assert code == 7 and "HTTP 400" in err
+    sent = server.seen[0][2]["Authorization"]
+    assert sent == "Basic " + base64.b64encode(b"alice:s3cret-Pass").decode()   # it was sent ...
+    for secret in ("s3cret-Pass", sent.split()[1], sent.split()[1].rstrip("=")):
+        assert secret not in out + err                                           # ... and never shown
+
+
+def test_echoed_bearer_tokens_and_url_passwords_are_never_printed(run_main, scripted, seed_nq, monkeypatch):
+    server = scripted(_echo_authorization)
+    monkeypatch.setenv("TREATYKG_TOKEN", "tok-0123456789abcdef")
+    endpoint = server.url.replace("http://", "http://bob:url-pw-42@")
+    code, out, err = run_main("push", seed_nq, "--endpoint", endpoint, "--profile", "oxigraph")
+    assert code == 7
+    assert "tok-0123456789abcdef" not in out + err and "url-pw-42" not in out + err
+
+
+def test_redact_takes_out_authorization_values_credentials_and_userinfo():
+    from treatykg.net import redact
+
+    text = ('Authorization: Digest username="u", response="abc"\nproxy-authorization=Basic Zm9vOmJhcg== x\n'
+            'see https://u:p@h.example/x, Bearer abcdefgh and token xyz123456')
+    out = redact(text, ["hunter22"])
+    assert out.splitlines() == ["Authorization: ***", "proxy-authorization=***",
+                                "see https://***@h.example/x, Bearer *** and token ***"]
+    assert redact("hunter22 is it", ["hunter22"]) == "*** is it"
+
+
+# ---------------------------------------------------------------- 10. malformed answers
+@pytest.mark.parametrize("body", [b"[1, 2]", b'{"search": 5}', b'{"search": [7]}', b'{"error": "x"}',
+                                  b'{"results": {"bindings": [{"code": 5}]}}', b'{"results": []}',
+                                  b'{"results": {"bindings": [{}]}}', b"\xff\xfe not json"])
+def test_malformed_wikidata_answers_are_exit_7(run_main, scripted, tmp_path, body):
+    server = scripted(lambda *a: (200, "application/json", body))
+    code, out, err = run_main("wikidata", "reconcile", SEED, "-o", tmp_path / "links.ttl",
+                              "--review", tmp_path / "review.tsv", "--decisions", tmp_path / "d.tsv",
+                              "--no-cache", "--api-url", server.url, "--sparql-url", server.url)
+    assert code == 7, err
+    assert "internal error" not in err and len(err.strip().splitlines()) == 1

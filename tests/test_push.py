@@ -294,7 +294,11 @@ def test_oxigraph_push_twice_every_graph_exact(run, docs, oxigraph):
     for folder in (docs["old"], docs["new"], docs["new"]):
         code, out, err = run("push", folder, "--endpoint", oxigraph.url, "--profile", "oxigraph")
         assert code == 0, err
-        assert out.count("\nok ") == len(TEXTS)
+        lines = out.splitlines()
+        assert len([ln for ln in lines if ln.startswith("ok ")]) == len(TEXTS)
+        for graph in read_graphs(folder):      # each graph printed once (issue 20)
+            assert sum(graph.iri in ln for ln in lines) == 1
+        assert lines[-1].startswith(f"{len(TEXTS)} graphs, ") and err == ""
         oxigraph.assert_holds(folder)
     assert run("push", docs["new"], "--endpoint", oxigraph.url, "--profile", "oxigraph", "--quiet") == (0, "", "")
     code, out, err = run("push", docs["old"], "--endpoint", f"{oxigraph.url}/query", "--profile", "generic",

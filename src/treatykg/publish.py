@@ -55,12 +55,14 @@ import pyoxigraph as ox
 import requests
 from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 
+from . import net
 from .errors import EndpointError, InputError, RDFError
+from .net import redact_url
 from .rdfio import read_quads
 
 __all__ = [
     "PROFILES", "Profile", "PushReport", "GraphReport", "RequestInfo", "VerificationError",
-    "push", "read_graphs", "resolve_auth", "redact_url", "BearerAuth",
+    "push", "read_graphs", "resolve_auth", "redact_url", "BearerAuth", "graph_line",
 ]
 
 DEFAULT_TIMEOUT = (10.0, 300.0)
@@ -161,15 +163,6 @@ class BearerAuth(AuthBase):
         return "BearerAuth(***)"
 
 
-def _secrets_of(auth: Any) -> list[str]:
-    out = []
-    for attr in ("password", "_token"):
-        value = getattr(auth, attr, None)
-        if isinstance(value, str) and value:
-            out.append(value)
-    return out
-
-
 def resolve_auth(url: str, scheme: str = "basic", *, auth: Any = None,
                  environ: dict[str, str] | None = None) -> AuthBase | None:
     """The credentials for ``url``: ``auth`` if given (an AuthBase, or a (user, password) pair
@@ -218,18 +211,6 @@ def _netrc_auth(url: str, env) -> tuple[str, str] | None:
         return None
     login, _account, password = found
     return login or "", password or ""
-
-
-def redact_url(url: str) -> str:
-    """``url`` without any user name or password."""
-    parts = urlsplit(url)
-    if parts.username is None and parts.password is None:
-        return url
-    host = parts.hostname or ""
-    if ":" in host:
-        host = f"[{host}]"
-    netloc = f"{host}:{parts.port}" if parts.port else host
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
 # ---------------------------------------------------------------- reading the graphs
@@ -361,6 +342,12 @@ class GraphReport:
                     requests=[r.to_json() for r in self.requests])
 
 
+def graph_line(g: GraphReport) -> str:
+    """``ok       <graph>  local N  endpoint N`` (``MISMATCH`` when the counts differ)."""
+    state = "ok" if g.ok else "MISMATCH"
+    return f"{state:8s} {g.graph}  local {g.local_triples}  endpoint {g.remote_triples}"
+
+
 @dataclass
 class PushReport:
     """The result of :func:`push`: one :class:`GraphReport` per graph."""
@@ -385,18 +372,21 @@ class PushReport:
     def mismatches(self) -> list[GraphReport]:
         return [] if self.dry_run else [g for g in self.graphs if not g.ok]
 
+    def summary(self) -> str:
+        """One line: how many graphs and triples went where, in how long."""
+        if self.dry_run:
+            return "dry run: nothing sent"
+        return (f"{len(self.graphs)} graph{'s' * (len(self.graphs) != 1)}, {self.triples} triples pushed to "
+                f"{self.endpoint} ({self.profile}) in {self.seconds:.2f} s, {self.requests_sent} requests")
+
     def __str__(self) -> str:
-        head = "dry run: nothing sent" if self.dry_run else (
-            f"{len(self.graphs)} graphs, {self.triples} triples pushed to {self.endpoint} "
-            f"({self.profile}) in {self.seconds:.2f} s, {self.requests_sent} requests")
-        lines = [head]
+        lines = [self.summary()]
         for g in self.graphs:
             if self.dry_run:
                 lines.append(f"{g.graph}  {g.local_triples} triples  [{g.strategy}]")
                 lines.extend(f"    {r}" for r in g.requests)
             else:
-                state = "ok" if g.ok else "MISMATCH"
-                lines.append(f"{state:8s} {g.graph}  local {g.local_triples}  endpoint {g.remote_triples}")
+                lines.append(graph_line(g))
         return "\n".join(lines)
 
     def to_json(self) -> dict:
@@ -437,12 +427,12 @@ class _Client:
 
     def __init__(self, scheme: str, auth: Any, timeout, retries: int, backoff: float,
                  on_request: Callable[[RequestInfo], None] | None):
-        self.session = requests.Session()
-        self.session.headers["User-Agent"] = _user_agent()
+        self.session = net.session(_user_agent())
         self._scheme = scheme
         self._auth_arg = auth
         self._auth: dict[str, AuthBase | None] = {}
-        self.timeout = timeout
+        # seconds for a whole request (net.deadline), and at most for connecting
+        self.connect, self.timeout = (timeout if isinstance(timeout, tuple) else (min(10.0, timeout), timeout))
         self.retries = retries
         self.backoff = backoff
         self.on_request = on_request
@@ -458,14 +448,13 @@ class _Client:
         if key not in self._auth:
             auth = resolve_auth(url, self._scheme, auth=self._auth_arg)
             self._auth[key] = auth
-            self.secrets.extend(_secrets_of(auth))
+            self.secrets.extend(net.secrets_of(auth))
         return self._auth[key]
 
     def redact(self, text: str) -> str:
-        for secret in self.secrets:
-            if len(secret) >= 3:
-                text = text.replace(secret, "***")
-        return text
+        """``text`` without the secrets in use (and their Base64), Authorization values or
+        user information (:func:`treatykg.net.redact`)."""
+        return net.redact(text, self.secrets)
 
     def send(self, info: RequestInfo, url: str, *, data: bytes | dict | None = None,
              params: dict | None = None, headers: dict | None = None,
@@ -482,13 +471,16 @@ class _Client:
             problem: str
             response = None
             try:
-                response = self.session.request(info.method, clean_url, data=data, params=params,
-                                                headers=headers, auth=auth, timeout=self.timeout)
+                with net.deadline(self.timeout, connect=self.connect) as limit:
+                    response = self.session.request(info.method, clean_url, data=data, params=params,
+                                                    headers=headers, auth=auth, timeout=limit.timeout)
                 self.sent += 1
                 self.nbytes += len(data) if isinstance(data, bytes) else 0
             except requests.Timeout as exc:
-                phase = "connecting" if isinstance(exc, requests.ConnectTimeout) else "waiting for the answer"
-                problem = f"timed out {phase}"
+                if isinstance(exc, requests.ConnectTimeout):
+                    problem = "timed out connecting"
+                else:
+                    problem = f"timed out: no complete answer within {self.timeout:g} s"
             except requests.ConnectionError:
                 problem = "connection failed (is the server running and the URL right?)"
             except requests.RequestException as exc:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..publish import DEFAULT_RETRIES, PROFILES, VerificationError, push
+from ..publish import DEFAULT_RETRIES, PROFILES, graph_line, push
 
 EPILOG = """\b
 Profiles (--endpoint is the base URL):
@@ -48,7 +48,9 @@ Exit codes:
               help="Largest request body of one batch; larger graphs go in batches into a temporary "
                    "graph, then are moved into place (default: the profile's).")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=300.0, show_default=True, metavar="SECONDS",
-              help="Read timeout of each request (connecting: at most 10 s).")
+              help="Seconds one request may take in all: connecting (at most 10 s), sending, and the "
+                   "whole answer (a server that trickles its answer is cut off). Retried requests "
+                   "get the same again.")
 @click.option("--retries", type=click.IntRange(min=0), default=DEFAULT_RETRIES, show_default=True,
               help="Retries on connection errors, timeouts, HTTP 429 and 5xx (exponential backoff, Retry-After).")
 @click.option("--dry-run", is_flag=True, help="Show the graphs, their triple counts and the requests "
@@ -66,21 +68,18 @@ def push_command(path: Path, endpoint: str, profile: str, query_url: str | None,
     PATH is a .nq, .trig, .nt or .ttl file, or a folder: every .nq and .trig file below
     it is read (a `store` folder is skipped), e.g. the output of `treatykg build`.
     """
-    def progress(graph) -> None:
-        if not quiet and not dry_run:
-            state = "ok" if graph.ok else "MISMATCH"
-            click.echo(f"{state:8s} {graph.graph}  {graph.local_triples} triples", err=True)
+    def progress(graph) -> None:  # each graph once, as it is done (a mismatch even with --quiet)
+        if not dry_run and (not quiet or not graph.ok):
+            click.echo(graph_line(graph))
 
-    try:
-        report = push(path, endpoint, profile=profile, query_url=query_url, update_url=update_url,
-                      store_url=store_url, dry_run=dry_run, auth_scheme=auth_scheme,
-                      timeout=(min(10.0, timeout), timeout), retries=retries, batch_bytes=batch_bytes,
-                      on_graph=progress)
-    except VerificationError as exc:
-        click.echo(str(exc.report))
-        raise
-    if dry_run or not quiet:
+    report = push(path, endpoint, profile=profile, query_url=query_url, update_url=update_url,
+                  store_url=store_url, dry_run=dry_run, auth_scheme=auth_scheme,
+                  timeout=(min(10.0, timeout), timeout), retries=retries, batch_bytes=batch_bytes,
+                  on_graph=progress)
+    if dry_run:
         click.echo(str(report))
+    elif not quiet:
+        click.echo(report.summary())
 
 
 COMMANDS = [push_command]

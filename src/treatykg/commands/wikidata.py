@@ -13,6 +13,7 @@ import click
 from .. import api
 from ..errors import InputError, PartialFailure, TreatyKGError
 from ..model import Record
+from ..output import terminal_safe
 
 _EXIT = """\b
 Exit codes:
@@ -54,7 +55,7 @@ def _write(path: Path, data: bytes | str) -> None:
 
 def _finish(failures: list[str]) -> None:
     for f in failures:
-        click.echo(f"treatykg: error: {f}", err=True)
+        click.echo(terminal_safe(f"treatykg: error: {f}"), err=True)
     if failures:
         raise PartialFailure(f"{len(failures)} text(s) could not be read")
 
@@ -100,9 +101,12 @@ def wikidata_group() -> None:
 @click.option("--position-class", "position_classes", multiple=True, metavar="QID",
               help="A class whose instances (or subclasses) count as positions, for --offices.")
 @click.option("--base", default=None, metavar="IRI", help="Base IRI of our identifiers.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True, metavar="SECONDS",
+              help="Seconds one request may take in all: connecting, sending and the whole answer "
+                   "(a server that trickles its answer is cut off).")
 def reconcile_cmd(path: Path, output: Path, review: Path, decisions: Path, api_url: str | None,
                   sparql_url: str | None, facts_via: str, cache_dir: Path | None, no_cache: bool,
-                  offices: bool, position_classes: tuple[str, ...], base: str | None) -> None:
+                  offices: bool, position_classes: tuple[str, ...], base: str | None, timeout: float) -> None:
     """Look up the parties (as states), signatories and places of PATH (a treaty text or
     a folder of them) on Wikidata, and link what is found by a unique key or has exactly one
     candidate left; write the rest, with scores and reasons, to the review file.
@@ -122,15 +126,16 @@ def reconcile_cmd(path: Path, output: Path, review: Path, decisions: Path, api_u
     records, failures = _records(path)
     client = wd.WikidataClient(api_url=api_url or wd.DEFAULT_API_URL,
                                sparql_url=sparql_url or wd.DEFAULT_SPARQL_URL,
-                               cache_dir=None if no_cache else (cache_dir or wd.DEFAULT_CACHE_DIR))
+                               cache_dir=None if no_cache else (cache_dir or wd.DEFAULT_CACHE_DIR),
+                               timeout=timeout)
     result = wd.reconcile(records, client, decisions=wd.Decisions.load(decisions),
                           base=base or DEFAULT_BASE, facts_via=facts_via, offices=offices,
                           position_classes=position_classes)
     _write(output, wd.links_turtle(result))
     _write(review, wd.review_tsv(result))
     _write(decisions, result.decisions.to_tsv())
-    click.echo(f"treatykg: {result}; links in {output}, review in {review}, decisions in {decisions}",
-               err=True)
+    click.echo(terminal_safe(f"treatykg: {result}; links in {output}, review in {review}, decisions in "
+                             f"{decisions}"), err=True)
     _finish(failures)
 
 
@@ -207,8 +212,8 @@ def export_cmd(path: Path, output: Path | None, review: Path, source_url: str | 
     else:
         _write(output, result.text())
     _write(review, result.review_tsv())
-    click.echo(f"treatykg: {result.documents} item(s) to create; {len(result.review)} thing(s) "
-               f"left out, listed in {review}", err=True)
+    click.echo(terminal_safe(f"treatykg: {result.documents} item(s) to create; {len(result.review)} thing(s) "
+                             f"left out, listed in {review}"), err=True)
     _finish(failures)
 
 

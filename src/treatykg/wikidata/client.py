@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .. import __version__
+from .. import __version__, net
 from ..errors import EndpointError, OutputError
 from .common import WD, WDT, _QID
 
@@ -123,6 +123,17 @@ def _request_error(url: str, exc: Exception, timeout: float) -> EndpointError:
                          hint="check --api-url/--sparql-url")
 
 
+class _Row(dict):
+    """A SPARQL result row: a variable the answer lacks is an EndpointError, not a KeyError."""
+
+    def __init__(self, url: str, values: dict):
+        super().__init__(values)
+        self.url = url
+
+    def __missing__(self, key: str):
+        raise EndpointError(f"GET {self.url}: a result row without ?{key}: not an answer to the query")
+
+
 class WikidataClient:
     """A polite, caching client for the Wikidata API and SPARQL endpoint.
 
@@ -148,7 +159,11 @@ class WikidataClient:
         self.max_wait = max_wait
         self.timeout = timeout
         self.sleep = sleep
-        self.session = session or requests.Session()
+        # --timeout is the whole request (treatykg.net.deadline): a server that trickles its
+        # answer is cut off. A session passed in gets the same (when it is a requests.Session).
+        if session is None or isinstance(session, requests.Session):
+            session = net.session(base=session)
+        self.session = session
         self.session.headers["User-Agent"] = user_agent or default_user_agent()
         self.requests_made = 0
         self.cache_hits = 0
@@ -198,23 +213,28 @@ class WikidataClient:
         for attempt in range(self.max_retries + 1):
             self.requests_made += 1
             try:
-                resp = self.session.get(url, params=sent, headers={"Accept": accept},
-                                        timeout=self.timeout)
+                with net.deadline(self.timeout) as limit:
+                    resp = self.session.get(url, params=sent, headers={"Accept": accept},
+                                            timeout=limit.timeout)
             except requests.RequestException as exc:
                 raise _request_error(url, exc, self.timeout) from exc
             wait = None
             if resp.status_code in (429, 503):
                 wait = _retry_after(resp.headers, 5.0)
             elif resp.status_code != 200:
-                first = " ".join(resp.text.strip().splitlines()[:2])[:200]
+                first = net.redact(" ".join(resp.text.strip().splitlines()[:2])[:200])
                 raise EndpointError(f"GET {url} answered HTTP {resp.status_code}: {first}")
             else:
                 try:
                     data = resp.json()
                 except ValueError as exc:
                     raise EndpointError(f"GET {url} answered something that is not JSON: "
-                                        f"{resp.text[:120]!r}") from exc
-                err = data.get("error") if isinstance(data, dict) else None
+                                        f"{net.redact(resp.text[:120])!r}") from exc
+                if not isinstance(data, dict):
+                    raise EndpointError(f"GET {url} answered JSON that is not an object: {type(data).__name__}")
+                err = data.get("error")
+                if err is not None and not isinstance(err, dict):
+                    err = {"code": str(err), "info": ""}
                 if err and err.get("code") == "maxlag":
                     wait = _retry_after(resp.headers, float(err.get("lag") or 5))
                 elif err:
@@ -237,16 +257,26 @@ class WikidataClient:
         data = self._get(self.sparql_url, {"query": query},
                          accept="application/sparql-results+json", api=False)
         try:
-            return list(data["results"]["bindings"])
-        except (KeyError, TypeError) as exc:
+            bindings = data["results"]["bindings"]
+            rows = [_Row(self.sparql_url, {str(k): {str(a): str(b) for a, b in v.items()}
+                                           for k, v in b.items()}) for b in bindings]
+        except (KeyError, TypeError, AttributeError) as exc:
             raise EndpointError(f"GET {self.sparql_url}: not SPARQL JSON results") from exc
+        if any("value" not in v for row in rows for v in row.values()):
+            raise EndpointError(f"GET {self.sparql_url}: not SPARQL JSON results (a term without a value)")
+        return rows
 
     # -- Wikidata ------------------------------------------------------------------------
     def search(self, text: str, language: str, limit: int = 7) -> list[dict[str, Any]]:
         """``wbsearchentities``: items whose label or alias matches ``text`` in ``language``."""
         data = self.api(action="wbsearchentities", search=text, language=language,
                         uselang=language, type="item", limit=limit)
-        return list(data.get("search") or [])
+        hits = data.get("search") or []
+        if not isinstance(hits, list) or not all(isinstance(h, dict) for h in hits):
+            raise EndpointError(f"GET {self.api_url}: wbsearchentities answered no list of items")
+        return [{k: v for k, v in h.items() if isinstance(v, (str, int, float, list, dict))}
+                | {"id": str(h.get("id") or ""), "label": str(h.get("label") or ""),
+                   "description": str(h.get("description") or "")} for h in hits]
 
     def facts(self, qids: Iterable[str], via: str = "sparql") -> dict[str, Facts]:
         """P31, P279, P569, P570, P571, P576 of each item, from SPARQL or ``wbgetentities``."""
@@ -256,19 +286,26 @@ class WikidataClient:
             chunk = ids[i:i + 50]
             if via == "api":
                 data = self.api(action="wbgetentities", ids="|".join(chunk), props="claims")
-                for qid, ent in (data.get("entities") or {}).items():
+                entities = data.get("entities") or {}
+                if not isinstance(entities, dict):
+                    raise EndpointError(f"GET {self.api_url}: wbgetentities answered no entities")
+                for qid, ent in entities.items():
                     facts = out.get(qid)
-                    if facts is None:
+                    if facts is None or not isinstance(ent, dict):
                         continue
-                    for prop, claims in (ent.get("claims") or {}).items():
-                        for claim in claims:
-                            if claim.get("rank") == "deprecated":
+                    claims_of = ent.get("claims") or {}
+                    for prop, claims in (claims_of.items() if isinstance(claims_of, dict) else []):
+                        for claim in (claims if isinstance(claims, list) else []):
+                            if not isinstance(claim, dict) or claim.get("rank") == "deprecated":
                                 continue
-                            value = (claim.get("mainsnak") or {}).get("datavalue", {}).get("value")
-                            if isinstance(value, dict) and "id" in value:
+                            snak = claim.get("mainsnak")
+                            datavalue = snak.get("datavalue") if isinstance(snak, dict) else None
+                            value = datavalue.get("value") if isinstance(datavalue, dict) else None
+                            if isinstance(value, dict) and isinstance(value.get("id"), str):
                                 facts.add(prop, value["id"])
-                            elif isinstance(value, dict) and "time" in value:
-                                facts.add(prop, value["time"], value.get("precision"))
+                            elif isinstance(value, dict) and isinstance(value.get("time"), str):
+                                precision = value.get("precision")
+                                facts.add(prop, value["time"], precision if isinstance(precision, int) else None)
             else:
                 values = " ".join(f"wd:{q}" for q in chunk)
                 query = (f"PREFIX wd: <{WD}>\nPREFIX wdt: <{WDT}>\n"
