@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -334,3 +335,130 @@ def test_a_damaged_manifest_means_redo_not_crash(tmp_path):
     assert report.converted == 1 and report.ok
     assert not (tmp_path / "escaped.nq").exists()
     assert len(list((out / "graphs").glob("*.nq"))) == 2
+
+
+# ---------------------------------------------------------------- limits per document
+DENSE_UNIT = ("甲国、乙国、朝鲜、越南、蒙古、古巴和缅甸的代表于一九五八年二月五日、一九五七年十一月十四日"
+              "在北京、平壤和仰光举行会谈，双方同意加强合作。")
+
+
+def dense_text(size: int) -> str:
+    """An invented agreement whose body repeats a sentence full of states, dates and places:
+    slow and memory-hungry to convert, as a mention-dense text of ``size`` bytes is."""
+    body = DENSE_UNIT * (size // len(DENSE_UNIT.encode()))
+    return ("中华人民共和国政府和缅甸联邦政府经济合作协定\n\n" + body + "\n\n"
+            "本协定于一九六一年一月九日在仰光签订。\n\n中华人民共和国政府代表\n陈毅\n\n缅甸联邦政府代表\n吴努\n")
+
+
+def test_a_document_over_the_time_limit_fails_with_the_limit_named_and_the_build_goes_on(tmp_path):
+    src = make_src(tmp_path, SMALL[:2])
+    (src / "dense.txt").write_text(dense_text(1_000_000), encoding="utf-8")
+    report = build(src, tmp_path / "out", workers=2, time_limit=3)
+    failed = {d.path: d.reason for d in report.failed}
+    assert failed == {"dense.txt": "took longer than 3 s (the time limit per document, --time-limit); stopped"}
+    assert {d.path for d in report.built} == {t.name for t in SMALL[:2]}
+
+
+def test_a_document_over_the_memory_limit_fails_with_the_limit_named_and_the_build_goes_on(tmp_path, run_main):
+    src = make_src(tmp_path, SMALL[:2])
+    (src / "dense.txt").write_text(dense_text(1_000_000), encoding="utf-8")
+    out = tmp_path / "out"
+    code, stdout, stderr = run_main("build", src, "--out", out, "--quiet", "--memory-limit", "300")
+    assert code == 8
+    assert ("treatykg: failed: dense.txt: needed more than 300 MB of memory "
+            "(the memory limit per document, --memory-limit); stopped") in stderr.splitlines()
+    assert "2 built" in stdout
+
+
+def test_build_max_bytes_fails_the_larger_input_only(tmp_path, run_main):
+    src = make_src(tmp_path, SMALL[:2])
+    (src / "dense.txt").write_text(dense_text(200_000), encoding="utf-8")
+    code, stdout, stderr = run_main("build", src, "--out", tmp_path / "out", "--quiet", "--max-bytes", "100000")
+    assert code == 8
+    line = next(x for x in stderr.splitlines() if "dense.txt" in x)
+    assert line.startswith("treatykg: failed: dense.txt: ") and "--max-bytes" in line
+    assert "2 built" in stdout
+
+
+@pytest.mark.parametrize("where", ["same", "inside"])
+def test_build_into_its_own_source_folder_is_refused(tmp_path, run_main, where):
+    src = make_src(tmp_path, SMALL[:1])
+    args = (src, "--out", src) if where == "same" else (src / "sub", "--out", src)
+    (src / "sub").mkdir()
+    code, stdout, stderr = run_main("build", *args)
+    assert code == 3
+    assert "the source folder is the output folder or inside it" in stderr and len(stderr.splitlines()) == 1
+
+
+def _descendants(pid: int) -> set[int]:
+    kids: set[int] = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            child = int(stat.parent.name)
+            kids |= {child} | _descendants(child)
+    return kids
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find the worker processes")
+def test_ctrl_c_ends_a_build_quietly_with_130_and_no_worker_left(tmp_path):
+    """Ctrl-C in a terminal signals the whole process group: the build and its workers."""
+    src = make_src(tmp_path, SMALL[:1])
+    for i in range(2):
+        (src / f"dense-{i}.txt").write_text(dense_text(1_000_000), encoding="utf-8")
+    exe = Path(sys.executable).parent / "treatykg"
+    proc = subprocess.Popen([str(exe), "build", str(src), "--out", str(tmp_path / "out"), "--workers", "2"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    workers: set[int] = set()
+    for _ in range(400):  # until both workers hold a dense text
+        workers = _descendants(proc.pid)
+        if len(workers) >= 2 and (tmp_path / "out" / "graphs").is_dir():
+            break
+        time.sleep(0.05)
+    time.sleep(1.5)
+    os.killpg(proc.pid, signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr
+    assert workers
+    end = time.monotonic() + 20
+    while any(_alive(w) for w in workers) and time.monotonic() < end:
+        time.sleep(0.05)
+    assert not any(_alive(w) for w in workers), "a worker outlived the interrupted build"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+SITE_KILLER = textwrap.dedent("""
+    import os, signal, sys
+    from treatykg import build as b, site
+    def build_site(out, **kwargs):  # killed as it starts writing the site
+        os.kill(os.getpid(), signal.SIGKILL)
+    site.build_site = build_site
+    b.build(sys.argv[1], sys.argv[2], workers=1)
+""")
+
+
+def test_a_build_killed_while_writing_the_site_is_finished_by_the_next(tmp_path):
+    """Stale site: the pages of a site a killed build did not finish are not kept for good by
+    later builds that find nothing changed."""
+    src = make_src(tmp_path, KILLED)
+    out = tmp_path / "out"
+    build(src, out, workers=1)
+    (src / KILLED[0].name).unlink()  # the collection changes: the site must lose that document
+    proc = subprocess.run([sys.executable, "-c", SITE_KILLER, str(src), str(out)], capture_output=True, text=True)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    report = build(src, out, workers=1)
+    assert report.converted == 0 and report.ok  # the data was done: only the site was not
+    fresh = tmp_path / "fresh"
+    build(src, fresh, workers=1)
+    assert snapshot(out)["site"] == snapshot(fresh)["site"]

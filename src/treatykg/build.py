@@ -20,6 +20,9 @@
 ``site/``
     the static site (:func:`treatykg.site.build_site`), written when anything changed, at
     the end: from the store, which is closed and opened again read-only for it.
+``.site-complete``
+    the SHA-256 of the manifest the site was last finished for: a build that failed or was
+    killed while writing ``site/`` leaves none, and the next build finishes the site.
 ``.site-pages.json``
     which annotated pages of the site are up to date (a key of each page's inputs and
     the SHA-256 of the page written): unchanged pages are not rendered again. Kept out
@@ -27,13 +30,16 @@
 
 Rules:
 
-* **Parallel.** Documents are extracted, converted and validated (SHACL, one document
-  at a time: :func:`treatykg.validate.validate_quads`) in worker processes (``concurrent.futures.ProcessPoolExecutor``, spawn);
-  ``workers=1`` (or a single document to do) runs in this process. The main process
-  only writes files and the store, so no collection-wide graph is ever held in memory;
-  it keeps at most 4 documents per worker submitted at a time, so its memory does not
-  grow with the collection. A worker that dies fails the documents it held, and a new
-  pool takes the rest.
+* **Parallel, each document under limits.** Documents are extracted, converted and
+  validated (SHACL, one document at a time: :func:`treatykg.validate.validate_quads`) in
+  spawned worker processes (:mod:`treatykg.pool`), one document per worker at a time. A
+  document that takes longer than the time limit (300 s by default), or whose worker's
+  memory passes the memory limit (the machine's memory shared by the workers and the main
+  process), fails with the limit named; its worker is killed and replaced, and the build
+  goes on. So does a worker that dies (killed, out of memory): it fails the one document it
+  held. Workers die with the main process (kill -9 included) and leave Ctrl-C to it. The
+  main process only writes files and the store, so no collection-wide graph is ever held
+  in memory.
 * **Incremental.** An input whose SHA-256, tool version, fingerprint and options match
   its manifest entry, and whose output file and store graph exist, is not redone: a
   second build with nothing changed converts nothing and rewrites nothing. Graphs of
@@ -69,7 +75,6 @@ import json
 import os
 import heapq
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -80,7 +85,10 @@ from .citations import CITATIONS_NAME, citations_graph, links as citation_links
 from .iris import document_graphs
 from .errors import InputError, OutputError, TreatyKGError
 from .namespaces import DEFAULT_BASE
+from .ingest import DEFAULT_MAX_BYTES
 from .output import write_atomic
+from . import pool
+from .pool import default_memory_limit
 
 __all__ = ["build", "BuildReport", "BuildEvent", "DocumentResult", "MANIFEST_FORMAT",
            "code_fingerprint", "stable_name"]
@@ -88,13 +96,24 @@ __all__ = ["build", "BuildReport", "BuildEvent", "DocumentResult", "MANIFEST_FOR
 MANIFEST_FORMAT = 1
 MANIFEST = "manifest.json"
 REVIEW = "review.tsv"
+SITE_STAMP = ".site-complete"  # the SHA-256 of the manifest the site was last finished for
 GRAPHS = "graphs"
 _CHECKPOINT_EVERY = 25       # documents between manifest checkpoints, at least ...
 _CHECKPOINTS_PER_BUILD = 50  # ... and at most about this many checkpoints in a build
 _BATCH_DOCS = 25             # graphs loaded into the store together, at most ...
 _BATCH_BYTES = 16 << 20      # ... and their N-Quads bytes
-_IN_FLIGHT_PER_WORKER = 4    # documents submitted to the pool and not yet handled, per worker
 _MAX_RESULTS_PER_DOC = 200  # validation results kept per document in validation.json
+DEFAULT_TIME_LIMIT = 300.0   # seconds one document may take in a worker (extract, convert, validate)
+
+
+@dataclass(frozen=True)
+class _Limits:
+    """How a build runs its documents: worker processes, and what one document may take."""
+
+    workers: int
+    seconds: float | None
+    memory: int | None
+    max_bytes: int
 
 
 # ---------------------------------------------------------------- results
@@ -329,7 +348,7 @@ def _labels(srcs: list[Path]) -> list[str]:
 
 # ---------------------------------------------------------------- the worker
 def convert_document(path: str, rel: str, base: str, curation: dict[str, Any] | None = None,
-                     strict: bool = False) -> dict[str, Any]:
+                     strict: bool = False, max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, Any]:
     """Extract, curate, convert and validate one text (runs in a worker process).
 
     ``curation`` holds the document's database metadata row and corrections (as the manifest
@@ -344,7 +363,7 @@ def convert_document(path: str, rel: str, base: str, curation: dict[str, Any] | 
 
     curation = curation or {}
     try:
-        record = extract(path)
+        record = extract(path, max_bytes=max_bytes)
         record, stale, disagreements = curate(record, curation, rel)
         quads = list(rdf.record_quads(record, base=base))
         report = validate_quads(quads)
@@ -409,13 +428,20 @@ def curate(record, curation: dict[str, Any], rel: str):
 def build(src_dir: str | Path | Sequence[str | Path], out_dir: str | Path, *, workers: int | None = None,
           base: str | None = None, progress: Callable[[BuildEvent], None] | None = None,
           force: bool = False, corrections: str | Path | None = None, metadata: str | Path | None = None,
-          strict: bool = False) -> BuildReport:
+          strict: bool = False, time_limit: float | None = DEFAULT_TIME_LIMIT,
+          memory_limit: int | None = 0, max_bytes: int = DEFAULT_MAX_BYTES) -> BuildReport:
     """Build the collection of ``src_dir`` (a folder, or several) into ``out_dir`` (see the module
     docstring).
 
     ``corrections`` is a corrections file (:mod:`treatykg.corrections`), ``metadata`` a table of
     the database's metadata (:mod:`treatykg.metadata`). A document that does not conform is kept
     with its validation report, unless ``strict``.
+
+    Each document runs in a worker process (``workers``, default the number of CPUs) and fails,
+    with the limit named, when it takes longer than ``time_limit`` seconds or its worker more
+    than ``memory_limit`` bytes of memory (``0``: the machine's memory shared by the workers and
+    this process, :func:`treatykg.pool.default_memory_limit`; ``None``: no limit), or when its
+    file is larger than ``max_bytes``.
 
     Raises :class:`InputError` (no such folder, a bad corrections or metadata file),
     :class:`OutputError` (output not writable, store in use) or :class:`~treatykg.errors.RDFError`
@@ -434,6 +460,12 @@ def build(src_dir: str | Path | Sequence[str | Path], out_dir: str | Path, *, wo
             raise InputError("no such folder" if not src.exists() else "is not a folder", path=str(src))
     curation = Curation.load(corrections, metadata)
     out = Path(out_dir)
+    for src in srcs:
+        if out.resolve() == src.resolve() or out.resolve() in src.resolve().parents:
+            raise InputError("the source folder is the output folder or inside it, where the build reads "
+                             "nothing; give --out another folder", path=str(src))
+    n = workers or os.cpu_count() or 1
+    limits = _Limits(n, time_limit, default_memory_limit(n) if memory_limit == 0 else memory_limit, max_bytes)
     try:
         (out / GRAPHS).mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -444,7 +476,7 @@ def build(src_dir: str | Path | Sequence[str | Path], out_dir: str | Path, *, wo
         _remove_stray_temporaries(out)
         store = _open_store(out / STORE_DIR)
         try:
-            report, site_texts, finished = _build(srcs, out, store, workers=workers, base=base, emit=emit,
+            report, site_texts, finished = _build(srcs, out, store, limits=limits, base=base, emit=emit,
                                                   force=force, curation=curation, strict=strict)
         finally:
             # Release RocksDB's own lock before ours: drop the store and the closures that
@@ -458,9 +490,29 @@ def build(src_dir: str | Path | Sequence[str | Path], out_dir: str | Path, *, wo
             # (readers may come now, another build still may not), rather than let it load
             # every graphs/*.nq into memory.
             _share_lock(fd, out)
-            build_site(out, texts=site_texts, workers=workers)
+            (out / SITE_STAMP).unlink(missing_ok=True)  # until the site is whole again
+            build_site(out, texts=site_texts, workers=limits.workers)
+            write_atomic(out / SITE_STAMP, _manifest_digest(out).encode())
         emit(finished)
         return report
+
+
+def _manifest_digest(out: Path) -> str:
+    try:
+        return hashlib.sha256((out / MANIFEST).read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def _site_complete(out: Path) -> bool:
+    """Whether ``site/`` is the whole site of the collection the manifest describes: the stamp
+    written after the last site was finished names this manifest. A build that failed or was
+    killed while writing the site left no stamp, so the next build finishes the site."""
+    try:
+        stamp = (out / SITE_STAMP).read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return (out / "site" / "index.html").is_file() and stamp == _manifest_digest(out)
 
 
 def _share_lock(fd: int, out: Path) -> None:
@@ -595,7 +647,7 @@ def _has_blank_nodes(nq: bytes) -> bool:
     return nq.startswith(b"_:") or b" _:" in nq
 
 
-def _build(srcs: list[Path], out: Path, store, *, workers: int | None, base: str,
+def _build(srcs: list[Path], out: Path, store, *, limits: _Limits, base: str,
            emit: Callable[[BuildEvent], None], force: bool, curation: Curation, strict: bool
            ) -> tuple[BuildReport, dict[str, Path] | None, BuildEvent]:
     """The build under the lock: (report, the texts for the site or None when it is up to
@@ -772,15 +824,20 @@ def _build(srcs: list[Path], out: Path, store, *, workers: int | None, base: str
             checkpoint()
             since_checkpoint = 0
 
+    def handle(rel: str, res: Any) -> None:
+        if isinstance(res, pool.Failed):
+            res = {"ok": False, "reason": _one_line(res.reason)}
+        finish(rel, res)
+        after(rel)
+
     try:
-        n = min(workers or os.cpu_count() or 1, len(todo))
-        if n <= 1:
-            for rel in todo:
-                finish(rel, convert_document(str(inputs[rel]), rel, base, curations.get(rel), strict))
-                after(rel)
-        elif todo:
-            _convert_in_pool(todo, inputs, base, n, lambda rel, res: (finish(rel, res), after(rel)),
-                             curations=curations, strict=strict)
+        if todo:
+            jobs = ((rel, (str(inputs[rel]), rel, base, curations.get(rel), strict, limits.max_bytes))
+                    for rel in todo)
+            pool.run(convert_document, jobs, handle, workers=min(limits.workers, len(todo)),
+                     limits=pool.Limits(limits.seconds, limits.memory),
+                     limit_names=("the time limit per document, --time-limit",
+                                  "the memory limit per document, --memory-limit"))
         writer.flush()
     except BaseException:
         # Ctrl-C or an output error: keep what is done (every file written so far is whole;
@@ -818,7 +875,7 @@ def _build(srcs: list[Path], out: Path, store, *, workers: int | None, base: str
         _write_void(out, entries, base)
         _write_manifest(out, entries)
     site_texts = None
-    if changed or not (out / "site" / "index.html").is_file():
+    if changed or not _site_complete(out):
         site_texts = {e["graph"]: inputs[rel] for rel, e in entries.items() if rel in inputs and "graph" in e}
     return report, site_texts, BuildEvent("finish", total=len(todo), completed=done, inputs=len(inputs))
 
@@ -847,53 +904,6 @@ def _write_citations(store, path: Path, entries: dict[str, dict[str, Any]], base
     elif old is not None:
         path.unlink()
     return True
-
-
-def _convert_in_pool(todo: list[str], inputs: dict[str, Path], base: str, workers: int,
-                     handle: Callable[[str, dict[str, Any]], Any], *,
-                     curations: dict[str, dict[str, Any]] | None = None, strict: bool = False) -> None:
-    """Convert ``todo`` in ``workers`` processes; ``handle(rel, result)`` each as it finishes.
-
-    At most ``_IN_FLIGHT_PER_WORKER × workers`` documents are submitted at a time, and each
-    future is let go once handled: memory stays flat (a future keeps its document's
-    N-Quads) and ``wait`` only looks at the few in flight. A pool whose worker died
-    (``BrokenProcessPool``: killed, out of memory) fails the documents it held, and a new
-    pool takes the rest.
-    """
-    import multiprocessing
-    from concurrent.futures.process import BrokenProcessPool
-
-    context = multiprocessing.get_context("spawn")
-    queue = iter(todo)
-    in_flight: dict[Any, str] = {}
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
-    try:
-        while True:
-            for rel in queue:
-                args = (str(inputs[rel]), rel, base, (curations or {}).get(rel), strict)
-                try:
-                    fut = pool.submit(convert_document, *args)
-                except BrokenProcessPool:  # a worker died: its pool takes nothing more
-                    pool.shutdown(wait=False)  # (it has failed the futures it held)
-                    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
-                    fut = pool.submit(convert_document, *args)
-                in_flight[fut] = rel
-                if len(in_flight) >= _IN_FLIGHT_PER_WORKER * workers:
-                    break
-            if not in_flight:
-                break
-            finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-            for fut in sorted(finished, key=in_flight.__getitem__):
-                rel = in_flight.pop(fut)
-                try:
-                    res = fut.result()
-                except Exception as exc:  # a worker died (BrokenProcessPool, MemoryError ...)
-                    res = {"ok": False, "reason": _one_line(f"worker failed: {type(exc).__name__}: {exc}")}
-                handle(rel, res)
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)  # Ctrl-C: do not wait for the queue
-        raise
-    pool.shutdown(wait=True)
 
 
 def _write_review(out: Path, inputs: dict[str, Path], entries: dict[str, dict[str, Any]],

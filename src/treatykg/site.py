@@ -768,7 +768,10 @@ class _Site:
                     from concurrent.futures import ProcessPoolExecutor
                     from multiprocessing import get_context
 
-                    pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
+                    from .pool import worker_setup
+
+                    pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
+                                               initializer=worker_setup, initargs=(os.getpid(),))
                 if pool is not None and len(jobs) > 1:
                     self._write_plans(plans, iter(pool.map(_render_annotated, jobs, chunksize=8)))
                 else:

@@ -6,6 +6,8 @@ from pathlib import Path
 import click
 
 from ..cli import EXIT_CODES
+from ..build import DEFAULT_TIME_LIMIT
+from ..ingest import DEFAULT_MAX_BYTES
 
 
 @click.command("build", epilog=EXIT_CODES)
@@ -13,7 +15,7 @@ from ..cli import EXIT_CODES
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path, dir_okay=True, file_okay=False),
               help="Output folder: graphs/, store/, void.ttl, validation.json, manifest.json.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Worker processes (default: the number of CPUs; 1 runs in this process).")
+              help="Worker processes (default: the number of CPUs).")
 @click.option("--base", default=None, metavar="IRI",
               help="Base IRI for minted identifiers (default https://w3id.org/treatykg/id/).")
 @click.option("--force", is_flag=True, help="Rebuild everything, ignoring what the last build did.")
@@ -27,14 +29,23 @@ from ..cli import EXIT_CODES
 @click.option("--strict", is_flag=True,
               help="Drop a document that does not conform from the collection (by default it is kept, "
                    "its validation report attached, and the build exits 8).")
+@click.option("--time-limit", type=click.FloatRange(min=0), default=DEFAULT_TIME_LIMIT, show_default=True, metavar="SECONDS",
+              help="What one document may take (read, convert, validate); a document over it fails, "
+                   "its worker is stopped and the build goes on. 0: no limit.")
+@click.option("--memory-limit", type=click.IntRange(min=0), default=None, metavar="MB",
+              help="The memory one document's worker may use; a document over it fails and the build "
+                   "goes on (default: the machine's memory shared by the workers and the build; 0: no limit).")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True,
+              help="Refuse an input file larger than this many bytes (it fails; the build goes on).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no per-document lines; "
                                                   "failures and the summary are still printed.")
 def build_command(src: tuple[Path, ...], out: Path, workers: int | None, base: str | None, force: bool,
-                  corrections: Path | None, metadata: Path | None, strict: bool, quiet: bool) -> None:
+                  corrections: Path | None, metadata: Path | None, strict: bool, time_limit: float,
+                  memory_limit: int | None, max_bytes: int, quiet: bool) -> None:
     """Build every treaty text (*.txt, recursively, following links) of each SRC folder into OUT.
 
     Each text is extracted, curated (--metadata, then --corrections), converted and validated
-    in a worker process; its named graphs are written to OUT/graphs/<name>.nq and replace the
+    in a worker process, within a time and a memory limit; its named graphs are written to OUT/graphs/<name>.nq and replace the
     document's graphs in the embedded store OUT/store. Only inputs that changed since the
     last build (their text, their corrections, their metadata row) are redone; graphs of
     deleted inputs are removed. A document that does not conform is kept with its validation
@@ -49,7 +60,8 @@ def build_command(src: tuple[Path, ...], out: Path, workers: int | None, base: s
     from ..errors import PartialFailure
 
     kwargs = dict(workers=workers, base=base, force=force, corrections=corrections, metadata=metadata,
-                  strict=strict)
+                  strict=strict, time_limit=time_limit or None, max_bytes=max_bytes,
+                  memory_limit=0 if memory_limit is None else (memory_limit << 20 or None))
     sources = list(src)
     if quiet:
         report = build(sources, out, **kwargs)
@@ -94,7 +106,8 @@ def _with_progress(src: list[Path], out: Path, **kwargs):
     console = Console(stderr=True)
     # paths and reasons are data: shown as plain text, never read as Rich markup ("[/x]", "[red]")
     with Progress(TextColumn("[bold]building[/]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  TextColumn("{task.fields[last]}", markup=False), console=console, transient=True) as bar:
+                  TextColumn("{task.fields[last]}", markup=False), console=console, transient=True,
+                  disable=not console.is_terminal) as bar:  # a bar only where someone watches
         task = bar.add_task("build", total=None, last="")
 
         def on_event(event) -> None:

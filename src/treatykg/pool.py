@@ -1,0 +1,240 @@
+"""Run one function over many inputs in worker processes, each input under a time and memory limit.
+
+:func:`run` is what ``build`` uses to convert a collection. Rules:
+
+* **One input per worker at a time.** Each worker is a spawned process that takes one input,
+  runs the function and sends back its result, so the parent knows which input every worker
+  holds and since when.
+* **Limits per input.** An input that runs longer than ``Limits.seconds``, or whose worker's
+  resident memory grows past ``Limits.memory`` bytes, has its worker killed; the input fails
+  with a reason naming the limit, a new worker takes the killed one's place, and the other
+  inputs go on. Memory is read from ``/proc/PID/statm`` every ``poll`` seconds (Linux); where
+  there is no ``/proc`` only the time limit holds.
+* **A worker that dies fails only its input** (killed from outside, the kernel's OOM killer,
+  a crash in native code): the reason says how it died, and a new worker goes on.
+* **Workers die with the parent.** On Linux each worker asks the kernel to kill it when the
+  parent dies (``prctl(PR_SET_PDEATHSIG, SIGKILL)``: after ``kill -9`` of the parent too),
+  and everywhere a worker leaves when its pipe to the parent closes.
+* **Ctrl-C is the parent's.** A terminal sends SIGINT to the whole process group; workers
+  ignore it, so only the parent sees ``KeyboardInterrupt``: it kills its workers and lets the
+  interrupt go on, once, without worker tracebacks.
+* An exception raised by the function is a failure of that input (its type and message), not
+  of the run; the function should catch what it expects and return a result instead.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from multiprocessing import connection, get_context
+from typing import Any, Hashable
+
+__all__ = ["Limits", "Failed", "run", "default_memory_limit", "worker_setup"]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How long one input may run (seconds) and how much resident memory its worker may use
+    (bytes); ``None`` means no limit."""
+
+    seconds: float | None = None
+    memory: int | None = None
+
+
+@dataclass(frozen=True)
+class Failed:
+    """What :func:`run` hands over instead of a result when an input failed in its worker:
+    ``reason`` is one line ("took longer than 300 s (the time limit per document)")."""
+
+    reason: str
+
+
+def default_memory_limit(workers: int) -> int | None:
+    """A memory limit per worker that leaves the machine standing with ``workers`` at work:
+    the physical memory shared by the workers and the parent (one share each), or ``None``
+    where the memory size is unknown."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return None
+    return total // (max(1, workers) + 1) if total > 0 else None
+
+
+def _megabytes(n: int) -> str:
+    return f"{n / (1 << 20):,.0f} MB"
+
+
+# ---------------------------------------------------------------- the worker side
+def worker_setup(parent: int) -> None:
+    """What every worker process does first: leave SIGINT to the parent ``parent`` (its pid),
+    and die when it dies. Also an ``initializer`` for other pools of worker processes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):  # pragma: no cover - no prctl: the pipe still ends us
+            pass
+    if os.getppid() != parent:  # the parent died before we asked
+        os._exit(1)
+
+
+def _serve(conn, fn: Callable[..., Any], parent: int) -> None:
+    """A worker: run ``fn`` on each job that comes down ``conn`` until the pipe closes."""
+    worker_setup(parent)
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        try:
+            answer: tuple[str, Any] = ("ok", fn(*job))
+        except BaseException as exc:  # noqa: BLE001 - a failure of this input, not of the worker
+            answer = ("error", f"{type(exc).__name__}: {exc}")
+        try:
+            conn.send(answer)
+        except (OSError, EOFError):  # the parent is gone
+            return
+        except Exception as exc:  # noqa: BLE001 - the result cannot be pickled
+            conn.send(("error", f"the result cannot be sent back: {type(exc).__name__}: {exc}"))
+
+
+# ---------------------------------------------------------------- the parent side
+class _Worker:
+    def __init__(self, ctx, fn: Callable[..., Any]):
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_serve, args=(child, fn, os.getpid()), daemon=True)
+        self.proc.start()
+        child.close()
+        self.key: Hashable | None = None
+        self.since = 0.0
+
+    def give(self, key: Hashable, args: tuple) -> None:
+        self.conn.send(args)
+        self.key, self.since = key, time.monotonic()
+
+    def resident(self) -> int | None:
+        """The worker's resident memory in bytes, or None where it cannot be read."""
+        try:
+            with open(f"/proc/{self.proc.pid}/statm", "rb") as f:
+                return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, ValueError, IndexError):
+            return None
+
+    def kill(self) -> None:
+        try:
+            self.proc.kill()
+        except (OSError, ValueError):  # pragma: no cover - already gone
+            pass
+        self.proc.join()
+        self.conn.close()
+
+    def stop(self) -> None:
+        """Ask an idle worker to leave; kill it if it does not."""
+        try:
+            self.conn.send(None)
+        except (OSError, ValueError):
+            pass
+        self.proc.join(timeout=2)
+        if self.proc.is_alive():
+            self.kill()
+        else:
+            self.conn.close()
+
+
+def _death(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = f"signal {-exitcode}"
+        why = " (out of memory?)" if -exitcode == signal.SIGKILL else ""
+        return f"the worker process was killed by {name}{why}"
+    return f"the worker process ended (exit code {exitcode})"
+
+
+def run(fn: Callable[..., Any], jobs: Iterable[tuple[Hashable, tuple]], handle: Callable[[Hashable, Any], None],
+        *, workers: int, limits: Limits = Limits(), poll: float = 0.1,
+        limit_names: tuple[str, str] = ("the time limit", "the memory limit")) -> None:
+    """Call ``fn(*args)`` for each ``(key, args)`` of ``jobs`` in ``workers`` spawned processes, and
+    ``handle(key, result)`` in this process as each one finishes (in the order they finish).
+
+    ``result`` is what ``fn`` returned, or a :class:`Failed` when the input ran past a limit, its
+    worker died, or ``fn`` raised. ``fn`` and its arguments must be picklable (``fn`` a
+    module-level function). ``limit_names`` name the limits in reasons ("the time limit per
+    document (--time-limit)"). ``handle`` may raise: the workers are killed and the exception
+    goes on, as does a ``KeyboardInterrupt``.
+    """
+    ctx = get_context("spawn")
+    queue = iter(jobs)
+    pool: list[_Worker] = []
+
+    def give(w: _Worker | None, job: tuple[Hashable, tuple]) -> None:
+        """``job`` to worker ``w``, or to a new worker (also when ``w`` died in the meantime)."""
+        if w is not None:
+            try:
+                w.give(*job)
+                return
+            except OSError:
+                w.kill()
+                pool.remove(w)
+        w = _Worker(ctx, fn)
+        pool.append(w)
+        w.give(*job)
+
+    def start() -> None:
+        """A new worker for the next job, if there is one."""
+        job = next(queue, None)
+        if job is not None:
+            give(None, job)
+
+    def replace(w: _Worker, key: Hashable, reason: str) -> None:
+        w.kill()
+        pool.remove(w)
+        handle(key, Failed(reason))
+        start()
+
+    try:
+        for _ in range(max(1, workers)):
+            start()
+        while pool:
+            waitables = [w.conn for w in pool] + [w.proc.sentinel for w in pool]
+            ready = set(connection.wait(waitables, timeout=poll))
+            for w in list(pool):
+                key = w.key
+                if w.conn in ready:
+                    try:
+                        status, value = w.conn.recv()
+                    except (EOFError, OSError):
+                        w.proc.join(timeout=1)
+                        replace(w, key, _death(w.proc.exitcode))
+                        continue
+                    handle(key, value if status == "ok" else Failed(value))
+                    job = next(queue, None)
+                    if job is None:
+                        w.stop()
+                        pool.remove(w)
+                    else:
+                        give(w, job)
+                elif w.conn.poll():
+                    continue  # done while we were busy with another: taken next time round
+                elif w.proc.sentinel in ready:
+                    w.proc.join(timeout=1)
+                    replace(w, key, _death(w.proc.exitcode))
+                elif limits.seconds is not None and time.monotonic() - w.since > limits.seconds:
+                    replace(w, key, f"took longer than {limits.seconds:g} s ({limit_names[0]}); stopped")
+                elif limits.memory is not None:
+                    rss = w.resident()
+                    if rss is not None and rss > limits.memory:
+                        replace(w, key, f"needed more than {_megabytes(limits.memory)} of memory "
+                                        f"({limit_names[1]}); stopped")
+    except BaseException:
+        for w in pool:
+            w.kill()
+        raise
