@@ -80,13 +80,48 @@ def test_a_clean_build_writes_one_graph_per_document_and_the_store(clean):
     for f in files:
         quads = list(ox.parse(path=str(f), format=ox.RdfFormat.N_QUADS))
         names = {q.graph_name.value for q in quads}
-        assert len(names) == 1, f  # one named graph per document
+        facts = next(n for n in names if n.endswith("/graph"))
+        doc = facts[: -len("/graph")]
+        assert names == {facts, doc + "/evidence"}, f  # the document's facts, and their evidence
         graphs |= names
         assert not any(q.predicate.value == GENERATED for q in quads), "no generation time in document graphs"
     st = ox.Store.read_only(str(out / "store"))
     assert {g.value for g in st.named_graphs()} == graphs
     assert len(st) == report.triples == sum(d.triples for d in report.built)
     del st
+
+
+def test_the_evidence_points_into_the_published_text(clean):
+    """Every evidence target is <{doc}/text#char=START,END>, and texts/<name>.txt (the text the
+    build publishes: its length and SHA-256 as the graph says) gives at START:END the quote the
+    record read for that field."""
+    import hashlib
+
+    from treatykg.extract import extract_file
+
+    src, out, _, _ = clean
+    for t in TEXTS:
+        quads = list(ox.parse(path=str(out / "graphs" / f"{t.stem}.nq"), format=ox.RdfFormat.N_QUADS))
+        text_file = out / "texts" / f"{t.stem}.txt"
+        text = text_file.read_text(encoding="utf-8")
+        doc = next(q.graph_name.value for q in quads if q.graph_name.value.endswith("/graph"))[: -len("/graph")]
+        about = {(q.predicate.value.rsplit("#", 1)[-1]): q.object.value for q in quads
+                 if q.subject.value == doc + "/text" and not q.predicate.value.endswith("type")}
+        assert int(about["characterCount"]) == len(text)
+        assert about["sha256"] == hashlib.sha256(text_file.read_bytes()).hexdigest()
+        record = extract_file(t)
+        quotes: dict[str, set[str]] = {}
+        for path, spans in record.evidence().items():
+            quotes.setdefault("mentions" if path.startswith("mentions[") else path, set()).update(
+                sp.exact for sp in spans)
+        field = {q.subject: q.object.value for q in quads if q.predicate.value.endswith("ontology#field")}
+        targets = [(q.subject, q.object.value) for q in quads if q.predicate.value == "http://www.w3.org/ns/oa#hasTarget"]
+        assert len(targets) >= 10
+        for ann, target in targets:
+            iri, _, span = target.partition("#char=")
+            assert iri == doc + "/text"
+            start, end = map(int, span.split(","))
+            assert text[start:end] in quotes[field[ann]], (t.name, field[ann], target)
 
 
 def test_void_describes_the_dataset_with_its_generation_time(clean):
@@ -151,9 +186,11 @@ def test_only_changed_inputs_are_redone_and_deleted_ones_removed(tmp_path):
     assert [d.path for d in report.built] == [seed.name]
     assert [d.path for d in report.removed] == [gone.name]
     assert not (out / "graphs" / "012_cn_ye_mfa_mou_1995.nq").exists()
+    assert not (out / "texts" / "012_cn_ye_mfa_mou_1995.txt").exists()
     st = ox.Store.read_only(str(out / "store"))
-    assert ox.NamedNode(gone_graph) not in set(st.named_graphs())
-    assert len(list(st.named_graphs())) == len(SMALL) - 1
+    gone_doc = gone_graph[: -len("/graph")]
+    assert not any(g.value.startswith(gone_doc + "/") for g in st.named_graphs())
+    assert len([g for g in st.named_graphs() if g.value.endswith("/graph")]) == len(SMALL) - 1
     del st
     assert json.loads((out / "validation.json").read_text())["documents"] == len(SMALL) - 1
 
@@ -352,16 +389,16 @@ def dense_text(size: int) -> str:
 
 def test_a_document_over_the_time_limit_fails_with_the_limit_named_and_the_build_goes_on(tmp_path):
     src = make_src(tmp_path, SMALL[:2])
-    (src / "dense.txt").write_text(dense_text(1_000_000), encoding="utf-8")
-    report = build(src, tmp_path / "out", workers=2, time_limit=3)
+    (src / "dense.txt").write_text(dense_text(4_000_000), encoding="utf-8")
+    report = build(src, tmp_path / "out", workers=2, time_limit=2)
     failed = {d.path: d.reason for d in report.failed}
-    assert failed == {"dense.txt": "took longer than 3 s (the time limit per document, --time-limit); stopped"}
+    assert failed == {"dense.txt": "took longer than 2 s (the time limit per document, --time-limit); stopped"}
     assert {d.path for d in report.built} == {t.name for t in SMALL[:2]}
 
 
 def test_a_document_over_the_memory_limit_fails_with_the_limit_named_and_the_build_goes_on(tmp_path, run_main):
     src = make_src(tmp_path, SMALL[:2])
-    (src / "dense.txt").write_text(dense_text(1_000_000), encoding="utf-8")
+    (src / "dense.txt").write_text(dense_text(4_000_000), encoding="utf-8")
     out = tmp_path / "out"
     code, stdout, stderr = run_main("build", src, "--out", out, "--quiet", "--memory-limit", "300")
     assert code == 8
@@ -408,7 +445,7 @@ def test_ctrl_c_ends_a_build_quietly_with_130_and_no_worker_left(tmp_path):
     """Ctrl-C in a terminal signals the whole process group: the build and its workers."""
     src = make_src(tmp_path, SMALL[:1])
     for i in range(2):
-        (src / f"dense-{i}.txt").write_text(dense_text(1_000_000), encoding="utf-8")
+        (src / f"dense-{i}.txt").write_text(dense_text(4_000_000), encoding="utf-8")
     exe = Path(sys.executable).parent / "treatykg"
     proc = subprocess.Popen([str(exe), "build", str(src), "--out", str(tmp_path / "out"), "--workers", "2"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,

@@ -202,7 +202,7 @@ def test_query_formats_table_csv_json(out, tmp_path):
     res = invoke("query", "--store", out, "--named", "documents")
     assert res.exit_code == 0 and "朝鲜民主主义人民共和国政府" in res.output and f"{len(TEXTS)} rows" in res.output
     q = tmp_path / "count.rq"
-    q.write_text("SELECT (COUNT(DISTINCT ?g) AS ?graphs) WHERE { GRAPH ?g { ?s ?p ?o } }")
+    q.write_text("SELECT (COUNT(DISTINCT ?g) AS ?graphs) WHERE { GRAPH ?g { ?g a <https://w3id.org/treatykg/ontology#DocumentGraph> } }")
     res = invoke("query", "--store", out, "-f", q, "--format", "csv")
     assert res.output.splitlines() == ["graphs", str(len(TEXTS))]
     # the default graph is the union of the document graphs

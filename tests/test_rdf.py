@@ -80,9 +80,18 @@ def test_no_blank_nodes_anywhere(record):
     assert "_:" not in rdf.serialize(record, "nq").decode()
 
 
-def test_one_named_graph_per_document(record):
-    graphs = {q.graph_name for q in rdf.record_quads(record)}
-    assert graphs == {ox.NamedNode(doc_iri(record) + "/graph")}
+@pytest.mark.parametrize("evidence", ["compact", "full", "none"])
+def test_facts_and_evidence_each_in_their_graph(record, evidence):
+    """The facts in {doc}/graph, the annotations and the text in {doc}/evidence (none: no evidence graph)."""
+    quads = list(rdf.record_quads(record, evidence=evidence))
+    doc = doc_iri(record)
+    facts, ev = ox.NamedNode(doc + "/graph"), ox.NamedNode(doc + "/evidence")
+    assert {q.graph_name for q in quads} == ({facts} if evidence == "none" else {facts, ev})
+    oa = "http://www.w3.org/ns/oa#"
+    in_evidence = {q.subject.value for q in quads if q.graph_name == ev}
+    assert all(s.startswith((doc + "/evidence", doc + "/text")) for s in in_evidence)
+    assert not any(q.predicate.value.startswith(oa) or q.object.value.startswith(oa)
+                   for q in quads if q.graph_name == facts)
 
 
 @pytest.mark.parametrize("name", ["平壤", "a b/c?d#e", "..", ".", "x" * 500, "中" * 300,
@@ -245,11 +254,13 @@ def test_graph_provenance(store, record):
     assert sha.value == record.source.sha256 and name.value == record.source.name and version.value
 
 
-def test_every_annotation_reproduces_its_quote(store, record):
+def test_every_annotation_reproduces_its_quote_full_evidence(record):
+    store = rdf.to_store(record, evidence="full")
     rows = select(store, """
         SELECT ?field ?start ?end ?exact ?prefix ?suffix WHERE {
           ?a a oa:Annotation ; tkg:field ?field ; oa:hasTarget ?t .
           ?t oa:hasSource ?src ; oa:hasSelector ?pos, ?quote .
+          ?src a tkg:Text .
           ?pos a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
           ?quote a oa:TextQuoteSelector ; oa:exact ?exact ; oa:prefix ?prefix ; oa:suffix ?suffix .
         }""")
@@ -260,6 +271,27 @@ def test_every_annotation_reproduces_its_quote(store, record):
         assert ORIGINAL[:s].endswith(prefix.value) and ORIGINAL[e:].startswith(suffix.value)
     fields = {r[0].value for r in rows}
     assert {"title", "parties[0]", "signatories[1].name", "referenced[0].date"} <= fields
+
+
+def test_every_compact_target_is_a_span_of_the_text_giving_the_quote(store, record):
+    """Compact evidence: one annotation per fact, its targets <{doc}/text#char=START,END>; the
+    text's START:END is what the record read for the field."""
+    rows = select(store, """
+        SELECT ?a ?field ?t ?length WHERE {
+          ?a a oa:Annotation ; tkg:field ?field ; oa:hasTarget ?t .
+          ?text a tkg:Text ; tkg:characterCount ?length .
+        }""")
+    text = doc_iri(record) + "/text"
+    assert int(rows[0][3].value) == len(ORIGINAL)
+    want = {(p, (sp.start, sp.end)) for p, spans in record.evidence().items() for sp in spans}
+    got = set()
+    for _, field, target, _ in rows:
+        iri, _, span = target.value.partition("#char=")
+        assert iri == text
+        start, end = map(int, span.split(","))
+        got.add((field.value, (start, end)))
+    assert got == want  # the 14 spans, none lost
+    assert len({r[0] for r in rows}) == len(record.evidence())  # one annotation per fact
 
 
 def test_annotation_bodies_are_the_supported_resources(store, record):
@@ -308,7 +340,7 @@ def test_to_store_adds_to_an_existing_store(record):
     other.title = "另一个文件"
     rdf.to_store(record, store)
     rdf.to_store(other, store)
-    assert len(list(store.named_graphs())) == 2
+    assert len([g for g in store.named_graphs() if g.value.endswith("/graph")]) == 2
 
 
 # ---------------------------------------------------------------- ontology & resources

@@ -105,7 +105,7 @@ def test_every_rdf_evidence_annotation_reproduces_its_quote(path):
     """Walks every TextPositionSelector of the RDF: original[start:end] == the quote selector's exact."""
     original = path.read_bytes().decode("utf-8-sig")
     store = ox.Store()
-    store.load(serialize(extract_file(path), "nq"), format=ox.RdfFormat.N_QUADS)
+    store.load(serialize(extract_file(path), "nq", evidence="full"), format=ox.RdfFormat.N_QUADS)
     rows = list(store.query("""
         PREFIX oa: <http://www.w3.org/ns/oa#>
         SELECT ?start ?end ?exact ?field WHERE { GRAPH ?g {
@@ -136,14 +136,19 @@ def test_seed_rdf_has_talks_participants_with_time_qualified_offices():
     assert len(rows) == 10
 
 
-@pytest.mark.parametrize("break_it, message", [
+@pytest.mark.parametrize("break_it, message, evidence", [
     (lambda s: s.replace('"1958-02-21"^^<http://www.w3.org/2001/XMLSchema#date>',
-                         '"1958-02-01"^^<http://www.w3.org/2001/XMLSchema#date>'), "ends"),
-    (lambda s: "\n".join(ln for ln in s.splitlines() if "ontology#actor>" not in ln) + "\n", "without an actor"),
-    (lambda s: re.sub(r'(ns/oa#end> )"\d+"', r'\1"999999"', s, count=1), "past the end of the source text"),
+                         '"1958-02-01"^^<http://www.w3.org/2001/XMLSchema#date>'), "ends", "compact"),
+    (lambda s: "\n".join(ln for ln in s.splitlines() if "ontology#actor>" not in ln) + "\n", "without an actor",
+     "compact"),
+    (lambda s: re.sub(r'(ns/oa#end> )"\d+"', r'\1"999999"', s, count=1), "past the end of the source text", "full"),
+    (lambda s: re.sub(r'#char=(\d+),\d+>', r'#char=\1,999999>', s, count=1), "is not a span", "compact"),
+    (lambda s: re.sub(r'#char=(\d+),(\d+)>', lambda m: f"#char={int(m[2]) + 1},{m[2]}>", s, count=1),
+     "is not a span", "compact"),  # start after end
+    (lambda s: re.sub(r'/text#char=', r'/txt#char=', s, count=1), "is not a span", "compact"),  # no such text
 ])
-def test_shapes_catch_a_broken_visit_commitment_or_offset(tmp_path, capsys, break_it, message):
-    good = serialize(extract_file(SEED), "nq").decode("utf-8")
+def test_shapes_catch_a_broken_visit_commitment_or_offset(tmp_path, capsys, break_it, message, evidence):
+    good = serialize(extract_file(SEED), "nq", evidence=evidence).decode("utf-8")
     broken = break_it(good)
     assert broken != good
     path = tmp_path / "broken.nq"

@@ -220,3 +220,26 @@ def test_subclasses_in_the_data_are_instances_of_the_target_class():
              ox.Quad(N("https://example.org/t1"), rdf_type, N("https://example.org/Treaty"))]
     report = same(quads, shapes)
     assert [r.focus for r in report.violations] == ["https://example.org/t1"]
+
+
+@pytest.mark.parametrize("target, reported", [
+    ("{text}#char=3,5", False),            # a span inside the text
+    ("{text}#char=3,999999", True),        # past the end
+    ("{text}#char=9,5", True),             # starts after it ends
+    ("{text}#char=abc", True),             # not START,END
+    ("{text}#line=3,5", True),             # another fragment scheme
+    ("{text}x#char=3,5", True),            # a text the data does not describe
+    ("https://example.org/elsewhere", True),
+])
+def test_both_engines_judge_compact_evidence_targets_alike(target, reported):
+    """Compact evidence: <{doc}/text#char=START,END> must be a span of a text the data
+    describes; both engines say so for the same targets."""
+    quads = list(rdf.record_quads(api.extract(TEXTS[0])))
+    has_target = "http://www.w3.org/ns/oa#hasTarget"
+    i = next(i for i, q in enumerate(quads) if q.predicate.value == has_target)
+    text = quads[i].object.value.partition("#")[0]
+    broken = list(quads)
+    broken[i] = ox.Quad(quads[i].subject, quads[i].predicate, ox.NamedNode(target.format(text=text)),
+                        quads[i].graph_name)
+    report = same(broken)
+    assert any("is not a span" in r.message for r in report.violations) == reported

@@ -109,14 +109,17 @@ def test_partial_reference_date_out_of_range(date):
     assert result.value == date
 
 
-@pytest.mark.parametrize("span", [Span(10, 5, "x"), Span(-3, 5, "x")])
-def test_bad_annotation_offsets(span):
+@pytest.mark.parametrize("span", [Span(10, 5, "x"), Span(-3, 5, "x"), Span(5, 10_000, "x")])
+@pytest.mark.parametrize("evidence, message", [("full", "annotation offset"), ("compact", "evidence target")])
+def test_bad_annotation_offsets(span, evidence, message):
     rec = joint_statement_1958()
     rec.entry_into_force = "本声明自签字之日起生效。"
     rec.entry_into_force_span = span
-    report = validate_record(rec)
+    report = validate_record(rec, evidence=evidence)
     assert not report.conforms
-    assert any(m.startswith("annotation offset") for m in messages(report))
+    if evidence == "full" and span.end == 10_000:
+        message = "end offset 10000 is past the end"
+    assert any(m.startswith(message) for m in messages(report)), messages(report)
 
 
 def test_report_formats():

@@ -49,7 +49,7 @@ def span(exact: str, nth: int = 0, text: str = ORIGINAL, context: int = 8) -> Sp
 def joint_statement_1958() -> Record:
     raw = ORIGINAL.encode("utf-8")
     source = Source(name="1958-02-19_中朝联合声明.txt", sha256=hashlib.sha256(raw).hexdigest(),
-                    encoding="utf-8", size=len(raw), length=len(ORIGINAL))
+                    encoding="utf-8", size=len(raw), length=len(ORIGINAL), text_sha256=hashlib.sha256(raw).hexdigest())
     return Record(
         source=source,
         title=TITLE,

@@ -49,8 +49,11 @@ def curate(record: Record, path: str | Path, *, corrections: str | Path | None =
 
 
 def convert(record: Record, fmt: str = "turtle", *, base: str | None = None,
-            generated_at: datetime | None = None, wikidata_triples: bool = False) -> bytes:
-    """The record as RDF in ``fmt`` (turtle, trig, nt, nq, jsonld): one named graph per document.
+            generated_at: datetime | None = None, wikidata_triples: bool = False,
+            evidence: str = "compact") -> bytes:
+    """The record as RDF in ``fmt`` (turtle, trig, nt, nq, jsonld): its facts in the document
+    graph, its evidence as ``evidence`` says (:data:`treatykg.rdf.EVIDENCE_MODES`) in the
+    evidence graph.
 
     ``wikidata_triples=True`` adds, in the same graph, Wikidata-shaped ``wdt:`` statements
     and ``owl:sameAs``/``skos:exactMatch`` links for the entities with a verified Wikidata
@@ -58,14 +61,14 @@ def convert(record: Record, fmt: str = "turtle", *, base: str | None = None,
     """
     from . import rdf
 
-    kwargs = {"generated_at": generated_at}
+    kwargs: dict = {"generated_at": generated_at, "evidence": evidence}
     if base:
         kwargs["base"] = base
     if wikidata_triples:
         from .wikidata import wikidata_quads
 
         b = base or rdf.DEFAULT_BASE
-        quads = list(rdf.record_quads(record, base=b, generated_at=generated_at))
+        quads = list(rdf.record_quads(record, base=b, generated_at=generated_at, evidence=evidence))
         return rdf.serialize_quads(quads + list(wikidata_quads(record, base=b)), fmt, base=b)
     return rdf.serialize(record, fmt, **kwargs)
 

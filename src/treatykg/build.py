@@ -3,9 +3,14 @@
 :func:`build` reads every ``*.txt`` under ``src_dir`` (recursively) and writes to ``out_dir``:
 
 ``graphs/<stable-name>.nq``
-    one file per input, its one named graph (``<{doc}/graph>``) as sorted N-Quads. The
-    stable name is the input's path relative to ``src_dir`` without ``.txt``
-    (``sub/004_treaty.txt`` -> ``graphs/sub/004_treaty.nq``).
+    one file per input, its named graphs (the facts ``<{doc}/graph>``, the evidence
+    ``<{doc}/evidence>``, and where there are any the curated, metadata and validation
+    graphs) as sorted N-Quads. The stable name is the input's path relative to ``src_dir``
+    without ``.txt`` (``sub/004_treaty.txt`` -> ``graphs/sub/004_treaty.nq``).
+``texts/<stable-name>.txt``
+    the document's text as UTF-8 (the original, decoded): the resource ``<{doc}/text>``
+    whose spans ``<{doc}/text#char=START,END>`` the evidence points at. None with
+    ``evidence="none"``.
 ``store/``
     an embedded, persistent Oxigraph store (``pyoxigraph.Store``) holding every graph.
 ``validation.json``
@@ -16,7 +21,7 @@
     that those stay byte-identical from build to build).
 ``manifest.json``
     for each input: its SHA-256, the tool version, a fingerprint of the code, shapes and
-    gazetteer, and the options (``base``) it was built with.
+    gazetteer, and the options (``base``, ``strict``, ``evidence``) it was built with.
 ``site/``
     the static site (:func:`treatykg.site.build_site`), written when anything changed, at
     the end: from the store, which is closed and opened again read-only for it.
@@ -98,6 +103,7 @@ MANIFEST = "manifest.json"
 REVIEW = "review.tsv"
 SITE_STAMP = ".site-complete"  # the SHA-256 of the manifest the site was last finished for
 GRAPHS = "graphs"
+TEXTS = "texts"
 _CHECKPOINT_EVERY = 25       # documents between manifest checkpoints, at least ...
 _CHECKPOINTS_PER_BUILD = 50  # ... and at most about this many checkpoints in a build
 _BATCH_DOCS = 25             # graphs loaded into the store together, at most ...
@@ -348,7 +354,8 @@ def _labels(srcs: list[Path]) -> list[str]:
 
 # ---------------------------------------------------------------- the worker
 def convert_document(path: str, rel: str, base: str, curation: dict[str, Any] | None = None,
-                     strict: bool = False, max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, Any]:
+                     strict: bool = False, max_bytes: int = DEFAULT_MAX_BYTES,
+                     evidence: str = "compact") -> dict[str, Any]:
     """Extract, curate, convert and validate one text (runs in a worker process).
 
     ``curation`` holds the document's database metadata row and corrections (as the manifest
@@ -358,14 +365,16 @@ def convert_document(path: str, rel: str, base: str, curation: dict[str, Any] | 
     SHACL report in its validation graph, unless ``strict``.
     """
     from . import rdf
-    from .api import extract
+    from .extract import extract_document
+    from .ingest import ingest_file
     from .validate import validate_quads
 
     curation = curation or {}
     try:
-        record = extract(path, max_bytes=max_bytes)
+        ingested = ingest_file(path, max_bytes=max_bytes)
+        record = extract_document(ingested)
         record, stale, disagreements = curate(record, curation, rel)
-        quads = list(rdf.record_quads(record, base=base))
+        quads = list(rdf.record_quads(record, base=base, evidence=evidence))
         report = validate_quads(quads)
     except TreatyKGError as exc:
         msg = exc.message + (f" ({exc.hint})" if exc.hint else "")
@@ -392,6 +401,8 @@ def convert_document(path: str, rel: str, base: str, curation: dict[str, Any] | 
     nq = rdf.serialize_quads(quads, "nq", base=base)
     needs_review = bool(report.results or record.warnings or stale or disagreements)
     return {"ok": True, "nq": nq, "document": doc, "graph": rdf.graph_iri(doc),
+            # the text the evidence points into (published as OUT/texts/<name>.txt)
+            "text": ingested.original.encode("utf-8") if evidence != "none" else None,
             "triples": len(quads), "validation": summary,  # record_quads yields no duplicates
             "citation": document_keys(record, base), "stale": stale, "disagreements": disagreements,
             # the fields a curator corrects, for `treatykg review` (kept only where there is something to review)
@@ -429,13 +440,16 @@ def build(src_dir: str | Path | Sequence[str | Path], out_dir: str | Path, *, wo
           base: str | None = None, progress: Callable[[BuildEvent], None] | None = None,
           force: bool = False, corrections: str | Path | None = None, metadata: str | Path | None = None,
           strict: bool = False, time_limit: float | None = DEFAULT_TIME_LIMIT,
-          memory_limit: int | None = 0, max_bytes: int = DEFAULT_MAX_BYTES) -> BuildReport:
+          memory_limit: int | None = 0, max_bytes: int = DEFAULT_MAX_BYTES,
+          evidence: str = "compact") -> BuildReport:
     """Build the collection of ``src_dir`` (a folder, or several) into ``out_dir`` (see the module
     docstring).
 
     ``corrections`` is a corrections file (:mod:`treatykg.corrections`), ``metadata`` a table of
     the database's metadata (:mod:`treatykg.metadata`). A document that does not conform is kept
-    with its validation report, unless ``strict``.
+    with its validation report, unless ``strict``. ``evidence`` is how much evidence the graphs
+    carry (:data:`treatykg.rdf.EVIDENCE_MODES`); unless ``"none"``, each document's text is
+    published as ``texts/<name>.txt``, the resource its evidence points into.
 
     Each document runs in a worker process (``workers``, default the number of CPUs) and fails,
     with the limit named, when it takes longer than ``time_limit`` seconds or its worker more
@@ -452,6 +466,8 @@ def build(src_dir: str | Path | Sequence[str | Path], out_dir: str | Path, *, wo
 
     base = base or DEFAULT_BASE
     rdf._check_base(base)
+    if evidence not in rdf.EVIDENCE_MODES:
+        raise ValueError(f"unknown evidence mode {evidence!r} (expected one of {', '.join(rdf.EVIDENCE_MODES)})")
     srcs = [Path(p) for p in ([src_dir] if isinstance(src_dir, (str, Path)) else list(src_dir))]
     if not srcs:
         raise InputError("no source folder given", path=str(out_dir))
@@ -477,7 +493,8 @@ def build(src_dir: str | Path | Sequence[str | Path], out_dir: str | Path, *, wo
         store = _open_store(out / STORE_DIR)
         try:
             report, site_texts, finished = _build(srcs, out, store, limits=limits, base=base, emit=emit,
-                                                  force=force, curation=curation, strict=strict)
+                                                  force=force, curation=curation, strict=strict,
+                                                  evidence=evidence)
         finally:
             # Release RocksDB's own lock before ours: drop the store and the closures that
             # still reference it, so the folder can be opened again in this process.
@@ -594,16 +611,18 @@ class _GraphWriter:
     redoes the document. Flush before writing the manifest.
     """
 
-    def __init__(self, store, nq_path: Callable[[str], Path], *, max_docs: int, max_bytes: int):
-        self.store, self.nq_path = store, nq_path
+    def __init__(self, store, nq_path: Callable[[str], Path], text_path: Callable[[str], Path], *,
+                 max_docs: int, max_bytes: int):
+        self.store, self.nq_path, self.text_path = store, nq_path, text_path
         self.max_docs, self.max_bytes = max_docs, max_bytes
-        self.pending: dict[str, tuple[str, bytes]] = {}  # graph IRI -> (stable name, N-Quads)
+        # graph IRI -> (stable name, N-Quads, the text its evidence points into or None)
+        self.pending: dict[str, tuple[str, bytes, bytes | None]] = {}
         self.size = 0
 
-    def put(self, graph: str, name: str, nq: bytes) -> None:
+    def put(self, graph: str, name: str, nq: bytes, text: bytes | None = None) -> None:
         self._forget(graph)
-        self.pending[graph] = (name, nq)
-        self.size += len(nq)
+        self.pending[graph] = (name, nq, text)
+        self.size += len(nq) + len(text or b"")
         if len(self.pending) >= self.max_docs or self.size >= self.max_bytes:
             self.flush()
 
@@ -618,7 +637,7 @@ class _GraphWriter:
     def _forget(self, graph: str) -> None:
         old = self.pending.pop(graph, None)
         if old is not None:
-            self.size -= len(old[1])
+            self.size -= len(old[1]) + len(old[2] or b"")
 
     def flush(self) -> None:
         import pyoxigraph as ox
@@ -626,8 +645,8 @@ class _GraphWriter:
         if not self.pending:
             return
         together: list[bytes] = []
-        for graph, (_, nq) in self.pending.items():
-            for g in document_graphs(graph):  # the document's graphs: read, curated, metadata, report
+        for graph, (_, nq, _) in self.pending.items():
+            for g in document_graphs(graph):  # the document's graphs: read, evidence, curated, metadata, report
                 self.store.remove_graph(ox.NamedNode(g))
             if _has_blank_nodes(nq):  # one blank node label in two documents would be one node
                 self.store.load(nq, format=ox.RdfFormat.N_QUADS)
@@ -635,7 +654,13 @@ class _GraphWriter:
                 together.append(nq)
         if together:
             self.store.bulk_load(b"".join(together), format=ox.RdfFormat.N_QUADS)
-        for name, nq in self.pending.values():
+        for name, nq, text in self.pending.values():
+            if text is not None:  # before the graph file, which is what vouches for the document
+                target = self.text_path(name)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                write_atomic(target, text)
+            else:
+                self.text_path(name).unlink(missing_ok=True)
             target = self.nq_path(name)
             target.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(target, nq)
@@ -648,15 +673,16 @@ def _has_blank_nodes(nq: bytes) -> bool:
 
 
 def _build(srcs: list[Path], out: Path, store, *, limits: _Limits, base: str,
-           emit: Callable[[BuildEvent], None], force: bool, curation: Curation, strict: bool
-           ) -> tuple[BuildReport, dict[str, Path] | None, BuildEvent]:
+           emit: Callable[[BuildEvent], None], force: bool, curation: Curation, strict: bool,
+           evidence: str) -> tuple[BuildReport, dict[str, Path] | None, BuildEvent]:
     """The build under the lock: (report, the texts for the site or None when it is up to
     date, the "finish" event)."""
     import pyoxigraph as ox
 
     from .rdf import tool_version
 
-    version, fingerprint, options = tool_version(), code_fingerprint(), {"base": base, "strict": strict}
+    version, fingerprint = tool_version(), code_fingerprint()
+    options = {"base": base, "strict": strict, "evidence": evidence}
     report = BuildReport(out_dir=out)
     inputs, report.skipped = _scan(srcs, out)
     graphs_dir = out / GRAPHS
@@ -664,6 +690,8 @@ def _build(srcs: list[Path], out: Path, store, *, limits: _Limits, base: str,
         entries: dict[str, dict[str, Any]] = {}
         store.clear()
         for p in graphs_dir.rglob("*.nq"):
+            p.unlink()
+        for p in (out / TEXTS).rglob("*.txt"):
             p.unlink()
     else:
         entries = _load_manifest(out)
@@ -673,7 +701,10 @@ def _build(srcs: list[Path], out: Path, store, *, limits: _Limits, base: str,
     def nq_path(name: str) -> Path:
         return graphs_dir / f"{name}.nq"
 
-    writer = _GraphWriter(store, nq_path, max_docs=_BATCH_DOCS, max_bytes=_BATCH_BYTES)
+    def text_path(name: str) -> Path:
+        return out / TEXTS / f"{name}.txt"
+
+    writer = _GraphWriter(store, nq_path, text_path, max_docs=_BATCH_DOCS, max_bytes=_BATCH_BYTES)
 
     # graph IRI -> the inputs whose entry names it, kept with every change of ``entries``
     holders: dict[str, set[str]] = {}
@@ -701,7 +732,8 @@ def _build(srcs: list[Path], out: Path, store, *, limits: _Limits, base: str,
         if g and g != keep_graph and g not in holders:
             writer.drop(g)
         try:
-            nq_path(entry["name"]).unlink()
+            nq_path(entry["name"]).unlink(missing_ok=True)
+            text_path(entry["name"]).unlink(missing_ok=True)
         except (OSError, KeyError):
             pass
 
@@ -733,7 +765,8 @@ def _build(srcs: list[Path], out: Path, store, *, limits: _Limits, base: str,
         if (e and e["sha256"] == hashes[rel] and e.get("tool_version") == version
                 and e.get("fingerprint") == fingerprint and e.get("options") == options
                 and e.get("curation_key") == _curation_key(curations[rel])
-                and nq_path(e["name"]).is_file() and nq_path(e["name"]).stat().st_size == e.get("nq_size")):
+                and nq_path(e["name"]).is_file() and nq_path(e["name"]).stat().st_size == e.get("nq_size")
+                and (evidence == "none" or text_path(e["name"]).is_file())):
             if not store.contains_named_graph(ox.NamedNode(e["graph"])):
                 store.load(path=str(nq_path(e["name"])), format=ox.RdfFormat.N_QUADS)  # repair
                 report.repaired += 1
@@ -797,7 +830,7 @@ def _build(srcs: list[Path], out: Path, store, *, limits: _Limits, base: str,
                    **({"record": res["record"]} if res.get("record") else {}),
                    "curation_key": _curation_key(curations.get(rel) or {}),
                    "stale": res.get("stale") or [], "disagreements": res.get("disagreements") or []})
-        writer.put(graph, name, res["nq"])  # the manifest is written after the writer's flush
+        writer.put(graph, name, res["nq"], res.get("text"))  # the manifest is written after the writer's flush
         validations[rel] = {"reason": None, **v}
         results[rel] = DocumentResult(path=rel, status="built", name=name, document=res["document"], graph=graph,
                                       triples=res["triples"], conforms=v["conforms"], violations=v["violations"],
@@ -832,7 +865,7 @@ def _build(srcs: list[Path], out: Path, store, *, limits: _Limits, base: str,
 
     try:
         if todo:
-            jobs = ((rel, (str(inputs[rel]), rel, base, curations.get(rel), strict, limits.max_bytes))
+            jobs = ((rel, (str(inputs[rel]), rel, base, curations.get(rel), strict, limits.max_bytes, evidence))
                     for rel in todo)
             pool.run(convert_document, jobs, handle, workers=min(limits.workers, len(todo)),
                      limits=pool.Limits(limits.seconds, limits.memory),
@@ -857,6 +890,11 @@ def _build(srcs: list[Path], out: Path, store, *, limits: _Limits, base: str,
     wanted_files = {nq_path(e["name"]) for e in entries.values()} | {nq_path(CITATIONS_NAME)}
     for p in list(graphs_dir.rglob("*.nq")):
         if p not in wanted_files:
+            p.unlink()
+            changed = True
+    wanted_texts = {text_path(e["name"]) for e in entries.values()} if evidence != "none" else set()
+    for p in list((out / TEXTS).rglob("*.txt")):
+        if p not in wanted_texts:
             p.unlink()
             changed = True
 

@@ -35,6 +35,12 @@ Exit codes:
   9  internal error (a bug: please report it with the input)"""
 
 _input = click.argument("file", type=click.Path(path_type=Path, dir_okay=True, exists=False))
+#: How much evidence the RDF carries (treatykg.rdf.EVIDENCE_MODES), for convert and build.
+_evidence = click.option(
+    "--evidence", type=click.Choice(["compact", "full", "none"]), default="compact", show_default=True,
+    help="Evidence for every fact read from the text, in the evidence graph: compact (one annotation per "
+         "fact, its targets <{doc}/text#char=START,END>), full (Web Annotation position and quote "
+         "selectors per span) or none (facts only).")
 _max_bytes = click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True,
                           help="Refuse input files larger than this many bytes.")
 _encoding = click.option("--encoding", default=None, metavar="NAME",
@@ -102,6 +108,7 @@ def extract(file: Path, fmt: str, mentions: bool, output: Path | None, strict: b
 @click.option("--wikidata-triples", is_flag=True,
               help="Also write Wikidata-shaped wdt: statements and owl:sameAs links for the "
                    "entities with a verified Wikidata id (no network).")
+@_evidence
 @click.option("--corrections", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Apply a corrections file (TOML, see the README's 'Curating a collection'); "
                    "stale corrections are reported, not applied.")
@@ -112,7 +119,7 @@ def extract(file: Path, fmt: str, mentions: bool, output: Path | None, strict: b
 @_max_bytes
 @_encoding
 def convert(file: Path, output: Path | None, fmt: str | None, base: str | None, timestamp: bool,
-            wikidata_triples: bool, corrections: Path | None, metadata: Path | None, strict: bool,
+            wikidata_triples: bool, evidence: str, corrections: Path | None, metadata: Path | None, strict: bool,
             max_bytes: int, encoding: str | None) -> None:
     """Convert one treaty text FILE to RDF: one named graph per document (more where a curator
     or the database's metadata asserts facts: see --corrections, --metadata).
@@ -130,7 +137,8 @@ def convert(file: Path, output: Path | None, fmt: str | None, base: str | None, 
             click.echo(f"treatykg: metadata disagrees on {d['field']}: {file}: the text gives "
                        f"{d['text']!r}, the metadata {d['metadata']!r}", err=True)
     when = datetime.now(timezone.utc).replace(microsecond=0) if timestamp else None
-    data = api.convert(record, fmt, base=base, generated_at=when, wikidata_triples=wikidata_triples)
+    data = api.convert(record, fmt, base=base, generated_at=when, wikidata_triples=wikidata_triples,
+                       evidence=evidence)
     _emit(data, output)
     _warn(file, record.warnings)
 

@@ -507,7 +507,8 @@ def ingest_bytes(data: bytes, *, name: str = "<bytes>", encoding: str | None = N
     if not view.text.strip():
         raise InputError("holds no text after the database disclaimer", path=name)
     source = Source(name=Path(name).name, sha256=hashlib.sha256(data).hexdigest(), encoding=enc,
-                    size=len(data), length=len(text))
+                    size=len(data), length=len(text),
+                    text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
     return Document(source=source, original=text, view=view, repairs=repairs, warnings=warnings)
 
 

@@ -154,10 +154,22 @@ def validation_graph_iri(doc: str) -> str:
     return f"{doc}/validation"
 
 
+def evidence_graph_iri(doc: str) -> str:
+    """The document's evidence: one annotation per fact read from the text, and the text itself."""
+    return f"{doc}/evidence"
+
+
+def text_iri(doc: str) -> str:
+    """The document's text (the original, decoded: what evidence offsets count code points of);
+    ``{text}#char=START,END`` (RFC 5147) is a span of it."""
+    return f"{doc}/text"
+
+
 def document_graphs(graph: str) -> list[str]:
     """Every named graph a document may have, from its document graph's IRI (``{doc}/graph``)."""
     doc = graph[: -len("/graph")] if graph.endswith("/graph") else graph
-    return [graph_iri(doc), curated_graph_iri(doc), metadata_graph_iri(doc), validation_graph_iri(doc)]
+    return [graph_iri(doc), evidence_graph_iri(doc), curated_graph_iri(doc), metadata_graph_iri(doc),
+            validation_graph_iri(doc)]
 
 
 def agent_iri(name: str, base: str = DEFAULT_BASE) -> str:

@@ -55,6 +55,7 @@ class Source:
     encoding: str
     size: int  # bytes
     length: int  # code points of the original text
+    text_sha256: str = ""  # SHA-256 of the original text as UTF-8: the text evidence fragments point into
 
 
 @dataclass
@@ -281,7 +282,7 @@ class Record:
         return {
             "source": {"name": self.source.name, "sha256": self.source.sha256,
                        "encoding": self.source.encoding, "bytes": self.source.size,
-                       "length": self.source.length},
+                       "length": self.source.length, "text_sha256": self.source.text_sha256},
             "title": self.title,
             "doc_type": self.doc_type,
             "parties": [p.name for p in self.parties],

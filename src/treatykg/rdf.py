@@ -24,10 +24,15 @@ The mapping (see ``ontology/treatykg.ttl`` for every term):
   ``tkg:Visit`` ``<{doc}/visit>`` (``tkg:occasion``; SEM begin/end time stamps,
   places visited); what the document decides is one ``tkg:Commitment``
   ``<{doc}/commitment/{n}>`` each (``tkg:commitment``: actor, action, deadline);
-* each value read from the text has a W3C Web Annotation
-  ``<{doc}/evidence/{n}>`` whose target selects the span of the source text
-  (``oa:TextPositionSelector`` + ``oa:TextQuoteSelector``);
-* everything lies in one named graph per document, ``<{doc}/graph>``, which
+* the evidence of every fact read from the text lies in the document's evidence graph
+  ``<{doc}/evidence>``: the text ``<{doc}/text>`` (``tkg:Text``: the original, decoded, whose
+  code points the offsets count; its length and SHA-256) and one W3C Web Annotation
+  ``<{doc}/evidence/{n}>`` per fact (``oa:hasBody`` the node the fact is about, ``tkg:field``
+  the record field). By default (``evidence="compact"``) its targets are RFC 5147 fragments
+  ``<{doc}/text#char=START,END>``; ``evidence="full"`` gives one annotation per span with a
+  specific resource of the text and its ``oa:TextPositionSelector`` + ``oa:TextQuoteSelector``
+  (prefix, suffix); ``evidence="none"`` writes no evidence graph;
+* the facts lie in one named graph per document, ``<{doc}/graph>``, which
   describes itself (``prov:wasDerivedFrom`` the source, ``tkg:toolVersion``,
   ``prov:generatedAtTime`` only when ``generated_at`` is given so that the
   default output is byte-identical from run to run).
@@ -59,7 +64,7 @@ from .namespaces import DEFAULT_BASE, VOCABULARIES, bind_prefixes, prefixes
 __all__ = [
     "DEFAULT_BASE", "FORMATS", "DOC_TYPE_CLASSES", "language_code", "party_iri", "reference_iri",
     "document_iri", "agent_iri", "place_iri", "person_iri", "graph_iri", "iri_segment",
-    "date_literal", "record_quads", "records_quads", "to_dataset", "to_store",
+    "date_literal", "record_quads", "EVIDENCE_MODES", "records_quads", "to_dataset", "to_store",
     "serialize", "serialize_quads", "quads_to_dataset", "tool_version",
 ]
 
@@ -95,7 +100,7 @@ _FORMAT_ALIASES = {
 
 # ---------------------------------------------------------------- IRIs (minted in treatykg.iris)
 from .iris import (DOC_TYPE_CLASSES, Resolver, agent_iri, check_base as _check_base, check_date as _check_date,  # noqa: E402
-                   curated_graph_iri, document_iri, metadata_graph_iri,
+                   curated_graph_iri, document_iri, evidence_graph_iri, metadata_graph_iri, text_iri,
                    entity_iri, graph_iri, instrument_of, iri_segment, normalise as _normalise, party_iri,
                    place_iri, reference_iri, _gazetteer)
 
@@ -161,10 +166,19 @@ def language_code(name: str) -> str | None:
     return lang.iso639_1 if lang is not None else None
 
 
-class _Quads:
-    """The quads of one record in its named graph, without duplicates: one method per section."""
+#: How much evidence a graph carries: ``compact`` (one annotation per fact, its targets RFC 5147
+#: fragments of the document's text), ``full`` (Web Annotation selectors: position and quote with
+#: prefix and suffix, per span) or ``none`` (facts only).
+EVIDENCE_MODES = ("compact", "full", "none")
 
-    def __init__(self, record: Record, base: str, generated_at):
+
+class _Quads:
+    """The quads of one record in its named graphs, without duplicates: one method per section."""
+
+    def __init__(self, record: Record, base: str, generated_at, evidence: str = "compact"):
+        if evidence not in EVIDENCE_MODES:
+            raise ValueError(f"unknown evidence mode {evidence!r} (expected one of {', '.join(EVIDENCE_MODES)})")
+        self.evidence_mode = evidence
         self.record = record
         self.base = base
         self.generated_at = generated_at
@@ -172,6 +186,8 @@ class _Quads:
         self.doc = ox.NamedNode(self.doc_s)
         self.g = ox.NamedNode(graph_iri(self.doc_s))
         self.src = ox.NamedNode(f"{self.doc_s}/source")
+        self.text = ox.NamedNode(text_iri(self.doc_s))
+        self.evidence_graph = ox.NamedNode(evidence_graph_iri(self.doc_s))
         self.expr = ox.NamedNode(f"{self.doc_s}/expression/zh")
         self.signing = ox.NamedNode(f"{self.doc_s}/signing")
         self.visit_node = ox.NamedNode(f"{self.doc_s}/visit")
@@ -519,9 +535,13 @@ class _Quads:
 
     def mentions(self) -> Iterator[ox.Quad]:
         gaz = _gazetteer()
+        nodes: dict[tuple[str, str], ox.NamedNode] = {}  # a dense text names the same few entities again and again
         for m in self.record.mentions or []:
             entry = gaz.by_id(m.id)
-            node = ox.NamedNode(entity_iri(entry, self.base) if entry else f"{self.base}{m.type}/{iri_segment(m.id)}")
+            node = nodes.get((m.id, m.type))
+            if node is None:
+                node = nodes[(m.id, m.type)] = ox.NamedNode(
+                    entity_iri(entry, self.base) if entry else f"{self.base}{m.type}/{iri_segment(m.id)}")
             self.mention_nodes.append(node)
             yield from self.q(self.doc, _tkg("mentions"), node)
             if not self.first(node.value):
@@ -586,13 +606,42 @@ class _Quads:
         return self.doc
 
     def evidence(self) -> list[ox.Quad]:
-        out = []
-        n = 0
+        """The evidence graph: the text, and an annotation per fact read from it (see
+        :data:`EVIDENCE_MODES`). Compact: one annotation per fact (a body and a field), whose
+        targets are the spans it was read from as ``{text}#char=START,END``; a mention is one
+        fact per entity named, with a target per place it is named."""
+        if self.evidence_mode == "none":
+            return []
+        g, text, s = self.evidence_graph, self.text, self.record.source
+        out = [ox.Quad(g, RDF_TYPE, _TKG_EVIDENCE_GRAPH, g), ox.Quad(g, RDF_TYPE, _PROV_ENTITY, g),
+               ox.Quad(g, _DCTERMS_SUBJECT, self.doc, g),
+               ox.Quad(text, RDF_TYPE, _TKG_TEXT, g), ox.Quad(text, RDF_TYPE, _PROV_ENTITY, g),
+               ox.Quad(text, _DCTERMS_FORMAT, _TEXT_PLAIN, g),
+               ox.Quad(text, _TKG_CHARACTER_COUNT, ox.Literal(str(s.length), datatype=XSD_NNI), g),
+               ox.Quad(text, _PROV_DERIVED_FROM, self.src, g)]
+        if s.text_sha256:
+            out.append(ox.Quad(text, _TKG_SHA256, ox.Literal(s.text_sha256), g))
+        if self.evidence_mode == "full":
+            n = 0
+            for path, spans in self.record.evidence().items():
+                for span in spans:
+                    n += 1
+                    out.extend(ox.Quad(a, b, c, g) for a, b, c in
+                               _annotation(f"{self.doc_s}/evidence/{n}", self.body_for(path), path, span, text))
+            return out
+        groups: dict[tuple[str, str], tuple[ox.NamedNode, dict[tuple[int, int], None]]] = {}
         for path, spans in self.record.evidence().items():
+            body = self.body_for(path)
+            fld = "mentions" if path.startswith("mentions[") else path
+            _, targets = groups.setdefault((body.value, fld), (body, {}))
             for span in spans:
-                n += 1
-                out.extend(ox.Quad(s, p, o, self.g) for s, p, o in
-                           _annotation(f"{self.doc_s}/evidence/{n}", self.body_for(path), path, span, self.src))
+                targets[(span.start, span.end)] = None
+        prefix = f"{text.value}#char="
+        for n, ((_, fld), (body, targets)) in enumerate(groups.items(), start=1):
+            ann = ox.NamedNode(f"{self.doc_s}/evidence/{n}")
+            out += [ox.Quad(ann, RDF_TYPE, _OA_ANNOTATION, g), ox.Quad(ann, _OA_HAS_BODY, body, g),
+                    ox.Quad(ann, _TKG_FIELD, ox.Literal(fld), g)]
+            out += [ox.Quad(ann, _OA_HAS_TARGET, ox.NamedNode(f"{prefix}{a},{b}"), g) for a, b in targets]
         return out
 
     def provenance(self) -> Iterator[ox.Quad]:
@@ -692,15 +741,18 @@ def _state_of_agent(iri: str, base: str) -> str | None:
 
 
 def record_quads(record: Record, *, base: str = DEFAULT_BASE,
-                 generated_at: _dt.datetime | str | None = None) -> Iterator[ox.Quad]:
-    """The quads of one record, all in the named graph ``<{doc}/graph>``, without duplicates.
+                 generated_at: _dt.datetime | str | None = None, evidence: str = "compact") -> Iterator[ox.Quad]:
+    """The quads of one record, without duplicates: its facts in the named graph ``<{doc}/graph>``
+    (and ``/curated``, ``/metadata`` for facts a curator or database metadata gave), its
+    evidence in ``<{doc}/evidence>`` as ``evidence`` says (:data:`EVIDENCE_MODES`).
 
     ``generated_at`` (a datetime or an ISO 8601 string) adds
     ``prov:generatedAtTime`` to the graph node; leave it ``None`` for
     byte-identical output across runs. Raises :class:`RDFError` on values that
-    cannot be mapped (unknown doc_type, malformed date, invalid base).
+    cannot be mapped (unknown doc_type, malformed date, invalid base), ``ValueError`` for an
+    unknown evidence mode.
     """
-    yield from _Quads(record, base, generated_at).all()
+    yield from _Quads(record, base, generated_at, evidence).all()
 
 
 # The terms of an evidence annotation, made once (a long text has ~10k annotations).
@@ -720,12 +772,22 @@ _OA_TEXT_POSITION_SELECTOR = _n("oa", "TextPositionSelector")
 _OA_TEXT_QUOTE_SELECTOR = _n("oa", "TextQuoteSelector")
 _TKG_EVIDENCING = _tkg("evidencing")
 _TKG_FIELD = _tkg("field")
+_TKG_TEXT = _tkg("Text")
+_TKG_EVIDENCE_GRAPH = _tkg("EvidenceGraph")
+_DCTERMS_SUBJECT = _n("dcterms", "subject")
+_TKG_CHARACTER_COUNT = _tkg("characterCount")
+_TKG_SHA256 = _tkg("sha256")
+_PROV_ENTITY = _n("prov", "Entity")
+_PROV_DERIVED_FROM = _n("prov", "wasDerivedFrom")
+_DCTERMS_FORMAT = _n("dcterms", "format")
+_TEXT_PLAIN = ox.NamedNode("http://www.iana.org/assignments/media-types/text/plain")
 
 
 def _annotation(iri: str, body: ox.NamedNode, path: str, span: Span,
                 src: ox.NamedNode) -> list[tuple[ox.NamedNode, ox.NamedNode, Any]]:
-    """The triples of one evidence annotation, in order (a plain list: a long text has ~10k
-    annotations, and a generator per triple was a third of its conversion time)."""
+    """The triples of one full evidence annotation, in order (a plain list: a long text has ~10k
+    annotations, and a generator per triple was a third of its conversion time): a specific
+    resource of the text ``src`` with a position and a quote selector."""
     ann = ox.NamedNode(iri)
     target = ox.NamedNode(f"{iri}/target")
     pos = ox.NamedNode(f"{iri}/position")
@@ -813,17 +875,17 @@ def quads_to_dataset(quads: Iterable[ox.Quad | ox.Triple], base: str | None = No
 
 
 def to_dataset(record: Record, *, base: str = DEFAULT_BASE,
-               generated_at: _dt.datetime | str | None = None):
-    """The record as an ``rdflib.Dataset`` (one named graph), treatykg prefixes bound."""
-    return quads_to_dataset(record_quads(record, base=base, generated_at=generated_at), base)
+               generated_at: _dt.datetime | str | None = None, evidence: str = "compact"):
+    """The record as an ``rdflib.Dataset`` (its named graphs), treatykg prefixes bound."""
+    return quads_to_dataset(record_quads(record, base=base, generated_at=generated_at, evidence=evidence), base)
 
 
 def to_store(record: Record, store: ox.Store | None = None, *, base: str = DEFAULT_BASE,
-             generated_at: _dt.datetime | str | None = None) -> ox.Store:
+             generated_at: _dt.datetime | str | None = None, evidence: str = "compact") -> ox.Store:
     """Add the record's quads to ``store`` (a new in-memory pyoxigraph Store when None) and return it."""
     if store is None:
         store = ox.Store()
-    store.extend(list(record_quads(record, base=base, generated_at=generated_at)))
+    store.extend(list(record_quads(record, base=base, generated_at=generated_at, evidence=evidence)))
     return store
 
 
@@ -924,6 +986,7 @@ def serialize_quads(quads: Iterable[ox.Quad], fmt: str, *, base: str = DEFAULT_B
 
 
 def serialize(record: Record, fmt: str, *, base: str = DEFAULT_BASE,
-              generated_at: _dt.datetime | str | None = None) -> bytes:
+              generated_at: _dt.datetime | str | None = None, evidence: str = "compact") -> bytes:
     """One record as bytes in ``fmt`` (turtle | trig | nt | nq | jsonld); same record -> same bytes."""
-    return serialize_quads(record_quads(record, base=base, generated_at=generated_at), fmt, base=base)
+    return serialize_quads(record_quads(record, base=base, generated_at=generated_at, evidence=evidence),
+                           fmt, base=base)

@@ -271,12 +271,14 @@ class _Index:
         self.by_pred: dict[Any, list[tuple[Any, Any]]] = {}
         self.graphs: set[Any] = set()
         spo, by_pred = self.spo, self.by_pred
+        seen: set[tuple[Any, Any, Any]] = set()
         for q in self.quads:
             s, p, o = q.subject, q.predicate, q.object
             self.graphs.add(getattr(q, "graph_name", None))
-            objects = spo.setdefault(s, {}).setdefault(p, [])
-            if o in objects:  # the same triple in another graph: the union has it once
+            if (s, p, o) in seen:  # the same triple in another graph: the union has it once
                 continue
+            seen.add((s, p, o))
+            objects = spo.setdefault(s, {}).setdefault(p, [])
             objects.append(o)
             pairs = by_pred.get(p)
             if pairs is None:

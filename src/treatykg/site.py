@@ -323,27 +323,44 @@ SELECT ?doc ?person ?zh ?en ?office ?agent ?agentLabel WHERE {{ GRAPH ?g {{
     return col
 
 
-def load_annotations(store, graph: str) -> list[dict[str, Any]]:
-    """The evidence annotations of document graph ``graph`` in ``store``: dicts with
+def load_annotations(store, graph: str, text: str | None = None) -> list[dict[str, Any]]:
+    """The evidence annotations of the document whose graph is ``graph`` in ``store``: dicts with
     ``field``, ``start``, ``end``, ``exact`` (the quote), ``body`` (IRI) and ``label``,
     ordered by position (then by every other key, so the order never depends on the store).
 
-    Read one graph at a time, when a page needs them (a document whose text is not at
-    hand): a collection's annotations together are far larger than the rest of it.
+    Full evidence carries its quotes; compact evidence (``<{doc}/text#char=START,END>``) takes
+    them from ``text``, the document's text (the quote is empty without it). Read one document
+    at a time, when a page needs them: a collection's annotations together are far larger than
+    the rest of it.
     """
     import pyoxigraph as ox
 
-    g = str(ox.NamedNode(graph))  # a valid IRI, written <...>
-    anns = [{"field": _v(r["field"]), "start": int(_v(r["start"]) or 0), "end": int(_v(r["end"]) or 0),
-             "exact": _v(r["exact"]), "body": _v(r["body"]), "label": _v(r["bodyLabel"])}
-            for r in _query(store, f"""
-SELECT ?field ?start ?end ?exact ?body ?bodyLabel WHERE {{ GRAPH {g} {{
-  ?a a oa:Annotation ; oa:hasBody ?body ; tkg:field ?field ; oa:hasTarget ?t .
-  ?t oa:hasSelector ?pos , ?q . ?pos a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
-  ?q a oa:TextQuoteSelector ; oa:exact ?exact .
-  OPTIONAL {{ ?body rdfs:label ?bodyLabel FILTER(LANG(?bodyLabel) = "zh") }} }} }}""")]
+    from .iris import evidence_graph_iri
+
+    doc = graph[: -len("/graph")] if graph.endswith("/graph") else graph
+    facts, evidence = str(ox.NamedNode(graph)), str(ox.NamedNode(evidence_graph_iri(doc)))
+    anns = []
+    for r in _query(store, f"""
+SELECT ?field ?target ?start ?end ?exact ?body ?bodyLabel WHERE {{
+  GRAPH {evidence} {{
+    ?a a oa:Annotation ; oa:hasBody ?body ; tkg:field ?field ; oa:hasTarget ?target .
+    OPTIONAL {{ ?target oa:hasSelector ?pos , ?q . ?pos a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end .
+                ?q a oa:TextQuoteSelector ; oa:exact ?exact }} }}
+  OPTIONAL {{ GRAPH {facts} {{ ?body rdfs:label ?bodyLabel FILTER(LANG(?bodyLabel) = "zh") }} }} }}"""):
+        start, end, exact = _v(r["start"]), _v(r["end"]), _v(r["exact"])
+        if not start:
+            m = _FRAGMENT.search(_v(r["target"]))
+            if m is None:
+                continue
+            start, end = m.group(1), m.group(2)
+            exact = text[int(start):int(end)] if text is not None else ""
+        anns.append({"field": _v(r["field"]), "start": int(start or 0), "end": int(end or 0), "exact": exact,
+                     "body": _v(r["body"]), "label": _v(r["bodyLabel"])})
     anns.sort(key=lambda a: (a["start"], -a["end"], a["field"], a["exact"], a["body"], a["label"]))
     return anns
+
+
+_FRAGMENT = re.compile(r"#char=(\d+),(\d+)$")
 
 
 # ---------------------------------------------------------------- pictures
@@ -845,7 +862,12 @@ class _Site:
     def facts_page(self, d: Document, reason: str) -> str:
         base = self.col.base
         rows = []
-        for a in (load_annotations(self.store.get(), d.graph) if self.store is not None else []):
+        published = _published_texts(self.out).get(d.graph) if self.store is not None else None
+        try:
+            text = published.read_text(encoding="utf-8") if published is not None else None
+        except (OSError, UnicodeDecodeError):
+            text = None
+        for a in (load_annotations(self.store.get(), d.graph, text) if self.store is not None else []):
             body = self.a(a["body"], a["label"] or readable_iri(a["body"], base)) if self.link(a["body"]) else (
                 f'<span class="iri">{escape(readable_iri(a["body"], base))}</span>'
                 + (f' <span lang="zh">{escape(a["label"])}</span>' if a["label"] else ""))
@@ -935,28 +957,44 @@ def _curations_from(out: Path) -> dict[str, dict[str, Any]]:
         return {}
 
 
-def _texts_from(out: Path, src_dir: Path | None, col: Collection) -> dict[str, Path]:
-    """Graph IRI -> original text, from the build manifest (its keys are paths relative to the
-    source folder), else by the source file name (``tkg:fileName``) anywhere under ``src_dir``."""
-    if src_dir is None:
-        return {}
-    found: dict[str, Path] = {}
+def _published_texts(out: Path) -> dict[str, Path]:
+    """Graph IRI -> the text the build published with it (``OUT/texts/<name>.txt``, by the
+    manifest): what the graph's evidence offsets count, whatever became of the source."""
+    published: dict[str, Path] = {}
     try:
         manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-        for rel, entry in (manifest.get("documents") or {}).items():
-            if isinstance(entry, dict) and entry.get("graph") and (src_dir / rel).is_file():
-                found[entry["graph"]] = src_dir / rel
+        for entry in (manifest.get("documents") or {}).values():
+            if isinstance(entry, dict) and isinstance(entry.get("graph"), str) and isinstance(entry.get("name"), str):
+                path = out / "texts" / f"{entry['name']}.txt"
+                if path.is_file():
+                    published[entry["graph"]] = path
     except (OSError, ValueError, AttributeError):
         pass
-    missing = [d for d in col.documents.values() if d.graph not in found and d.file_name]
-    if missing:
-        by_name: dict[str, list[Path]] = defaultdict(list)
-        for p in Path(src_dir).rglob("*.txt"):
-            by_name[p.name].append(p)
-        for d in missing:
-            if len(by_name.get(d.file_name, [])) == 1:
-                found[d.graph] = by_name[d.file_name][0]
-    return found
+    return published
+
+
+def _texts_from(out: Path, src_dir: Path | None, col: Collection) -> dict[str, Path]:
+    """Graph IRI -> original text: under ``src_dir`` by the build manifest (its keys are paths
+    relative to the source folder), else by the source file name (``tkg:fileName``) anywhere
+    under ``src_dir``; else the text the build published (:func:`_published_texts`)."""
+    found: dict[str, Path] = {}
+    if src_dir is not None:
+        try:
+            manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+            for rel, entry in (manifest.get("documents") or {}).items():
+                if isinstance(entry, dict) and entry.get("graph") and (src_dir / rel).is_file():
+                    found[entry["graph"]] = src_dir / rel
+        except (OSError, ValueError, AttributeError):
+            pass
+        missing = [d for d in col.documents.values() if d.graph not in found and d.file_name]
+        if missing:
+            by_name: dict[str, list[Path]] = defaultdict(list)
+            for p in Path(src_dir).rglob("*.txt"):
+                by_name[p.name].append(p)
+            for d in missing:
+                if len(by_name.get(d.file_name, [])) == 1:
+                    found[d.graph] = by_name[d.file_name][0]
+    return {**_published_texts(out), **found}
 
 
 def build_site(out_dir: Path, *, texts: dict[str, Path] | None = None, src_dir: Path | None = None,

@@ -470,10 +470,10 @@ def _validate_union(union, docs: dict[str, list[tuple[str, str]]], shapes) -> Va
     return report
 
 
-def validate_record(record, *, shapes=None, engine: str = "auto") -> ValidationReport:
-    """Map a record to RDF (:func:`treatykg.rdf.record_quads`) and validate it."""
+def validate_record(record, *, shapes=None, engine: str = "auto", evidence: str = "compact") -> ValidationReport:
+    """Map a record to RDF (:func:`treatykg.rdf.record_quads`, with ``evidence``) and validate it."""
     from .rdf import record_quads
-    return validate_quads(record_quads(record), shapes=shapes, engine=engine)
+    return validate_quads(record_quads(record, evidence=evidence), shapes=shapes, engine=engine)
 
 
 def validate_file(path: str | Path, *, shapes=None, engine: str = "auto") -> ValidationReport:

@@ -222,7 +222,8 @@ def record_facts(record: Record, *, base: str = DEFAULT_BASE) -> list[Fact]:
 
     from . import rdf
 
-    quads = list(rdf.record_quads(record, base=base))
+    # full evidence: one annotation per span, numbered as record.evidence() lists them
+    quads = list(rdf.record_quads(record, base=base, evidence="full"))
     doc = rdf.document_iri(record, base)
     by_sp: dict[tuple[str, str], list[Any]] = {}
     bodies: dict[str, str] = {}

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import EXIT_CODES
+from ..cli import EXIT_CODES, _evidence
 from ..build import DEFAULT_TIME_LIMIT
 from ..ingest import DEFAULT_MAX_BYTES
 
@@ -26,6 +26,7 @@ from ..ingest import DEFAULT_MAX_BYTES
               help="The database's metadata (TSV, or CSV for a .csv file; columns file, title, signed_date, "
                    "entry_into_force, signed_place, type, partner, source_url): what the text does not "
                    "print is added; disagreements go to OUT/review.tsv.")
+@_evidence
 @click.option("--strict", is_flag=True,
               help="Drop a document that does not conform from the collection (by default it is kept, "
                    "its validation report attached, and the build exits 8).")
@@ -40,13 +41,15 @@ from ..ingest import DEFAULT_MAX_BYTES
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no per-document lines; "
                                                   "failures and the summary are still printed.")
 def build_command(src: tuple[Path, ...], out: Path, workers: int | None, base: str | None, force: bool,
-                  corrections: Path | None, metadata: Path | None, strict: bool, time_limit: float,
+                  corrections: Path | None, metadata: Path | None, evidence: str, strict: bool, time_limit: float,
                   memory_limit: int | None, max_bytes: int, quiet: bool) -> None:
     """Build every treaty text (*.txt, recursively, following links) of each SRC folder into OUT.
 
     Each text is extracted, curated (--metadata, then --corrections), converted and validated
-    in a worker process, within a time and a memory limit; its named graphs are written to OUT/graphs/<name>.nq and replace the
-    document's graphs in the embedded store OUT/store. Only inputs that changed since the
+    in a worker process, within a time and a memory limit; its named graphs (facts, evidence
+    …) are written to OUT/graphs/<name>.nq, its text to OUT/texts/<name>.txt (what the
+    evidence points into), and the graphs replace the document's in the embedded store
+    OUT/store. Only inputs that changed since the
     last build (their text, their corrections, their metadata row) are redone; graphs of
     deleted inputs are removed. A document that does not conform is kept with its validation
     report (unless --strict); one that cannot be read fails with its reason: either way the
@@ -60,7 +63,7 @@ def build_command(src: tuple[Path, ...], out: Path, workers: int | None, base: s
     from ..errors import PartialFailure
 
     kwargs = dict(workers=workers, base=base, force=force, corrections=corrections, metadata=metadata,
-                  strict=strict, time_limit=time_limit or None, max_bytes=max_bytes,
+                  strict=strict, evidence=evidence, time_limit=time_limit or None, max_bytes=max_bytes,
                   memory_limit=0 if memory_limit is None else (memory_limit << 20 or None))
     sources = list(src)
     if quiet:
