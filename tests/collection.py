@@ -14,8 +14,10 @@ TEXTS = sorted(CORPUS.glob("*.txt"))
 
 @lru_cache(maxsize=1)
 def corpus_build():
-    """(src, out, report, events): the reference texts built with two worker processes."""
+    """(src, out, report, events): the reference texts built with two worker processes, and
+    their site (`treatykg site`), as `make demo` does."""
     from treatykg.build import build
+    from treatykg.site import build_site
 
     tmp = Path(tempfile.mkdtemp(prefix="treatykg-corpus-build-"))
     atexit.register(shutil.rmtree, tmp, ignore_errors=True)
@@ -25,4 +27,5 @@ def corpus_build():
         shutil.copy(t, src / t.name)
     events: list = []
     report = build(src, tmp / "out", workers=2, progress=events.append)
+    build_site(tmp / "out", workers=2)
     return src, tmp / "out", report, events

@@ -375,6 +375,9 @@ def test_a_corrected_fact_is_marked_on_the_sites_document_page_and_the_index_lis
     corrections = tmp_path / "c.toml"
     corrections.write_text(CURATED, encoding="utf-8")
     build(src, out, workers=1, corrections=corrections)
+    from treatykg.site import build_site
+
+    build_site(out, workers=1)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["documents"]
     slug = manifest["curated.txt"]["document"].rsplit("/doc/", 1)[1]
     _open(driver, (out / "site" / "doc" / f"{slug}.html").as_uri())

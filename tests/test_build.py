@@ -52,14 +52,12 @@ def store_quads(out: Path) -> list[str]:
 
 
 def snapshot(out: Path) -> dict:
-    """Everything a build produces (the site included), except the generation time in void.ttl."""
-    files = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted((out / "graphs").rglob("*"))
-             if p.is_file()}
+    """Everything a build produces, except the generation time in void.ttl."""
+    files = {p.relative_to(out).as_posix(): p.read_bytes()
+             for folder in ("graphs", "texts") for p in sorted((out / folder).rglob("*")) if p.is_file()}
     void = [ln for ln in (out / "void.ttl").read_text().splitlines()
             if "generatedAtTime" not in ln and "dcterms:modified" not in ln]
-    site = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted((out / "site").rglob("*"))
-            if p.is_file()}
-    return {"graphs": files, "store": store_quads(out), "void": void, "site": site,
+    return {"graphs": files, "store": store_quads(out), "void": void,
             "validation": json.loads((out / "validation.json").read_text()),
             "manifest": json.loads((out / "manifest.json").read_text())}
 
@@ -72,7 +70,7 @@ def clean():
 
 # ---------------------------------------------------------------- a clean build
 def test_a_clean_build_writes_one_graph_per_document_and_the_store(clean):
-    src, out, report, events = clean
+    src, out, report, events = clean  # (and its site: `treatykg site`, a stage of its own)
     assert report.ok and len(report.built) == len(TEXTS) and report.converted == len(TEXTS)
     files = sorted((out / "graphs").glob("*.nq"))
     assert [f.stem for f in files] == [t.stem for t in TEXTS]
@@ -473,29 +471,3 @@ def _alive(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
-
-
-SITE_KILLER = textwrap.dedent("""
-    import os, signal, sys
-    from treatykg import build as b, site
-    def build_site(out, **kwargs):  # killed as it starts writing the site
-        os.kill(os.getpid(), signal.SIGKILL)
-    site.build_site = build_site
-    b.build(sys.argv[1], sys.argv[2], workers=1)
-""")
-
-
-def test_a_build_killed_while_writing_the_site_is_finished_by_the_next(tmp_path):
-    """Stale site: the pages of a site a killed build did not finish are not kept for good by
-    later builds that find nothing changed."""
-    src = make_src(tmp_path, KILLED)
-    out = tmp_path / "out"
-    build(src, out, workers=1)
-    (src / KILLED[0].name).unlink()  # the collection changes: the site must lose that document
-    proc = subprocess.run([sys.executable, "-c", SITE_KILLER, str(src), str(out)], capture_output=True, text=True)
-    assert proc.returncode == -signal.SIGKILL, proc.stderr
-    report = build(src, out, workers=1)
-    assert report.converted == 0 and report.ok  # the data was done: only the site was not
-    fresh = tmp_path / "fresh"
-    build(src, fresh, workers=1)
-    assert snapshot(out)["site"] == snapshot(fresh)["site"]

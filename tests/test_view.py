@@ -445,3 +445,48 @@ def test_unchanged_annotated_pages_are_not_rendered_again(tmp_path, site_out, mo
     build_site(mine, src_dir=src)
     assert len(calls) == n_docs
     assert {p: p.read_bytes() for p in (mine / "site").rglob("*") if p.is_file()} == pages
+
+
+SITE_KILLER = """
+import os, signal, sys
+from treatykg import site
+real, n = site._Site.write, [0]
+def write(self, rel, data):  # killed after a few pages of the new site
+    n[0] += 1
+    if n[0] == 4:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real(self, rel, data)
+site._Site.write = write
+site.build_site(sys.argv[1], workers=1)
+"""
+
+
+def test_a_site_stage_killed_while_writing_is_finished_by_the_next(tmp_path, site_out):
+    """Stale site: pages a killed run did not finish are made consistent with the data by the
+    next run, whatever the previous run's fate."""
+    import subprocess
+    import sys
+
+    from treatykg.build import build
+    from treatykg.site import build_site
+
+    src = tmp_path / "src"
+    shutil.copytree(site_out[0], src)
+    out = tmp_path / "out"
+    build(src, out, workers=2)
+    build_site(out, workers=1)
+    gone = sorted(src.glob("*.txt"))[0]
+    gone.unlink()  # the collection changes: the site must lose that document
+    build(src, out, workers=2)
+    proc = subprocess.run([sys.executable, "-c", SITE_KILLER, str(out)], capture_output=True, text=True)
+    assert proc.returncode == -9, proc.stderr
+    build_site(out, workers=1)
+    fresh = tmp_path / "fresh"
+    build(src, fresh, workers=2)
+    build_site(fresh, workers=1)
+
+    def pages(folder):
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted((folder / "site").rglob("*"))
+                if p.is_file()}
+
+    assert pages(out) == pages(fresh)

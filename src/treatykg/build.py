@@ -22,16 +22,8 @@
 ``manifest.json``
     for each input: its SHA-256, the tool version, a fingerprint of the code, shapes and
     gazetteer, and the options (``base``, ``strict``, ``evidence``) it was built with.
-``site/``
-    the static site (:func:`treatykg.site.build_site`), written when anything changed, at
-    the end: from the store, which is closed and opened again read-only for it.
-``.site-complete``
-    the SHA-256 of the manifest the site was last finished for: a build that failed or was
-    killed while writing ``site/`` leaves none, and the next build finishes the site.
-``.site-pages.json``
-    which annotated pages of the site are up to date (a key of each page's inputs and
-    the SHA-256 of the page written): unchanged pages are not rendered again. Kept out
-    of ``site/`` so that it is never published.
+The annotated pages and the browsable site are a stage of their own (:func:`treatykg.site.build_site`,
+``treatykg site OUT``), which reads what the build wrote.
 
 Rules:
 
@@ -69,9 +61,8 @@ Rules:
   killed ``bulk_load`` included), re-loads a graph missing from the store, and deletes
   stray temporary files.
 * **One writer.** The build holds ``OUT/.treatykg.lock`` exclusively (see
-  :mod:`treatykg.store`), and refuses to start while a server or a query holds it. Once
-  the store is written and closed, the lock becomes shared while the site is written:
-  queries and servers may start then, another build still may not.
+  :mod:`treatykg.store`), and refuses to start while a server, a query or the site stage
+  holds it.
 """
 from __future__ import annotations
 
@@ -101,7 +92,6 @@ __all__ = ["build", "BuildReport", "BuildEvent", "DocumentResult", "MANIFEST_FOR
 MANIFEST_FORMAT = 1
 MANIFEST = "manifest.json"
 REVIEW = "review.tsv"
-SITE_STAMP = ".site-complete"  # the SHA-256 of the manifest the site was last finished for
 GRAPHS = "graphs"
 TEXTS = "texts"
 _CHECKPOINT_EVERY = 25       # documents between manifest checkpoints, at least ...
@@ -488,61 +478,19 @@ def build(src_dir: str | Path | Sequence[str | Path], out_dir: str | Path, *, wo
         raise OutputError(f"cannot create the output folder: {exc.strerror or exc}", path=str(out)) from None
     emit = progress or (lambda event: None)
 
-    with locked(out, exclusive=True) as fd:
+    with locked(out, exclusive=True):
         _remove_stray_temporaries(out)
         store = _open_store(out / STORE_DIR)
         try:
-            report, site_texts, finished = _build(srcs, out, store, limits=limits, base=base, emit=emit,
-                                                  force=force, curation=curation, strict=strict,
-                                                  evidence=evidence)
+            report, finished = _build(srcs, out, store, limits=limits, base=base, emit=emit, force=force,
+                                      curation=curation, strict=strict, evidence=evidence)
         finally:
             # Release RocksDB's own lock before ours: drop the store and the closures that
             # still reference it, so the folder can be opened again in this process.
             store = None
             release_freed_memory()
-        if site_texts is not None:
-            from .site import build_site
-
-            # The site reads the store read-only, under the shared lock: make ours shared
-            # (readers may come now, another build still may not), rather than let it load
-            # every graphs/*.nq into memory.
-            _share_lock(fd, out)
-            (out / SITE_STAMP).unlink(missing_ok=True)  # until the site is whole again
-            build_site(out, texts=site_texts, workers=limits.workers)
-            write_atomic(out / SITE_STAMP, _manifest_digest(out).encode())
         emit(finished)
         return report
-
-
-def _manifest_digest(out: Path) -> str:
-    try:
-        return hashlib.sha256((out / MANIFEST).read_bytes()).hexdigest()
-    except OSError:
-        return ""
-
-
-def _site_complete(out: Path) -> bool:
-    """Whether ``site/`` is the whole site of the collection the manifest describes: the stamp
-    written after the last site was finished names this manifest. A build that failed or was
-    killed while writing the site left no stamp, so the next build finishes the site."""
-    try:
-        stamp = (out / SITE_STAMP).read_text(encoding="ascii")
-    except (OSError, UnicodeDecodeError):
-        return False
-    return (out / "site" / "index.html").is_file() and stamp == _manifest_digest(out)
-
-
-def _share_lock(fd: int, out: Path) -> None:
-    """Turn the build's exclusive lock (``fd``) into a shared one."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - no locks there (see treatykg.store)
-        return
-    try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-    except OSError:  # another build took the folder in the instant the lock was converted
-        raise OutputError("the build is done, but another build took the folder before the site was written",
-                          path=str(out), hint="run treatykg site OUT --texts DIR when it is done") from None
 
 
 def _open_store(path: Path):
@@ -674,9 +622,8 @@ def _has_blank_nodes(nq: bytes) -> bool:
 
 def _build(srcs: list[Path], out: Path, store, *, limits: _Limits, base: str,
            emit: Callable[[BuildEvent], None], force: bool, curation: Curation, strict: bool,
-           evidence: str) -> tuple[BuildReport, dict[str, Path] | None, BuildEvent]:
-    """The build under the lock: (report, the texts for the site or None when it is up to
-    date, the "finish" event)."""
+           evidence: str) -> tuple[BuildReport, BuildEvent]:
+    """The build under the lock: (report, the "finish" event)."""
     import pyoxigraph as ox
 
     from .rdf import tool_version
@@ -912,10 +859,7 @@ def _build(srcs: list[Path], out: Path, store, *, limits: _Limits, base: str,
         _write_review(out, inputs, entries, validations, results)
         _write_void(out, entries, base)
         _write_manifest(out, entries)
-    site_texts = None
-    if changed or not _site_complete(out):
-        site_texts = {e["graph"]: inputs[rel] for rel, e in entries.items() if rel in inputs and "graph" in e}
-    return report, site_texts, BuildEvent("finish", total=len(todo), completed=done, inputs=len(inputs))
+    return report, BuildEvent("finish", total=len(todo), completed=done, inputs=len(inputs))
 
 
 def _write_citations(store, path: Path, entries: dict[str, dict[str, Any]], base: str) -> bool:

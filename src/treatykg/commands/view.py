@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..cli import EXIT_CODES, _encoding, _max_bytes
+from ..output import terminal_safe
 
 
 @click.command("view", epilog=EXIT_CODES)
@@ -37,27 +38,33 @@ def view_command(file: Path, output: Path, base: str | None, corrections: Path |
     warnings = view_file(file, output, base=base, max_bytes=max_bytes, encoding=encoding,
                          corrections=corrections, metadata=metadata)
     for w in warnings:
-        click.echo(f"treatykg: warning: {file}: {w}", err=True)
-    click.echo(f"wrote {output}", err=True)
+        click.echo(terminal_safe(f"treatykg: warning: {file}: {w}"), err=True)
+    click.echo(terminal_safe(f"wrote {output}"), err=True)
 
 
 @click.command("site", epilog=EXIT_CODES)
 @click.argument("out", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--texts", "texts_dir", type=click.Path(path_type=Path, file_okay=False, exists=True), default=None,
-              help="The folder the collection was built from, for annotated document pages "
-                   "(default: document pages list the facts without the text).")
-def site_command(out: Path, texts_dir: Path | None) -> None:
+              help="The folder the collection was built from (default: the texts the build published "
+                   "in OUT/texts/). A document without its text gets a page listing its facts.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Processes rendering the annotated pages (default: the number of CPUs).")
+def site_command(out: Path, texts_dir: Path | None, workers: int | None) -> None:
     """Write a static site for the build folder OUT into OUT/site/: an index of the
     documents (sortable), one annotated page per document, one page per person and per
     state, and two pictures (documents per year, partner states) as SVG.
 
+    The site is a stage of its own: run it after `treatykg build` (`make demo` runs both).
+    It is incremental: an annotated page whose document, text and code did not change is
+    not rendered again, and a run that was cut short is finished by the next one.
     Reads OUT/store (read-only; OUT/graphs/*.nq while a build holds the store).
-    The pages link relatively: open OUT/site/index.html from the file system or serve it.
+    The pages link relatively: open OUT/site/index.html from the file system or serve it
+    (`treatykg serve --store OUT` serves it at /site/).
     """
     from ..site import build_site
 
-    index = build_site(out, src_dir=texts_dir)
-    click.echo(str(index))
+    index = build_site(out, src_dir=texts_dir, workers=workers)
+    click.echo(terminal_safe(index))
 
 
 @click.command("docs", epilog=EXIT_CODES)
@@ -70,7 +77,7 @@ def docs_command(out: Path) -> None:
     from ..docs import write_docs
 
     for path in write_docs(out):
-        click.echo(str(path))
+        click.echo(terminal_safe(path))
 
 
 COMMANDS = [view_command, site_command, docs_command]
