@@ -20,7 +20,7 @@ $(BIN)/treatykg: pyproject.toml
 
 venv: $(BIN)/treatykg  ## create .venv and install treatykg with its test tools
 
-demo: venv  ## convert and validate data/, build them into the embedded store, list the signatories
+demo: venv  ## convert and validate data/, build them into the embedded store and a site, list the signatories
 	@mkdir -p $(OUT)
 	@for f in $(TEXTS); do \
 	  n=$$(basename $$f .txt); \
@@ -32,6 +32,7 @@ demo: venv  ## convert and validate data/, build them into the embedded store, l
 	@echo "RDF written to $(OUT)/ (one named graph per document, TriG)."
 	@echo
 	@$(BIN)/treatykg build data --out $(COLLECTION) --quiet
+	@$(BIN)/treatykg site $(COLLECTION) > /dev/null
 	@$(BIN)/treatykg query --store $(COLLECTION) --named signatories
 	@echo "Collection in $(COLLECTION)/ (graphs/, store/, void.ttl, site/index.html);"
 	@echo "'make serve' opens a SPARQL endpoint and the site on it."
