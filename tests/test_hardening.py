@@ -437,3 +437,251 @@ def test_malformed_wikidata_answers_are_exit_7(run_main, scripted, tmp_path, bod
                               "--no-cache", "--api-url", server.url, "--sparql-url", server.url)
     assert code == 7, err
     assert "internal error" not in err and len(err.strip().splitlines()) == 1
+
+
+# ---------------------------------------------------------------- query: tables, markup, SERVICE, limits
+@pytest.fixture(scope="module")
+def corpus_out():
+    sys.path.insert(0, str(Path(__file__).parent))
+    from collection import corpus_build
+
+    return corpus_build()[1]
+
+
+HOSTILE_VALUE = "[/x] [red]x.txt[/red] \x1b[31mred\x1b[0m \x9b2J [bold]"
+
+
+@pytest.fixture(scope="module")
+def hostile_store(tmp_path_factory) -> Path:
+    """A build-like folder whose store holds values written to look like Rich markup and
+    terminal escapes."""
+    out = tmp_path_factory.mktemp("hostile-store")
+    store = ox.Store(str(out / "store"))
+    g = ox.NamedNode("urn:test:g")
+    store.add(ox.Quad(ox.NamedNode("urn:test:%5B%2Fx%5D%1B"), ox.NamedNode("urn:test:p"), ox.Literal(HOSTILE_VALUE), g))
+    store.flush()
+    del store
+    return out
+
+
+def test_query_table_shows_markup_and_escapes_as_plain_text(run_main, hostile_store):
+    code, out, err = run_main("query", "--store", hostile_store, "SELECT ?s ?o WHERE { ?s ?p ?o }")
+    assert code == 0, err
+    assert "[/x] [red]x.txt[/red] \\x1b[31mred\\x1b[0m \\x9b2J [bold]" in out
+    assert "\x1b" not in out and "\x9b" not in out and "urn:test:[/x]\\x1b" in out
+
+
+def test_query_table_never_breaks_an_iri(run_main, corpus_out):
+    """Not a terminal: one line per row, every IRI whole (they were folded mid-word at 160)."""
+    code, csv_out, _ = run_main("query", "--store", corpus_out, "--named", "signatories", "--format", "csv")
+    code, out, err = run_main("query", "--store", corpus_out, "--named", "signatories")
+    assert code == 0, err
+    rows = [ln for ln in out.splitlines() if ln.startswith("│")]
+    assert len(rows) == len(csv_out.splitlines()) - 1          # one line per row
+    from urllib.parse import unquote
+
+    for line in csv_out.splitlines()[1:]:
+        person = line.rsplit(",", 1)[1].strip()
+        shown = "id:" + unquote(person.split("/id/", 1)[1])    # as the table shows IRIs: prefixed, decoded
+        assert any(shown in r for r in rows), shown
+
+
+def test_query_store_refuses_service_unless_allowed(run_main, corpus_out, scripted):
+    empty = json.dumps({"head": {"vars": ["s"]}, "results": {"bindings": []}}).encode()
+    remote = scripted(lambda *a: (200, "application/sparql-results+json", empty))
+    q = f"SELECT * WHERE {{ SERVICE <{remote.url}/sparql> {{ ?s ?p ?o }} }}"
+    code, out, err = run_main("query", "--store", corpus_out, q)
+    assert code == 2 and "--allow-service" in err and "SERVICE" in err
+    assert remote.seen == []                                     # nothing was fetched
+    code, out, err = run_main("query", "--store", corpus_out, "--named", "wikidata-federated")
+    assert code == 2 and "--allow-service" in err
+    code, out, err = run_main("query", "--store", corpus_out, q, "--allow-service", "--format", "json")
+    assert code == 0, err
+    assert remote.seen and remote.seen[0][0] in ("GET", "POST")
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * WHERE { SERVICESILENT <http://127.0.0.1:9/a> {} }",
+    "SELECT * WHERE { ?s ?p ?o.SERVICE <http://127.0.0.1:9/b> {} }",
+    "SELECT * WHERE { ?s ?p trueSERVICE <http://127.0.0.1:9/c> {} }",
+    "SELECT * WHERE { BIND(1 AS ?a) FILTER(?a<?b)SERVICE<http://127.0.0.1:9/d>{} }",
+    "SELECT * WHERE { BIND(1 AS ?a) FILTER(?a<?b#>\n)SERVICE<http://127.0.0.1:9/e>{} }",
+    'SELECT * WHERE { BIND(1 AS ?a) FILTER(?a<?b#>"""\n) SERVICE <http://127.0.0.1:9/f> {} #"""\n}',
+    "SELECT * WHERE { ?s <http://e/'''> ?o . FILTER(?a<?b#>\"\"\"\n) SERVICE <http://127.0.0.1:9/g> {}\n#\"\"\"'''\n}",
+    "SELECT * WHERE { ?s ex:a\\'b ?o . SERVICE <http://127.0.0.1:9/h> {} # '\n}",
+    "SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:9/i> {} }",
+])
+def test_service_in_disguise_is_still_refused(query):
+    """Keywords need no space around them in Oxigraph, and '<' is both an IRI and less-than:
+    each of these reaches the network in pyoxigraph (checked while writing the detector)."""
+    from treatykg.sparql import ServiceRefused, refuse_service, uses_service
+
+    assert uses_service(query)
+    with pytest.raises(ServiceRefused):
+        refuse_service(query, allow_service=False)
+
+
+@pytest.mark.parametrize("query", [
+    'SELECT * WHERE { ?s ?p ?o FILTER(CONTAINS(?o, "air service")) }',
+    "PREFIX tkg: <https://w3id.org/treatykg/ontology#> SELECT ?service WHERE { ?service a tkg:Service }",
+    "SELECT * WHERE { ?s <http://example.org/service> ?o }  # the service agreement",
+])
+def test_the_word_service_elsewhere_is_not_refused(query):
+    from treatykg.sparql import named_queries, uses_service
+
+    assert not uses_service(query)
+    assert [n for n, p in named_queries().items() if uses_service(p.read_text(encoding="utf-8"))] \
+        == ["wikidata-federated"]
+
+
+CROSS_JOIN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?h ?i ?j }"
+
+
+def test_query_store_stops_at_its_time_limit(run_main, corpus_out):
+    code, out, err, took = _timed(run_main, "query", "--store", corpus_out, CROSS_JOIN, "--timeout", "1")
+    assert code == 7, err
+    assert took < 5 and "did not finish within 1 s" in err
+
+
+def test_query_endpoint_gives_up_on_a_trickling_server_at_its_timeout(run_main, trickle):
+    code, out, err, took = _timed(run_main, "query", "--endpoint", trickle.url + "/query", "ASK {}",
+                                  "--timeout", "2")
+    assert code == 7, err
+    assert took < 6 and "within 2 s" in err
+
+
+def _results_json(method, path, headers, body):
+    return 200, "application/sparql-results+json", json.dumps(
+        {"head": {"vars": ["n"]}, "results": {"bindings": [{"n": {"type": "literal", "value": "1"}}]}}).encode()
+
+
+def test_query_endpoint_sends_credentials_as_push_does(run_main, scripted, monkeypatch, tmp_path):
+    import base64
+
+    server = scripted(_results_json)
+    monkeypatch.setenv("TREATYKG_USER", "carol")
+    monkeypatch.setenv("TREATYKG_PASSWORD", "pw-for-query")
+    code, out, err = run_main("query", "--endpoint", server.url + "/query", "SELECT (1 AS ?n) {}", "--format", "csv")
+    assert code == 0, err
+    assert server.seen[-1][2]["Authorization"] == "Basic " + base64.b64encode(b"carol:pw-for-query").decode()
+    monkeypatch.delenv("TREATYKG_USER")
+    monkeypatch.delenv("TREATYKG_PASSWORD")
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine 127.0.0.1 login dave password pw-from-netrc\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    assert run_main("query", "--endpoint", server.url + "/query", "SELECT (1 AS ?n) {}")[0] == 0
+    assert server.seen[-1][2]["Authorization"] == "Basic " + base64.b64encode(b"dave:pw-from-netrc").decode()
+
+
+def test_endpoint_means_the_query_url_or_the_base_url_with_a_profile(run_main, scripted):
+    def answer(method, path, headers, body):
+        if path.startswith("/query"):
+            return _results_json(method, path, headers, body)
+        return 200, "text/html", b"<!DOCTYPE html><html><body>query page</body></html>"
+
+    server = scripted(answer)
+    assert run_main("query", "--endpoint", server.url + "/query", "SELECT (1 AS ?n) {}")[0] == 0
+    assert run_main("query", "--endpoint", server.url, "--profile", "oxigraph", "SELECT (1 AS ?n) {}")[0] == 0
+    assert server.seen[-1][1] == "/query"
+    code, out, err = run_main("query", "--endpoint", server.url, "SELECT (1 AS ?n) {}")
+    assert code == 7 and "a web page, not SPARQL results" in err and "--profile oxigraph" in err
+    assert "Warning" not in err and "warn" not in out.lower()
+
+
+@pytest.mark.parametrize("body", [b"[]", b'{"head": {"vars": "n"}}', b'{"head": {"vars": ["n"]}, "results": {}}',
+                                  b'{"head": {"vars": ["n"]}, "results": {"bindings": [{"n": {"type": "uri"}}]}}',
+                                  b'{"head": {"vars": ["n"]}, "results": {"bindings": [5]}}',
+                                  b'{"boolean": "yes"}', b"not json at all", b'{"head": {"vars": [1]}}'])
+def test_malformed_endpoint_answers_are_exit_7(run_main, scripted, body):
+    server = scripted(lambda *a: (200, "application/sparql-results+json", body))
+    code, out, err = run_main("query", "--endpoint", server.url + "/query", "SELECT (1 AS ?n) {}")
+    assert code == 7, err
+    assert "not SPARQL JSON results" in err and "internal error" not in err
+
+
+# ---------------------------------------------------------------- 4, 11. names through every printing command
+def test_markup_and_escapes_in_names_through_every_printing_command(run_main, tmp_path, seed_text):
+    """A folder and files whose names look like Rich markup and hold a terminal escape: every
+    command prints them as they are (the escape shown as \\x1b), none crashes or hides a part."""
+    folder = tmp_path / "[red]d["          # so that every path below holds "[red]d[/…]"
+    folder.mkdir()
+    name = "x][red]x\x1b[2J.txt"
+    text = folder / name
+    date = next(i for i, ln in enumerate(seed_text.split("\n")) if ln.strip() == "1958年2月19日于平壤")
+    text.write_text("\n".join(seed_text.split("\n")[:date + 1]), encoding="utf-8")   # no signatures: a warning
+    shown = terminal_safe(str(text))
+    assert "\\x1b" in shown and "[red]d[/x][red]" in shown
+    ttl, page, qs = folder / "o].ttl", folder / "v][bold].html", folder / "q][red].qs"
+    runs = {
+        "extract": (["extract", text, "--format", "text"], shown),
+        "convert": (["convert", text, "-o", ttl], shown),
+        "validate": (["validate", ttl], None),
+        "validate missing": (["validate", folder / "x]gone.ttl"], terminal_safe(str(folder / "x]gone.ttl"))),
+        "view": (["view", text, "-o", page], terminal_safe(str(page))),
+        "push": (["push", ttl, "--endpoint", "http://127.0.0.1:9", "--profile", "generic", "--dry-run"], None),
+        "push missing": (["push", folder / "x]gone.nq", "--endpoint", "http://127.0.0.1:9", "--profile",
+                          "generic"], terminal_safe(str(folder / "x]gone.nq"))),
+        "export": (["wikidata", "export", text, "--source-url", "https://example.org/x", "-o", qs,
+                    "--review", folder / "x]review.tsv"], terminal_safe(str(folder / "x]review.tsv"))),
+        "build": (["build", folder, "--out", folder / "out]", "--quiet", "--workers", "1"], None),
+        "site": (["site", folder / "out]"], terminal_safe(str(folder / "out]" / "site"))),
+        "query": (["query", "--store", folder / "out]", "SELECT ?f WHERE { ?d <https://w3id.org/treatykg/"
+                   "ontology#fileName> ?f }"], None),
+    }
+    for what, (argv, expected) in runs.items():
+        code, out, err = run_main(*argv)
+        assert code in (0, 1, 3), (what, code, err)
+        assert "internal error" not in err and "Traceback" not in err, (what, err)
+        assert "\x1b" not in out + err, (what, out + err)
+        if expected is not None:
+            assert expected in out + err, (what, expected, out + err)
+    code, out, _ = run_main("query", "--store", folder / "out]", "--format", "csv",
+                            "SELECT ?f WHERE { ?d <https://w3id.org/treatykg/ontology#fileName> ?f }")
+    assert name in out            # not a terminal: csv keeps the value as it is
+
+
+# ---------------------------------------------------------------- 2. a site cut short
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_site_cut_short_is_finished_by_the_next_run(tmp_path, monkeypatch):
+    """The site stage killed while writing pages (after the collection changed): the next run
+    leaves exactly the site a run from scratch writes, old pages included (a page is kept only
+    when its file's SHA-256 is the one the page cache, written last, records)."""
+    import shutil
+
+    from treatykg import site as site_module
+    from treatykg.build import build
+    from treatykg.site import PAGE_CACHE, build_site
+
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    names = ["1958-02-19_cn-kp_joint-statement.txt", "004_cn_gh_friendship_treaty_1961.txt",
+             "012_cn_ye_mfa_mou_1995.txt"]
+    for name in names[:2]:
+        shutil.copy(CORPUS / name, src / name)
+    assert build(src, out, workers=1).ok
+    build_site(out, workers=1)
+    shutil.copy(CORPUS / names[2], src / names[2])          # the collection changes: pages change
+    assert build(src, out, workers=1).ok
+
+    real_write, written = site_module._Site.write, []
+
+    def dying_write(self, rel, text):
+        if len(written) == 3:
+            raise KeyboardInterrupt       # as a kill would, between two whole files
+        written.append(rel)
+        return real_write(self, rel, text)
+
+    monkeypatch.setattr(site_module._Site, "write", dying_write)
+    with pytest.raises(KeyboardInterrupt):
+        build_site(out, workers=1)
+    monkeypatch.undo()
+    build_site(out, workers=1)                                  # the next run
+
+    fresh = tmp_path / "fresh"
+    shutil.copytree(out, fresh, ignore=shutil.ignore_patterns("site", PAGE_CACHE, ".lock"))
+    build_site(fresh, workers=1)
+    assert _tree(out / "site") == _tree(fresh / "site")

@@ -62,7 +62,7 @@ from .rdfio import read_quads
 
 __all__ = [
     "PROFILES", "Profile", "PushReport", "GraphReport", "RequestInfo", "VerificationError",
-    "push", "read_graphs", "resolve_auth", "redact_url", "BearerAuth", "graph_line",
+    "push", "read_graphs", "resolve_auth", "redact_url", "BearerAuth", "graph_line", "query_url",
 ]
 
 DEFAULT_TIMEOUT = (10.0, 300.0)
@@ -572,6 +572,12 @@ def _endpoints(profile: Profile, endpoint: str, query_url: str | None, update_ur
         if url is not None and urlsplit(url).scheme not in ("http", "https"):
             raise InputError(f"not an http(s) URL: {redact_url(url)}")
     return _Endpoints(query, update, store)
+
+
+def query_url(profile: Profile, endpoint: str) -> str:
+    """The SPARQL query URL of ``endpoint`` read as ``profile`` reads it (the URL itself for
+    ``generic``, the base URL plus the profile's query path otherwise)."""
+    return _endpoints(profile, endpoint, None, None, None).query
 
 
 class _Publisher:

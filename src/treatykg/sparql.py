@@ -44,6 +44,21 @@ the query is written so that an unbound parameter narrows nothing (``FILTER(!BOU
 projection and ``BOUND()`` does not see them (``tests/test_queries.py`` keeps an eye on it).
 ``{base}`` is the build's base IRI (``manifest.json``), or ``--base``, else
 :data:`~treatykg.namespaces.DEFAULT_BASE`.
+
+Safety
+------
+* **No SERVICE unless asked.** Oxigraph (pyoxigraph and its server) runs a ``SERVICE <url>``
+  by fetching the URL: a query could make this machine read any address it can reach.
+  :func:`query_store` (and ``treatykg serve``) refuse a query that may hold ``SERVICE``
+  (:func:`uses_service`) unless ``allow_service=True`` (``--allow-service``).
+* **A time limit.** :func:`query_store` gives up after ``timeout`` seconds
+  (:class:`QueryTimeout`). pyoxigraph cannot cancel a query it is evaluating: the evaluation
+  runs in a background thread that stops at the next solution it produces, or, for a query
+  that produces none until the end (``COUNT``, ``ORDER BY``), when it finishes or the
+  process exits (``treatykg query`` exits at once).
+* **Endpoints** (:func:`query_endpoint`): the same credentials as ``push``
+  (:func:`treatykg.publish.resolve_auth`), a deadline for the whole request
+  (:mod:`treatykg.net`), and every answer checked to be SPARQL results before it is used.
 """
 from __future__ import annotations
 
@@ -60,7 +75,11 @@ from .namespaces import DEFAULT_BASE
 
 __all__ = ["Term", "QueryResult", "Parameter", "ParameterError", "PARAMETER_TYPES", "named_queries",
            "named_query", "query_parameters", "query_description", "bind_parameters", "query_form",
-           "collection_base", "query_store", "query_endpoint"]
+           "collection_base", "query_store", "query_endpoint", "uses_service", "ServiceRefused",
+           "QueryTimeout", "DEFAULT_QUERY_TIMEOUT"]
+
+#: Seconds a query may take by default (``--timeout``), on the store and at an endpoint.
+DEFAULT_QUERY_TIMEOUT = 60.0
 
 
 @dataclass(frozen=True)
@@ -153,6 +172,100 @@ def query_form(text: str) -> str | None:
         if m.lastgroup == "word" and m.group().upper() in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE"):
             return m.group().upper()
     return None
+
+
+# ---------------------------------------------------------------- SERVICE
+class ServiceRefused(TreatyKGError):
+    """The query may call ``SERVICE`` and remote calls were not allowed (a usage error: pass
+    ``--allow-service`` if the query is to fetch remote data)."""
+
+    exit_code = 2
+
+
+_SCAN = re.compile(r"""
+    (?P<comment>\#[^\r\n]*)
+  | (?P<string>"{3}(?:[^"\\]|\\.|"(?!""))*"{3}|'{3}(?:[^'\\]|\\.|'(?!''))*'{3}
+               |"(?:[^"\\\r\n]|\\.)*"|'(?:[^'\\\r\n]|\\.)*')
+  | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
+  | (?P<escape>\\.)
+""", re.X | re.S)
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_DECLARED = re.compile(r"(?is)(?:\bPREFIX\s+[^\s:<>]*:|\bBASE)\s*$")
+_BEFORE_KEYWORD = set(" \t\r\n{}.()[]<>\"'0123456789")
+_NAME_CHARS = re.compile(r"[A-Za-z0-9_:?$\-]*$")
+
+
+def _keyword_like(text: str) -> bool:
+    """Whether ``service`` occurs in ``text`` where Oxigraph's parser could read the keyword:
+    at the start, or after a character that can end the token before a graph pattern
+    (space, brace, dot, bracket, quote, ``>``, a digit), or right after ``true``/``false``
+    (``?s ?p trueSERVICE <x> {}`` parses: keywords need no space around them)."""
+    lowered = text.lower()
+    at = lowered.find("service")
+    while at >= 0:
+        before = text[at - 1] if at else " "
+        if before in _BEFORE_KEYWORD:
+            return True
+        if before.isascii() and before.isalpha():
+            run = _NAME_CHARS.search(text, 0, at).group()
+            if run.lower() in ("true", "false"):
+                return True
+        at = lowered.find("service", at + 1)
+    return False
+
+
+def _may_call_service(text: str) -> bool:
+    if "service" not in text.lower():
+        return False
+    blanked = []
+    done = 0
+    ambiguous = False
+    for m in _SCAN.finditer(text):
+        if m.lastgroup == "iri":
+            body = m.group()
+            # "<" is also less-than: "FILTER(?a<?b)SERVICE?x#>" is an IRI to a scanner and an
+            # operator, a keyword and a comment to the parser. An IRI that could hide
+            # something (a '#' or a quote, which would start a comment or a string, or the
+            # word where it could be the keyword) sends us to the conservative reading of the
+            # whole text, unless it is the IRI of a PREFIX or BASE declaration.
+            if (("#" in body or "'" in body or _keyword_like(body))
+                    and not _DECLARED.search(text, 0, m.start())):
+                ambiguous = True
+                break
+        blanked.append(text[done:m.start()])
+        blanked.append(" " * (m.end() - m.start()))
+        done = m.end()
+    if ambiguous:
+        return _keyword_like(text)
+    blanked.append(text[done:])
+    return _keyword_like("".join(blanked))
+
+
+def uses_service(query: str) -> bool:
+    """Whether ``query`` may call ``SERVICE``: ``True`` for every query that does, and for a few
+    that do not (the word where the keyword could be, e.g. in a string after an IRI that holds a
+    ``#``). Case-insensitive; keywords need no space around them (``SERVICESILENT``); checked on
+    the text as written and with SPARQL's ``\\u`` escapes decoded.
+
+    >>> uses_service('SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }')
+    True
+    >>> uses_service('SELECT * WHERE { ?s <http://example.org/service> ?o . FILTER(?o = "service") }')
+    False
+    """
+    def decode(m: re.Match) -> str:
+        value = int(m.group(1) or m.group(2), 16)
+        return chr(value) if value <= 0x10FFFF and not 0xD800 <= value <= 0xDFFF else m.group()
+
+    return _may_call_service(query) or _may_call_service(_CODEPOINT.sub(decode, query))
+
+
+def refuse_service(query: str, allow_service: bool, where: str = "--allow-service") -> None:
+    """Raise :class:`ServiceRefused` when ``query`` may call SERVICE and that is not allowed."""
+    if not allow_service and uses_service(query):
+        raise ServiceRefused("the query may call SERVICE (a remote SPARQL endpoint), and remote calls are off: "
+                             "they make this machine fetch any address the query names",
+                             hint=f"pass {where} to allow them; if 'service' is only a word in a string, "
+                                  "write it another way, e.g. CONCAT(\"serv\", \"ice\")")
 
 
 # ---------------------------------------------------------------- parameters
@@ -343,117 +456,219 @@ def _term(t) -> Term | None:
     return Term(str(t), "literal")  # RDF-star triple terms
 
 
+class QueryTimeout(EndpointError):
+    """The query did not finish within its time limit (exit 7, like an endpoint's timeout)."""
+
+
 def query_store(out: str | Path, query: str, *, params: Mapping[str, str] | None = None,
-                base: str | None = None) -> QueryResult:
+                base: str | None = None, allow_service: bool = False,
+                timeout: float | None = DEFAULT_QUERY_TIMEOUT) -> QueryResult:
     """Run ``query`` on the embedded store of build folder ``out`` (opened read-only), with
     ``params`` bound (:func:`bind_parameters`; ``base`` defaults to the build's).
+
+    A query that may call ``SERVICE`` raises :class:`ServiceRefused` unless ``allow_service``.
+    After ``timeout`` seconds (None: no limit) it raises :class:`QueryTimeout`; the evaluation
+    then stops at its next solution, or runs on in a background thread holding the store's
+    shared lock until it ends (pyoxigraph cannot interrupt it; a process that exits ends it).
 
     Raises :class:`ParameterError` for a parameter the query does not take or a value of the
     wrong form, :class:`InputError` when there is no store, a build holds it, or the query is
     not valid SPARQL.
     """
+    import threading
+
+    if params:
+        query = bind_parameters(query, params, base=base or collection_base(out))
+    refuse_service(query, allow_service)
+    if timeout is None:
+        return _evaluate(out, query, threading.Event())
+    outcome: dict[str, Any] = {}
+    stop = threading.Event()
+
+    def work() -> None:
+        try:
+            outcome["result"] = _evaluate(out, query, stop)
+        except BaseException as exc:  # handed to the caller's thread
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=work, name="treatykg-query", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        stop.set()
+        raise QueryTimeout(f"the query did not finish within {timeout:g} s",
+                           hint="narrow it, or give it more time with --timeout")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]
+
+
+class _Stopped(Exception):
+    pass
+
+
+def _evaluate(out: str | Path, query: str, stop) -> QueryResult:
     import pyoxigraph as ox
 
     from .store import locked, open_read_only, store_dir
 
-    if params:
-        query = bind_parameters(query, params, base=base or collection_base(out))
+    def rows(items):
+        for item in items:
+            if stop.is_set():
+                raise _Stopped
+            yield item
+
     folder = store_dir(out)
     with locked(folder, exclusive=False):
         store = open_read_only(folder)
         try:
             answer = store.query(query, use_default_graph_as_union=True)
+            if isinstance(answer, ox.QueryBoolean):
+                return QueryResult(boolean=bool(answer))
+            if isinstance(answer, ox.QuerySolutions):
+                columns = [v.value for v in answer.variables]
+                return QueryResult(columns=columns, rows=[[_term(sol[c]) for c in columns] for sol in rows(answer)])
+            triples = list(rows(answer))
+        except _Stopped:
+            return QueryResult()
         except SyntaxError as exc:
             raise InputError(f"not a valid SPARQL query: {' '.join(str(exc).split())[:200]}") from None
         except OSError as exc:
             raise InputError(f"cannot read the store: {exc}", path=str(folder)) from None
-        if isinstance(answer, ox.QueryBoolean):
-            return QueryResult(boolean=bool(answer))
-        if isinstance(answer, ox.QuerySolutions):
-            columns = [v.value for v in answer.variables]
-            rows = [[_term(sol[c]) for c in columns] for sol in answer]
-            return QueryResult(columns=columns, rows=rows)
-        triples = list(answer)
         data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
         return QueryResult(triples=sorted(data.splitlines()))
 
 
 # ---------------------------------------------------------------- endpoint
-def _redact(url: str) -> str:
-    from urllib.parse import urlsplit, urlunsplit
-
-    parts = urlsplit(url)
-    if parts.username or parts.password:
-        host = parts.hostname or ""
-        if parts.port:
-            host += f":{parts.port}"
-        parts = parts._replace(netloc=host)
-    return urlunsplit(parts)
+_RESULTS_JSON = "application/sparql-results+json"
+_GRAPH_TYPES = {  # content type -> how pyoxigraph reads it
+    "application/n-triples": "N_TRIPLES", "text/plain": "N_TRIPLES", "text/turtle": "TURTLE",
+    "application/x-turtle": "TURTLE", "application/rdf+xml": "RDF_XML", "application/n-quads": "N_QUADS",
+    "application/trig": "TRIG", "application/ld+json": "JSON_LD",
+}
 
 
 def query_endpoint(url: str, query: str, *, params: Mapping[str, str] | None = None,
-                   base: str | None = None, timeout: float = 60.0) -> QueryResult:
-    """Run ``query`` on the SPARQL 1.1 endpoint ``url`` (SPARQLWrapper, JSON results), with
-    ``params`` bound as in :func:`query_store` (``base`` defaults to
-    :data:`~treatykg.namespaces.DEFAULT_BASE`).
+                   base: str | None = None, timeout: float = DEFAULT_QUERY_TIMEOUT, auth: Any = None,
+                   auth_scheme: str = "basic") -> QueryResult:
+    """Run ``query`` on the SPARQL 1.1 query endpoint ``url`` (the protocol's POST with a form,
+    JSON results; N-Triples, Turtle or RDF/XML for CONSTRUCT and DESCRIBE), with ``params``
+    bound as in :func:`query_store` (``base`` defaults to :data:`~treatykg.namespaces.DEFAULT_BASE`).
+
+    Credentials as for ``push`` (:func:`treatykg.publish.resolve_auth`: ``auth``, else
+    ``TREATYKG_TOKEN``, ``TREATYKG_USER``/``TREATYKG_PASSWORD``, the URL's user, ``~/.netrc``);
+    ``timeout`` bounds the whole request (:func:`treatykg.net.deadline`).
 
     Raises :class:`ParameterError` as :func:`query_store` does, and :class:`EndpointError`
     naming the method, the URL (without credentials), the HTTP status and the first line of
-    the answer.
+    the answer (secrets taken out), also for an answer that is not SPARQL results.
     """
-    from urllib.error import HTTPError, URLError
+    import requests
 
-    from SPARQLWrapper import JSON, N3, SPARQLWrapper
-    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+    from . import __version__, net
+    from .publish import resolve_auth
 
     if params:
         query = bind_parameters(query, params, base=base or DEFAULT_BASE)
-    sw = SPARQLWrapper(url, agent="treatykg (https://w3id.org/treatykg)")
-    sw.setQuery(query)
-    # SPARQLWrapper finds the query form with regular expressions that leave every other line
-    # of a comment block in place, so a comment saying "described" or "adds" made a SELECT a
-    # DESCRIBE or an ADD (RDFLib/sparqlwrapper#211, #232): tell it what the query is.
-    sw.queryType = query_form(query) or sw.queryType
-    kind = sw.queryType
-    graph = kind in ("CONSTRUCT", "DESCRIBE")
-    sw.setReturnFormat(N3 if graph else JSON)
-    sw.setTimeout(int(timeout))
-    where = f"GET {_redact(url)}"
-    try:
-        answer = sw.query()
-        data = answer.convert()
-    except HTTPError as exc:
-        body = exc.read().decode("utf-8", "replace").strip().splitlines()
-        raise EndpointError(f"{where}: HTTP {exc.code}" + (f": {body[0][:200]}" if body else "")) from None
-    except SPARQLWrapperException as exc:
-        first = " ".join(str(exc).split())[:300]
-        raise EndpointError(f"{where}: {first}") from None
-    except (URLError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise EndpointError(f"{where}: cannot connect: {reason}") from None
-    except ValueError as exc:
-        raise EndpointError(f"{where}: the answer is not SPARQL results: {exc}") from None
-    if graph:
-        import pyoxigraph as ox
+    clean = net.redact_url(url)
+    where = f"POST {clean}"
+    from urllib.parse import urlsplit
 
-        raw = data.serialize(format="nt") if hasattr(data, "serialize") else data
-        raw = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
-        triples = list(ox.parse(raw, format=ox.RdfFormat.N_TRIPLES))
-        text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
-        return QueryResult(triples=sorted(text.splitlines()))
+    if urlsplit(url).scheme not in ("http", "https"):
+        raise InputError(f"not an http(s) URL: {clean}")
+    form = query_form(query)
+    graph = form in ("CONSTRUCT", "DESCRIBE")
+    accept = ("application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5" if graph
+              else f"{_RESULTS_JSON}, application/json;q=0.5")
+    credentials = resolve_auth(url, auth_scheme, auth=auth)
+    secrets = net.secrets_of(credentials)
+    session = net.session(f"treatykg/{__version__} (+https://w3id.org/treatykg)")
+    try:
+        with net.deadline(timeout) as limit:
+            r = session.post(clean, data={"query": query}, auth=credentials, timeout=limit.timeout,
+                             headers={"Accept": accept})
+    except requests.Timeout:
+        raise EndpointError(f"{where}: timed out: no complete answer within {timeout:g} s",
+                            hint="try again, or give it more time with --timeout") from None
+    except requests.ConnectionError:
+        raise EndpointError(f"{where}: connection failed (is the server running and the URL right?)") from None
+    except requests.RequestException as exc:
+        raise EndpointError(f"{where}: {type(exc).__name__}") from None
+    finally:
+        session.close()
+    ctype = r.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    text = r.content.decode(r.encoding or "utf-8", errors="replace") if r.content else ""
+    first = net.redact(" ".join(text.strip().split("\n")[0].split())[:200], secrets)
+    if r.status_code >= 400:
+        hint = {401: "check the credentials: TREATYKG_USER and TREATYKG_PASSWORD, TREATYKG_TOKEN or ~/.netrc",
+                404: "is this the query URL? An Oxigraph server's is http://host:7878/query, or pass the "
+                     "server's base URL with --profile oxigraph"}.get(r.status_code)
+        reason = net.redact(r.reason or "", secrets)
+        raise EndpointError(f"{where}: HTTP {r.status_code} {reason}".rstrip() + (f": {first}" if first else ""),
+                            hint=hint)
+    if ctype in ("text/html", "application/xhtml+xml"):
+        raise EndpointError(f"{where}: the answer is a web page, not SPARQL results",
+                            hint="is this the query URL? An Oxigraph server's is http://host:7878/query, "
+                                 "or pass the server's base URL with --profile oxigraph")
+    if graph:
+        return _graph_answer(r.content, ctype, where)
+    try:
+        data = r.json()
+    except ValueError:
+        raise EndpointError(f"{where}: the answer is not SPARQL JSON results ({ctype or 'no content type'}: "
+                            f"{first[:80]!r})") from None
+    return _results(data, where)
+
+
+def _graph_answer(content: bytes, ctype: str, where: str) -> QueryResult:
+    import pyoxigraph as ox
+
+    fmt = getattr(ox.RdfFormat, _GRAPH_TYPES.get(ctype, "N_TRIPLES"))
+    try:
+        triples = [q.triple for q in ox.parse(content, format=fmt)]
+    except (SyntaxError, ValueError, MemoryError) as exc:
+        raise EndpointError(f"{where}: the answer is not RDF ({ctype or 'no content type'}): "
+                            f"{' '.join(str(exc).split())[:120]}") from None
+    text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+    return QueryResult(triples=sorted(text.splitlines()))
+
+
+def _results(data: Any, where: str) -> QueryResult:
+    """SPARQL 1.1 JSON results, each part checked (a malformed answer is an EndpointError)."""
+    def bad(what: str) -> EndpointError:
+        return EndpointError(f"{where}: the answer is not SPARQL JSON results ({what})")
+
     if not isinstance(data, dict):
-        raise EndpointError(f"{where}: the answer is not SPARQL JSON results")
+        raise bad("not a JSON object")
     if "boolean" in data:
-        return QueryResult(boolean=bool(data["boolean"]))
-    columns = list(data.get("head", {}).get("vars", []))
+        if not isinstance(data["boolean"], bool):
+            raise bad("a boolean that is not true or false")
+        return QueryResult(boolean=data["boolean"])
+    head, results = data.get("head"), data.get("results")
+    columns = head.get("vars", []) if isinstance(head, dict) else None
+    bindings = results.get("bindings") if isinstance(results, dict) else None
+    if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns):
+        raise bad("no list of variables in head.vars")
+    if not isinstance(bindings, list) or not all(isinstance(b, dict) for b in bindings):
+        raise bad("no list of bindings in results.bindings")
     rows = []
-    for b in data.get("results", {}).get("bindings", []):
+    for b in bindings:
         row = []
         for c in columns:
             t = b.get(c)
-            row.append(None if t is None else Term(
-                t["value"], "literal" if t["type"] == "typed-literal" else t["type"],
-                t.get("datatype"), t.get("xml:lang")))
+            if t is None:
+                row.append(None)
+                continue
+            if isinstance(t, dict) and t.get("type") == "triple" and isinstance(t.get("value"), dict):
+                row.append(Term(json.dumps(t["value"], ensure_ascii=False, sort_keys=True), "literal"))
+                continue
+            if not (isinstance(t, dict) and isinstance(t.get("value"), str)
+                    and t.get("type") in ("uri", "literal", "typed-literal", "bnode")):
+                raise bad(f"a value of ?{c} that is not an RDF term")
+            kind = "literal" if t["type"] == "typed-literal" else t["type"]
+            datatype, lang = t.get("datatype"), t.get("xml:lang")
+            row.append(Term(t["value"], kind, datatype if isinstance(datatype, str) else None,
+                            lang if isinstance(lang, str) else None))
         rows.append(row)
     return QueryResult(columns=columns, rows=rows)
 

@@ -1,6 +1,7 @@
 """``treatykg query``: SPARQL on the embedded store of a build, or on an endpoint."""
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
 
@@ -8,6 +9,8 @@ import click
 from urllib.parse import unquote
 
 from ..cli import EXIT_CODES
+from ..output import plain_text, terminal_safe
+from ..publish import PROFILES, query_url
 
 
 def _named_help() -> str:
@@ -39,7 +42,15 @@ def _params_help() -> str:
 @click.option("--store", "store", type=click.Path(path_type=Path), default=None,
               help="The output folder of `treatykg build` (its embedded store is queried).")
 @click.option("--endpoint", default=None, metavar="URL",
-              help="Query this SPARQL 1.1 endpoint instead of the embedded store.")
+              help="Query this SPARQL endpoint instead of the embedded store: its query URL "
+                   "(http://host:7878/query), or, with --profile, the server's base URL as push takes it.")
+@click.option("--profile", type=click.Choice(sorted(PROFILES)), default="generic", show_default=True,
+              help="How --endpoint is read, as in push: generic: the query URL itself; oxigraph, fuseki, "
+                   "virtuoso, graphdb: the server's base URL (the profile adds /query, /sparql-auth …).")
+@click.option("--auth-scheme", type=click.Choice(["basic", "digest"]), default=None,
+              help="How to send TREATYKG_USER/TREATYKG_PASSWORD to --endpoint (default: the profile's). "
+                   "Credentials as for push: TREATYKG_TOKEN, TREATYKG_USER and TREATYKG_PASSWORD, "
+                   "the URL's user, ~/.netrc.")
 @click.option("-f", "--file", "file", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=None,
               help="Read the query from this file.")
 @click.option("--named", default=None, metavar="NAME",
@@ -54,15 +65,20 @@ def _params_help() -> str:
                    "else https://w3id.org/treatykg/id/).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
               help="table for people; csv and json (SPARQL 1.1 results formats) for programs.")
-@click.option("--timeout", type=click.FloatRange(min=1), default=60, show_default=True,
-              help="Seconds to wait for an endpoint.")
-def query_command(query: str | None, store: Path | None, endpoint: str | None, file: Path | None,
-                  named: str | None, params: tuple[str, ...], describe: bool, base: str | None,
-                  fmt: str, timeout: float) -> None:
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=60, show_default=True, metavar="SECONDS",
+              help="Seconds the query may take, on the store or at the endpoint (the whole request: "
+                   "a server that trickles its answer is cut off).")
+@click.option("--allow-service", is_flag=True,
+              help="--store: let the query call SERVICE, i.e. fetch data from the URLs it names "
+                   "(off by default: a query would make this machine fetch any address).")
+def query_command(query: str | None, store: Path | None, endpoint: str | None, profile: str,
+                  auth_scheme: str | None, file: Path | None, named: str | None, params: tuple[str, ...],
+                  describe: bool, base: str | None, fmt: str, timeout: float, allow_service: bool) -> None:
     """Run a SPARQL query: QUERY, or -f FILE, or --named NAME.
 
     Against the embedded store of a build (--store OUT; opened read-only, the default
-    graph is the union of all document graphs), or a SPARQL endpoint (--endpoint URL).
+    graph is the union of all document graphs; no SERVICE unless --allow-service), or a
+    SPARQL endpoint (--endpoint URL: the query URL, or a server's base URL with --profile).
     A query declares its parameters in its header comment (`# param NAME: TYPE — what`);
     --param NAME=VALUE binds one (types: state id, person id/name/IRI, 4-digit year, string).
 
@@ -74,6 +90,7 @@ def query_command(query: str | None, store: Path | None, endpoint: str | None, f
       treatykg query --named documents --describe
       treatykg query --store out 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --format csv
       treatykg query --endpoint http://127.0.0.1:7878/query --named timeline --format json
+      treatykg query --endpoint http://127.0.0.1:7878 --profile oxigraph --named timeline
     """
     from .. import sparql
 
@@ -104,9 +121,13 @@ def query_command(query: str | None, store: Path | None, endpoint: str | None, f
     except sparql.ParameterError as exc:
         raise click.BadParameter(exc.message, param_hint="'--param'") from None
     if endpoint:
-        result = sparql.query_endpoint(endpoint, text, params=values, base=base, timeout=timeout)
+        prof = PROFILES[profile]
+        url = query_url(prof, endpoint)
+        result = sparql.query_endpoint(url, text, params=values, base=base, timeout=timeout,
+                                       auth_scheme=auth_scheme or prof.auth_scheme)
     else:
-        result = sparql.query_store(store, text, params=values, base=base)
+        result = sparql.query_store(store, text, params=values, base=base, allow_service=allow_service,
+                                    timeout=timeout)
     render(result, fmt)
 
 
@@ -145,45 +166,69 @@ def describe_text(name: str, text: str) -> str:
 
 
 def render(result, fmt: str) -> None:
+    """The result on standard output. ``table`` for people: IRIs as prefixed names, never broken
+    across lines (a column is at least as wide as its longest IRI; on a terminal the other
+    columns wrap, elsewhere nothing wraps), values shown as plain text (no Rich markup, control
+    characters as escapes). csv and json as the SPARQL 1.1 formats, byte for byte, except that
+    control characters are shown as escapes when standard output is a terminal."""
     from ..sparql import to_json_text
 
+    tty = sys.stdout.isatty()
     if result.triples is not None and fmt != "json":
-        click.echo("\n".join(result.triples))
+        text = "\n".join(result.triples)
+        click.echo(terminal_safe(text, newlines=True) if tty else text)
         return
     if fmt == "json":
-        click.echo(to_json_text(result))
+        text = to_json_text(result)
+        click.echo(terminal_safe(text, newlines=True) if tty else text)
     elif fmt == "csv":
-        sys.stdout.write(result.to_csv())
+        text = result.to_csv()
+        sys.stdout.write(terminal_safe(text, newlines=True) if tty else text)
         sys.stdout.flush()
     elif result.boolean is not None:
         click.echo("true" if result.boolean else "false")
     else:
-        from rich.console import Console
-        from rich.table import Table
-        from rich.text import Text
-
-        from ..namespaces import prefixes
-
-        known = sorted(((iri, p) for p, iri in prefixes().items()), key=lambda x: -len(x[0]))
-
-        def cell(term) -> Text:
-            """Plain text, never console markup: a title may hold "[/x]"."""
-            if term is None:
-                return Text("")
-            if term.kind == "uri":  # IRIs as prefixed names, decoded, for reading (csv/json keep them whole)
-                for iri, prefix in known:
-                    if term.value.startswith(iri) and len(term.value) > len(iri):
-                        return Text(f"{prefix}:{unquote(term.value[len(iri):])}")
-                return Text(unquote(term.value))
-            return Text(term.value)
-
-        table = Table(show_lines=False)
-        for c in result.columns:
-            table.add_column(Text(c), overflow="fold")
-        for row in result.rows:
-            table.add_row(*(cell(t) for t in row))
-        Console(width=max(160, Console().width)).print(table)
+        table_out(result, tty)
         click.echo(f"{len(result.rows)} row{'s' * (len(result.rows) != 1)}")
+
+
+def table_out(result, tty: bool) -> None:
+    from rich.cells import cell_len
+    from rich.console import Console
+    from rich.table import Table
+
+    from ..namespaces import prefixes
+
+    known = sorted(((iri, p) for p, iri in prefixes().items()), key=lambda x: -len(x[0]))
+
+    def shown(term) -> str:
+        if term is None:
+            return ""
+        if term.kind == "uri":  # IRIs as prefixed names, decoded, for reading (csv/json keep them whole)
+            for iri, prefix in known:
+                if term.value.startswith(iri) and len(term.value) > len(iri):
+                    return terminal_safe(f"{prefix}:{unquote(term.value[len(iri):])}")
+            return terminal_safe(unquote(term.value))
+        return terminal_safe(term.value, newlines=True)
+
+    cells = [[shown(t) for t in row] for row in result.rows]
+    iri_width = [max([cell_len(cells[r][c]) for r, row in enumerate(result.rows)
+                      if row[c] is not None and row[c].kind == "uri"] or [0])
+                 for c in range(len(result.columns))]
+    table = Table(show_lines=False)
+    for c, name in enumerate(result.columns):
+        table.add_column(plain_text(name), overflow="fold", min_width=iri_width[c] or None)
+    for row in cells:
+        table.add_row(*(plain_text(x) for x in row))
+    probe = Console(width=100_000, file=io.StringIO())
+    natural = probe.measure(table).maximum
+    if tty:
+        # every IRI whole: at least the IRI columns, 12 cells for each other, and the borders
+        floor = sum(w or min(12, natural) for w in iri_width) + 3 * len(iri_width) + 1
+        width = max(Console().width, min(natural, floor))
+    else:
+        width = natural  # in a file or a pipe nothing wraps: one line per row
+    Console(width=max(width, 20), file=sys.stdout, highlight=False, soft_wrap=False).print(table)
 
 
 COMMANDS = [query_command]
