@@ -286,14 +286,14 @@ KILLER = textwrap.dedent("""
         b._BATCH_DOCS = b._CHECKPOINT_EVERY = 1
     if mode == "mid-write":
         real = b.write_atomic
-        def write_atomic(path, data):
+        def write_atomic(path, data, **kwargs):
             if len(seen) >= 2 and str(path).endswith(".nq"):
                 # die with a half-written temporary file beside the target
                 part = os.path.join(os.path.dirname(path), "." + os.path.basename(path) + ".x1.part")
                 with open(part, "wb") as fh:
                     fh.write(data[: len(data) // 2])
                 os.kill(os.getpid(), signal.SIGKILL)
-            real(path, data)
+            real(path, data, **kwargs)
         b.write_atomic = write_atomic
     def progress(event):
         if event.kind == "document":
@@ -338,8 +338,9 @@ def test_a_killed_build_keeps_the_work_checkpointed_before(tmp_path, reference_b
     proc = subprocess.run([sys.executable, "-c", KILLER, str(src), str(out), "checkpointed"],
                           capture_output=True, text=True)
     assert proc.returncode == -signal.SIGKILL, proc.stderr
-    # killed after the second document's graph was written, before the manifest said so
-    assert len(list((out / "graphs").glob("*.nq"))) == 2
+    # killed after the second document was handed to the store writer, before the manifest said so;
+    # the first was checkpointed (its graph loaded, its files written and synced, the manifest written)
+    assert 1 <= len(list((out / "graphs").glob("*.nq"))) <= 2
     report = build(src, out, workers=2)
     assert report.ok and report.converted == len(KILLED) - 1 and len(report.unchanged) == 1
     assert snapshot(out) == reference_build

@@ -43,19 +43,22 @@ Rules:
   inputs that were deleted are removed from the store and ``graphs/``. ``force=True``
   redoes everything.
 * **Failures are not fatal.** A document that cannot be read, extracted or mapped, or
-  whose RDF has SHACL *violations*, is reported with a one-line reason and skipped
-  (its previous output, if any, is removed). Failed inputs are retried on every build.
-  The caller decides what a failure means (the CLI exits 8, ``PartialFailure``).
+  that runs past a limit, is reported with a one-line reason and skipped (its previous
+  output, if any, is removed); one whose RDF has SHACL *violations* is kept with its
+  report in its validation graph (``strict=True`` fails it instead). Failed inputs are
+  retried on every build. The caller decides what a failure means (the CLI exits 8,
+  ``PartialFailure``).
 * **Two inputs, one document.** When two inputs give the same document IRI (the same
   treaty exported twice), the one whose relative path sorts first owns the graph; the
   other fails with "same document as …".
 * **Crash-safe.** Every file is written atomically (:func:`treatykg.output.write_atomic`).
   Graphs go to the store in batches (up to 25 documents): each graph of the batch is
   removed (``remove_graph``), the batch is loaded with one ``bulk_load``, and only then
-  are the batch's ``.nq`` files written. The manifest is written atomically *after* the
-  outputs it describes (every ``max(25, inputs // 50)`` documents, so about 50 times a
-  build at most, and at the end), and an entry vouches for a graph only when its ``.nq``
-  file is there with the size it records. A build killed at any point (Ctrl-C, SIGKILL)
+  are the batch's text and ``.nq`` files written (by a thread of its own, while the main
+  thread goes on with the workers). The manifest is written atomically *after* the
+  outputs it describes, once they are synced to disk (every ``max(25, inputs // 50)``
+  documents, so about 50 times a build at most, and at the end), and an entry vouches
+  for a graph only when its ``.nq`` file is there with the size it records. A build killed at any point (Ctrl-C, SIGKILL)
   leaves the previous version or the new version of each file, never half of one; the
   next build redoes whatever the manifest does not vouch for (a graph half loaded by a
   killed ``bulk_load`` included), re-loads a graph missing from the store, and deletes
@@ -504,8 +507,7 @@ def _open_store(path: Path):
 
 def _remove_stray_temporaries(out: Path) -> None:
     """Temporary files of a killed build (``.name.XXXX.part``): never valid output."""
-    for folder in (out, out / GRAPHS):
-        pattern = "**/.*.part" if folder.name == GRAPHS else ".*.part"
+    for folder, pattern in ((out, ".*.part"), (out / GRAPHS, "**/.*.part"), (out / TEXTS, "**/.*.part")):
         for p in folder.glob(pattern):
             try:
                 p.unlink()
@@ -557,43 +559,91 @@ class _GraphWriter:
     ``.nq`` files. ``bulk_load`` is not atomic, but a graph it left half-loaded has no
     ``.nq`` file of its size yet, so no manifest entry vouches for it: the next build
     redoes the document. Flush before writing the manifest.
+
+    The loading and writing run in a thread of their own (pyoxigraph's ``bulk_load`` and
+    the file system calls release the GIL), so that the main thread goes on handing
+    documents to the workers and taking their results meanwhile: at most two batches wait
+    for it. :meth:`flush` and :meth:`drop` wait until it has caught up; an error it met
+    (a full disk) is raised by the next call.
     """
 
     def __init__(self, store, nq_path: Callable[[str], Path], text_path: Callable[[str], Path], *,
                  max_docs: int, max_bytes: int):
+        import queue
+        import threading
+
         self.store, self.nq_path, self.text_path = store, nq_path, text_path
         self.max_docs, self.max_bytes = max_docs, max_bytes
         # graph IRI -> (stable name, N-Quads, the text its evidence points into or None)
         self.pending: dict[str, tuple[str, bytes, bytes | None]] = {}
         self.size = 0
+        self._batches: queue.Queue = queue.Queue(maxsize=2)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="treatykg-store-writer", daemon=True)
+        self._thread.start()
 
     def put(self, graph: str, name: str, nq: bytes, text: bytes | None = None) -> None:
+        self._raise()
         self._forget(graph)
         self.pending[graph] = (name, nq, text)
         self.size += len(nq) + len(text or b"")
         if len(self.pending) >= self.max_docs or self.size >= self.max_bytes:
-            self.flush()
+            self._hand_over()
 
     def drop(self, graph: str) -> None:
         """Remove ``graph`` from the store, and from the batch if it is waiting there."""
         import pyoxigraph as ox
 
         self._forget(graph)
+        self._batches.join()  # a batch on its way may hold it
+        self._raise()
         for g in document_graphs(graph):
             self.store.remove_graph(ox.NamedNode(g))
+
+    def flush(self) -> None:
+        """Load and write everything put so far; return when it is done."""
+        self._hand_over()
+        self._batches.join()
+        self._raise()
+
+    def close(self) -> None:
+        """Finish the batches handed over, and end the thread."""
+        self._batches.put(None)
+        self._thread.join()
 
     def _forget(self, graph: str) -> None:
         old = self.pending.pop(graph, None)
         if old is not None:
             self.size -= len(old[1]) + len(old[2] or b"")
 
-    def flush(self) -> None:
+    def _hand_over(self) -> None:
+        if self.pending:
+            self._batches.put(self.pending)
+            self.pending, self.size = {}, 0
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def _run(self) -> None:
+        while True:
+            batch = self._batches.get()
+            try:
+                if batch is None:
+                    return
+                if self._error is None:
+                    self._write(batch)
+            except BaseException as exc:  # noqa: BLE001 - raised in the main thread by the next call
+                self._error = exc
+            finally:
+                self._batches.task_done()
+
+    def _write(self, batch: dict[str, tuple[str, bytes, bytes | None]]) -> None:
         import pyoxigraph as ox
 
-        if not self.pending:
-            return
         together: list[bytes] = []
-        for graph, (_, nq, _) in self.pending.items():
+        for graph, (_, nq, _) in batch.items():
             for g in document_graphs(graph):  # the document's graphs: read, evidence, curated, metadata, report
                 self.store.remove_graph(ox.NamedNode(g))
             if _has_blank_nodes(nq):  # one blank node label in two documents would be one node
@@ -602,17 +652,23 @@ class _GraphWriter:
                 together.append(nq)
         if together:
             self.store.bulk_load(b"".join(together), format=ox.RdfFormat.N_QUADS)
-        for name, nq, text in self.pending.values():
+        for name, nq, text in batch.values():
+            # durable together, before the manifest that vouches for them (see checkpoint)
             if text is not None:  # before the graph file, which is what vouches for the document
                 target = self.text_path(name)
                 target.parent.mkdir(parents=True, exist_ok=True)
-                write_atomic(target, text)
+                write_atomic(target, text, durable=False)
             else:
                 self.text_path(name).unlink(missing_ok=True)
             target = self.nq_path(name)
             target.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(target, nq)
-        self.pending, self.size = {}, 0  # kept until here: a flush that failed is tried again
+            write_atomic(target, nq, durable=False)
+
+
+def _sync() -> None:
+    """Make every file written so far durable (one ``sync`` instead of an fsync per file)."""
+    if hasattr(os, "sync"):
+        os.sync()
 
 
 def _has_blank_nodes(nq: bytes) -> bool:
@@ -786,6 +842,7 @@ def _build(srcs: list[Path], out: Path, store, *, limits: _Limits, base: str,
     def checkpoint() -> None:
         writer.flush()
         store.flush()
+        _sync()  # the files written since the last checkpoint, durable before the manifest names them
         _write_manifest(out, entries)
 
     # The manifest is O(collection) bytes: write it every `every` documents (about 50 times
@@ -827,6 +884,8 @@ def _build(srcs: list[Path], out: Path, store, *, limits: _Limits, base: str,
         except Exception:
             pass
         raise
+    finally:
+        writer.close()
 
     # -- orphans: graphs and files no entry vouches for (left by a killed build) ------
     wanted = {g for e in entries.values() for g in document_graphs(e["graph"])} | {citations_graph(base)}
@@ -858,6 +917,7 @@ def _build(srcs: list[Path], out: Path, store, *, limits: _Limits, base: str,
         _write_validation(out, inputs, results, validations)
         _write_review(out, inputs, entries, validations, results)
         _write_void(out, entries, base)
+        _sync()
         _write_manifest(out, entries)
     return report, BuildEvent("finish", total=len(todo), completed=done, inputs=len(inputs))
 

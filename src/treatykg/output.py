@@ -77,8 +77,12 @@ def _target(p: Path, shown: str) -> tuple[Path, os.stat_result | None]:
     return target, st
 
 
-def write_atomic(path: str | Path, data: bytes) -> None:
+def write_atomic(path: str | Path, data: bytes, *, durable: bool = True) -> None:
     """Write ``data`` to ``path`` atomically (temporary file + fsync + rename).
+
+    ``durable=False`` leaves out the fsync, for a caller that writes many files and makes
+    them durable together afterwards (``os.sync()``): the rename is still atomic, so a
+    killed process leaves the old file or the new one, never half of one.
 
     Raises :class:`~treatykg.errors.OutputError` when ``path`` is a folder, a device, a
     FIFO or a socket (or a link to one, or a dangling link), when its folder does not
@@ -100,7 +104,8 @@ def write_atomic(path: str | Path, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fchmod(fh.fileno(), mode)
-            os.fsync(fh.fileno())
+            if durable:
+                os.fsync(fh.fileno())
         os.replace(tmp, target)
     except OSError as exc:
         try:
