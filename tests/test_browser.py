@@ -389,3 +389,48 @@ def test_a_corrected_fact_is_marked_on_the_sites_document_page_and_the_index_lis
     assert "violation" in listed["undated.txt"]  # kept without conforming: listed, not dropped
     assert "violation" not in listed.get("curated.txt", "")  # its parties were corrected
     assert _severe(driver) == []
+
+
+# ---------------------------------------------------------------- the query page of `treatykg serve` (issue 20)
+def test_the_query_page_runs_the_named_queries_and_links_to_the_site(driver, site):
+    """`treatykg serve`'s own page: the named queries as examples with the treatykg prefixes, a
+    results table of text (a hostile value stays text), the site one click away."""
+    from treatykg.serve import oxigraph_executable, start
+
+    try:
+        oxigraph_executable()
+    except Exception:
+        pytest.skip("the oxigraph server is not installed: pip install -e '.[test]' (package oxigraph)")
+    server = start(site.parent, port=0, timeout=10)
+    try:
+        _open(driver, server.url)
+        options = [o.text for o in driver.find_elements(By.CSS_SELECTOR, "#example option")]
+        assert "documents" in options and "signatories" in options
+        assert any("needs serve --allow-service" in o for o in options)      # wikidata-federated
+        assert driver.find_element(By.ID, "endpoint").text == server.query_url
+        driver.find_element(By.ID, "run").click()
+        WebDriverWait(driver, 20).until(lambda d: "rows" in d.find_element(By.ID, "status").text)
+        cells = [td.text for td in driver.find_elements(By.CSS_SELECTOR, "#results td")]
+        assert any("朝鲜民主主义人民共和国政府联合声明" in c for c in cells)
+        assert any(c.startswith("id:doc/") for c in cells)                   # IRIs as prefixed names
+        _screenshot(driver, "serve-query-page.png")
+        textarea = driver.find_element(By.ID, "query")
+        textarea.clear()
+        textarea.send_keys(f"SELECT ('''{HOSTILE}''' AS ?x) {{}}")
+        driver.find_element(By.ID, "run").click()
+        WebDriverWait(driver, 20).until(lambda d: "1 row" in d.find_element(By.ID, "status").text)
+        assert driver.find_element(By.CSS_SELECTOR, "#results td").text == HOSTILE
+        with pytest.raises(NoAlertPresentException):
+            driver.switch_to.alert.text
+        textarea.clear()
+        textarea.send_keys("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
+        driver.find_element(By.ID, "run").click()
+        WebDriverWait(driver, 20).until(lambda d: d.find_element(By.ID, "error").is_displayed())
+        assert "--allow-service" in driver.find_element(By.ID, "error").text
+        driver.get_log("browser")          # the refused query's HTTP 400, as intended
+        driver.find_element(By.ID, "site-link").click()
+        WebDriverWait(driver, 10).until(lambda d: d.current_url == server.site_url)
+        assert len(_dates(driver)) == len(list(CORPUS.glob("*.txt")))
+        assert _severe(driver) == []
+    finally:
+        server.stop()

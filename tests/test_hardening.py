@@ -600,6 +600,167 @@ def test_malformed_endpoint_answers_are_exit_7(run_main, scripted, body):
     assert "not SPARQL JSON results" in err and "internal error" not in err
 
 
+# ---------------------------------------------------------------- serve
+@pytest.fixture(scope="module")
+def served(corpus_out):
+    from treatykg.serve import oxigraph_executable, start
+
+    try:
+        oxigraph_executable()
+    except Exception:
+        pytest.skip("the oxigraph server is not installed: pip install -e '.[test]' (package oxigraph)")
+    server = start(corpus_out, port=0, timeout=1)
+    yield server
+    server.stop()
+
+
+def _post(url: str, query: str, timeout: float = 30):
+    import requests
+
+    return requests.post(url, data={"query": query}, timeout=timeout,
+                         headers={"Accept": "application/sparql-results+json"})
+
+
+def test_serve_refuses_service_without_allow_service(served, scripted):
+    remote = scripted(_results_json)
+    r = _post(served.query_url, f"SELECT * WHERE {{ SERVICE <{remote.url}/sparql> {{ ?n ?p ?o }} }}")
+    assert r.status_code == 400 and "--allow-service" in r.text
+    r = _post(served.query_url, "SELECT * WHERE { BIND(1 AS ?a) FILTER(?a<?b)SERVICE<" + remote.url + ">{} }")
+    assert r.status_code == 400
+    assert remote.seen == []
+    assert _post(served.query_url, "ASK { ?s ?p ?o }").json()["boolean"] is True
+
+
+def test_serve_with_allow_service_lets_a_query_call_service(corpus_out, scripted):
+    from treatykg.serve import start
+
+    remote = scripted(_results_json)
+    server = start(corpus_out, port=0, allow_service=True)
+    try:
+        r = _post(server.query_url, f"SELECT * WHERE {{ SERVICE <{remote.url}/sparql> {{ ?n ?p ?o }} }}")
+        assert r.status_code == 200 and remote.seen
+    finally:
+        server.stop()
+
+
+def test_serve_stops_a_query_past_its_time_limit_and_goes_on(served):
+    import time
+
+    from treatykg.serve import GRACE
+
+    before = served.generation
+    started = time.monotonic()
+    r = _post(served.query_url, CROSS_JOIN, timeout=60)
+    took = time.monotonic() - started
+    assert r.status_code == 503 and "did not finish within 1 s" in r.text
+    assert took < served.timeout + GRACE + 5, took
+    assert _post(served.query_url, "ASK { ?s ?p ?o }").json()["boolean"] is True   # serving again
+    assert served.generation >= before      # Oxigraph's own limit, or ours, stopped it
+
+
+def test_serve_replaces_an_oxigraph_that_overruns_the_limit(served, monkeypatch):
+    """When Oxigraph's own limit does not stop a query in time (it checks seldom: 16 s past a
+    2 s limit was seen), its process is killed and another started; serving goes on."""
+    import time
+
+    from treatykg import serve
+
+    monkeypatch.setattr(serve, "GRACE", -0.5)      # our limit first: 0.5 s, Oxigraph's is 1 s
+    before, old = served.generation, served.process
+    r = _post(served.query_url, CROSS_JOIN, timeout=60)
+    assert r.status_code == 503 and "it was stopped" in r.text
+    assert served.generation == before + 1 and served.process is not old
+    time.sleep(0.2)
+    assert old.poll() is not None                   # the old process is gone
+    monkeypatch.undo()
+    assert _post(served.query_url, "ASK { ?s ?p ?o }").json()["boolean"] is True
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def test_serve_a_query_whose_client_left_ends_at_the_time_limit(served):
+    """Oxigraph cannot see that the client left (a COUNT writes nothing until the end): the
+    time limit ends it (Oxigraph's own, or the replacement of its process). Afterwards the
+    Oxigraph process is idle and answers."""
+    import socket
+    import time
+    from urllib.parse import urlencode, urlsplit
+
+    from treatykg.serve import GRACE
+
+    if not Path("/proc/self/stat").exists():
+        pytest.skip("reads the CPU time of the Oxigraph process from /proc")
+    body = urlencode({"query": CROSS_JOIN}).encode()
+    u = urlsplit(served.query_url)
+    with socket.create_connection((u.hostname, u.port)) as s:
+        s.sendall(b"POST /query HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                  + f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+        time.sleep(0.5)
+    time.sleep(served.timeout + GRACE + 1)
+    pid = served.process.pid
+    before = _cpu_seconds(pid)
+    time.sleep(1)
+    assert _cpu_seconds(pid) - before < 0.3          # nothing left running
+    assert _post(served.query_url, "ASK { ?s ?p ?o }").json()["boolean"] is True
+
+
+def test_serve_binds_the_ipv6_loopback(corpus_out):
+    import socket
+
+    from treatykg.serve import start
+
+    if not socket.has_ipv6:
+        pytest.skip("no IPv6 on this machine")
+    try:
+        server = start(corpus_out, port=0, host="::1")
+    except Exception as exc:
+        if "no such address" in str(exc):
+            pytest.skip("::1 is not configured here")
+        raise
+    try:
+        assert server.url.startswith("http://[::1]:")
+        assert _post(server.query_url, "ASK { ?s ?p ?o }").json()["boolean"] is True
+    finally:
+        server.stop()
+
+
+def test_serve_on_a_port_in_use_says_so(run_main, corpus_out):
+    import socket
+
+    with socket.socket() as other:      # any program: here a socket that listens and never answers
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        port = other.getsockname()[1]
+        code, out, err = run_main("serve", "--store", corpus_out, "--port", port)
+    assert code == 7
+    assert f"port {port} on 127.0.0.1 is in use by another program" in err and out == ""
+
+
+def test_serve_query_page_has_the_prefixes_the_named_queries_and_the_site(served):
+    import re
+
+    import requests
+
+    page = requests.get(served.url, timeout=10)
+    assert page.status_code == 200
+    data = json.loads(re.search(r'<script type="application/json" id="tkg-data">(.*?)</script>', page.text,
+                                re.S).group(1))
+    assert data["endpoint"] == "query" and data["site"] == "site/"
+    assert data["prefixes"]["tkg"] == "https://w3id.org/treatykg/ontology#" and "id" in data["prefixes"]
+    names = [e["name"] for e in data["examples"]]
+    assert {"documents", "signatories", "timeline", "wikidata-federated"} <= set(names)
+    assert [e["name"] for e in data["examples"] if e["service"]] == ["wikidata-federated"]
+    assert "PREFIX tkg: <https://w3id.org/treatykg/ontology#>" in data["examples"][0]["query"]
+    assert requests.get(served.url + "query.js", timeout=10).status_code == 200
+    assert requests.get(served.site_url, timeout=10).status_code == 200
+    for e in data["examples"]:
+        if not e["service"]:
+            assert _post(served.query_url, e["query"]).status_code == 200, e["name"]
+
+
 # ---------------------------------------------------------------- 4, 11. names through every printing command
 def test_markup_and_escapes_in_names_through_every_printing_command(run_main, tmp_path, seed_text):
     """A folder and files whose names look like Rich markup and hold a terminal escape: every

@@ -1,4 +1,5 @@
-"""treatykg serve: a real Oxigraph server (read-only) on 127.0.0.1 over the built corpus."""
+"""treatykg serve: a real Oxigraph server (read-only) behind treatykg's front server on 127.0.0.1,
+over the built corpus."""
 from __future__ import annotations
 
 import signal
@@ -49,14 +50,14 @@ def test_serve_prints_the_query_page_and_the_endpoint(served):
     _, port, lines, _ = served
     assert lines[-3:] == [f"Query page:      http://127.0.0.1:{port}/",
                           f"SPARQL endpoint: http://127.0.0.1:{port}/query",
-                          f"Site:            http://127.0.0.1:{port + 1}/"]
+                          f"Site:            http://127.0.0.1:{port}/site/"]
     page = requests.get(f"http://127.0.0.1:{port}/", timeout=10)
     assert page.status_code == 200 and "<html" in page.text.lower()
 
 
 def test_the_site_is_served_beside_the_endpoint_with_its_pictures(served):
     _, port, _, _ = served
-    site = f"http://127.0.0.1:{port + 1}/"
+    site = f"http://127.0.0.1:{port}/site/"
     index = requests.get(site, timeout=10)
     assert index.status_code == 200 and "中华人民共和国政府和朝鲜民主主义人民共和国政府联合声明" in index.text
     for picture in ("timeline.svg", "partners.svg"):

@@ -1,22 +1,54 @@
-"""A local, read-only SPARQL 1.1 endpoint over a built collection: the Oxigraph server.
+"""A local, read-only SPARQL 1.1 endpoint over a built collection, with its query page and site.
 
-:func:`start` runs ``oxigraph serve-read-only --location OUT/store --bind HOST:PORT
---union-default-graph`` (the ``oxigraph`` package from PyPI) and returns a
-:class:`Server` once it answers. The server's own query page (YASGUI) is at ``/``, the
-SPARQL endpoint at ``/query``.
+:func:`start` runs the Oxigraph server (``oxigraph serve-read-only --location OUT/store
+--union-default-graph --timeout-s N``, the ``oxigraph`` package from PyPI) on a free port of
+127.0.0.1 that only this process uses, and in front of it, on the address and port asked
+for, a small HTTP server of ours (:class:`Server`) that answers:
 
-* Only loopback addresses (``127.0.0.1``, ``::1``, ``localhost``) unless ``public=True``:
-  the endpoint has no authentication.
-* The store is opened read-only, and the server holds the shared lock of the build
-  folder for its whole life (see :mod:`treatykg.store`): ``treatykg build`` refuses to
-  write the store while it runs (Oxigraph does not support a writer next to a
-  read-only reader).
-* The default graph is the union of the document graphs (``--union-default-graph``),
-  as in ``treatykg query``.
+``/``
+    the query page (``static/query.html``): the named queries as examples, the treatykg
+    prefixes, a results table, a link to the site;
+``/query``
+    the SPARQL 1.1 query endpoint (GET or POST, as the protocol says), passed on to Oxigraph
+    once checked;
+``/site/``
+    the build's static site (``OUT/site``), when there is one; its pages link back to ``/``.
+
+Why a server in front of Oxigraph's:
+
+* **No SERVICE unless asked.** Oxigraph runs ``SERVICE <url>`` by fetching the URL, so any
+  client could make this machine read any address it reaches (with ``--public``, internal
+  ones). A query that may call SERVICE (:func:`treatykg.sparql.uses_service`) is answered
+  400 unless the server was started with ``allow_service=True`` (``--allow-service``).
+* **A time limit.** Oxigraph's ``--timeout-s`` asks it to cancel a query that runs longer
+  (default 60 s), but it checks seldom: a three-way cross join over the reference corpus ran
+  16 s past a 2 s limit, and a larger one would run for hours. So the front server gives
+  Oxigraph the limit plus :data:`GRACE` seconds to produce a complete answer; after that it
+  kills the Oxigraph process and starts another over the same store (other queries running
+  at that moment get HTTP 502), and answers 503. A query never holds a CPU much longer than
+  the limit. A client that leaves does not stop its query sooner: Oxigraph notices only when
+  it next writes, which a ``COUNT`` or ``ORDER BY`` does at the end; the limit bounds it.
+  An answer cancelled by Oxigraph before its first 16 MiB are out is a 503 saying so; a
+  longer one is streamed, and cut where the limit struck.
+* **One meaning per address.** The front server binds the port itself: a port that another
+  program holds is an error at once (:class:`~treatykg.errors.EndpointError`, "in use"),
+  never another SPARQL server's answers taken for ours; ``::1`` and other IPv6 addresses
+  work.
+* Only loopback addresses (``127.0.0.1``, ``::1``, ``localhost``) unless ``public=True``: the
+  endpoint has no authentication. Queries larger than 1 MiB are refused (413), and at most
+  32 are served at once (503 beyond).
+
+The store is opened read-only, and the server holds the shared lock of the build folder for
+its whole life (see :mod:`treatykg.store`): ``treatykg build`` refuses to write the store
+while it runs. The default graph is the union of the document graphs, as in
+``treatykg query``.
+
+Library code: nothing here prints or exits.
 """
 from __future__ import annotations
 
 import ipaddress
+import json
 import os
 import shutil
 import signal
@@ -24,13 +56,32 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from .errors import EndpointError, InputError
 
-__all__ = ["Server", "start", "is_loopback", "oxigraph_executable", "free_port"]
+__all__ = ["Server", "start", "is_loopback", "oxigraph_executable", "free_port", "DEFAULT_TIMEOUT",
+           "MAX_QUERY_BYTES"]
+
+#: Seconds a query may run (``--timeout``).
+DEFAULT_TIMEOUT = 60.0
+#: Seconds past the time limit before a query's Oxigraph process is replaced.
+GRACE = 5.0
+#: The largest query accepted (bytes).
+MAX_QUERY_BYTES = 1024 * 1024
+#: Queries served at once; more get HTTP 503.
+MAX_CONCURRENT = 32
+#: An answer is held back (and a cancelled one turned into an error) up to this size.
+HOLD_BYTES = 16 * 1024 * 1024
+_CANCELLED = b"The SPARQL operation has been cancelled"
+_STATIC = Path(__file__).resolve().parent / "static"
 
 
 def is_loopback(host: str) -> bool:
@@ -66,16 +117,244 @@ def _url_host(host: str) -> str:
     return f"[{host.strip('[]')}]" if ":" in host else host
 
 
+# ---------------------------------------------------------------- the page
+def _page(out: Path, *, timeout: float, allow_service: bool, site: bool) -> bytes:
+    """The query page, with its data (prefixes, examples) as JSON in a script element."""
+    from .namespaces import prefixes
+    from .sparql import collection_base, named_queries, query_description, uses_service
+
+    known = dict(prefixes())
+    known["id"] = collection_base(out)
+    wanted = ["id", "tkg", "eli", "dcterms", "org", "prov", "skos", "rdfs", "rdf", "xsd", "oa", "cito", "wd", "wdt"]
+    shown = {p: known[p] for p in wanted if p in known}
+    head = "\n".join(f"PREFIX {p}: <{iri}>" for p, iri in shown.items())
+    examples = [{"name": "your own query (the treatykg prefixes)", "service": False,
+                 "description": "Every document with its title; edit freely.",
+                 "query": f"{head}\n\nSELECT DISTINCT ?document ?title WHERE {{\n  GRAPH ?g {{ ?document "
+                          "a eli:LegalResource ; eli:title ?title }\n}\nORDER BY ?document\nLIMIT 50\n"}]
+    for name, path in named_queries().items():
+        text = path.read_text(encoding="utf-8")
+        examples.append({"name": name, "query": text, "service": uses_service(text),
+                         "description": " ".join(query_description(text).split())})
+    data = {"endpoint": "query", "site": "site/" if site else None, "timeout": timeout,
+            "allowService": allow_service, "prefixes": known, "examples": examples}
+    # JSON inside <script>: "<" escaped, so that no value can close the element
+    blob = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
+    template = (_STATIC / "query.html").read_text(encoding="utf-8")
+    return template.replace("{{DATA}}", blob).encode("utf-8")
+
+
+# ---------------------------------------------------------------- the front server
+class _FrontServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple, family: int, handler, *, app: "Server"):
+        self.address_family = family
+        self.app = app
+        super().__init__(address, handler)
+
+    def handle_error(self, request, client_address) -> None:  # a client that left: nothing to print
+        pass
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    """The query page, ``/query`` (checked, then passed to Oxigraph) and ``/site/``."""
+
+    server: _FrontServer
+    protocol_version = "HTTP/1.1"
+    extensions_map = {**SimpleHTTPRequestHandler.extensions_map,
+                      ".html": "text/html; charset=utf-8", ".svg": "image/svg+xml; charset=utf-8",
+                      ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
+
+    def log_message(self, *args) -> None:  # library code never prints
+        pass
+
+    # -- plumbing ------------------------------------------------------------------
+    def _send(self, status: int, body: bytes, ctype: str = "text/plain; charset=utf-8",
+              headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("X-Content-Type-Options", "nosniff")
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        if self.command != "HEAD":
+            try:
+                self.wfile.write(body)
+            except OSError:  # the client left
+                self.close_connection = True
+
+    def _text(self, status: int, message: str) -> None:
+        self._send(status, (message.rstrip("\n") + "\n").encode("utf-8"))
+
+    # -- routes ----------------------------------------------------------------------
+    def do_GET(self) -> None:  # noqa: N802
+        path = urlsplit(self.path).path
+        app = self.server.app
+        if path == "/" or path == "/index.html":
+            return self._send(200, app.page, "text/html; charset=utf-8",
+                              {"Content-Security-Policy": "default-src 'self'; style-src 'self'; "
+                                                          "script-src 'self'; connect-src 'self'"})
+        if path == "/favicon.ico":
+            return self._send(204, b"")
+        if path in ("/query.js", "/query.css"):
+            body = (_STATIC / path.lstrip("/")).read_bytes()
+            return self._send(200, body, self.extensions_map[Path(path).suffix])
+        if path == "/query":
+            return self._query()
+        if path == "/site" and app.site_dir is not None:
+            return self._send(301, b"", headers={"Location": "/site/"})
+        if path.startswith("/site/") and app.site_dir is not None:
+            self.path = self.path[len("/site"):]
+            self.directory = str(app.site_dir)
+            return super().do_GET()
+        return self._text(404, "not here: the query page is /, the SPARQL endpoint /query"
+                          + (", the site /site/" if app.site_dir is not None else ""))
+
+    do_HEAD = do_GET
+
+    def do_POST(self) -> None:  # noqa: N802
+        if urlsplit(self.path).path == "/query":
+            return self._query()
+        return self._text(405 if urlsplit(self.path).path in ("/update", "/store") else 404,
+                          "read-only: this server answers SPARQL queries at /query, nothing else")
+
+    do_PUT = do_DELETE = do_PATCH = do_POST
+
+    # -- the SPARQL endpoint ---------------------------------------------------------
+    def _query_request(self) -> tuple[str, list[tuple[str, str]]] | None:
+        """(query, graph parameters) of a SPARQL protocol request, or None once answered."""
+        url = urlsplit(self.path)
+        fields = parse_qs(url.query, keep_blank_values=True)
+        if self.command == "POST":
+            try:
+                length = int(self.headers.get("Content-Length") or 0)
+            except ValueError:
+                length = -1
+            if length < 0 or length > MAX_QUERY_BYTES:
+                self.close_connection = True
+                self._text(413, f"a query of at most {MAX_QUERY_BYTES} bytes, with a Content-Length")
+                return None
+            body = self.rfile.read(length)
+            ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+            if ctype == "application/x-www-form-urlencoded":
+                for k, v in parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).items():
+                    fields.setdefault(k, []).extend(v)
+            elif ctype == "application/sparql-query":
+                fields.setdefault("query", []).append(body.decode("utf-8", "replace"))
+            else:
+                self._text(415, "send the query as application/x-www-form-urlencoded (query=…) or "
+                                "application/sparql-query")
+                return None
+        queries = fields.get("query", [])
+        if len(queries) != 1:
+            self._text(400, "give exactly one query (the query parameter)")
+            return None
+        if len(queries[0].encode("utf-8")) > MAX_QUERY_BYTES:
+            self._text(413, f"a query of at most {MAX_QUERY_BYTES} bytes")
+            return None
+        graphs = [(k, v) for k in ("default-graph-uri", "named-graph-uri") for v in fields.get(k, [])]
+        return queries[0], graphs
+
+    def _query(self) -> None:
+        from .sparql import uses_service
+
+        app = self.server.app
+        request = self._query_request()
+        if request is None:
+            return
+        query, graphs = request
+        if not app.allow_service and uses_service(query):
+            return self._text(400, "refused: the query may call SERVICE (a remote endpoint), and this server "
+                                   "was started without --allow-service. If 'service' is only a word in a "
+                                   "string, write it another way, e.g. CONCAT(\"serv\", \"ice\").")
+        if not app.slots.acquire(blocking=False):
+            return self._text(503, f"busy: {MAX_CONCURRENT} queries are running; try again")
+        try:
+            self._forward(query, graphs)
+        finally:
+            app.slots.release()
+
+    def _forward(self, query: str, graphs: list[tuple[str, str]]) -> None:
+        """Pass the checked query to Oxigraph (always as a POST form: exactly the text checked)."""
+        import requests
+
+        from . import net
+
+        app = self.server.app
+        accept = self.headers.get("Accept") or "application/sparql-results+json"
+        url, generation = app.oxigraph_url, app.generation
+        try:  # 1. until the whole answer, or its first HOLD_BYTES, is here: the time limit + GRACE
+            with net.deadline(app.timeout + GRACE) as limit:
+                r = app.upstream.post(url, data=[("query", query), *graphs], stream=True,
+                                      headers={"Accept": accept}, timeout=limit.timeout)
+                held = bytearray()
+                chunks = r.iter_content(64 * 1024)
+                whole = True
+                for chunk in chunks:
+                    held += chunk
+                    if len(held) > HOLD_BYTES:
+                        whole = False
+                        break
+        except requests.RequestException as exc:
+            self.close_connection = True
+            if isinstance(exc, requests.Timeout):
+                app.replace_oxigraph(generation)
+                return self._text(503, f"the query did not finish within {app.timeout:g} s (serve --timeout); "
+                                       "it was stopped")
+            if app.generation != generation or app.process.poll() is not None:
+                return self._text(502, "the Oxigraph server behind this endpoint stopped (another query "
+                                       "ran past the time limit); try again")
+            return self._text(502, "the Oxigraph server behind this endpoint did not answer")
+        if whole:
+            if r.status_code == 200 and held.rstrip().endswith(_CANCELLED):
+                return self._text(503, f"the query did not finish within {app.timeout:g} s (serve --timeout)")
+            return self._send(r.status_code, bytes(held), r.headers.get("Content-Type", "text/plain"))
+        # 2. too long to hold: streamed as it comes (Oxigraph's own limit ends it), the end of
+        # the answer marked by closing the connection
+        self.close_connection = True
+        try:
+            self.send_response(r.status_code)
+            self.send_header("Content-Type", r.headers.get("Content-Type", "application/octet-stream"))
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(held)
+            for chunk in chunks:
+                self.wfile.write(chunk)
+        except (OSError, requests.RequestException):
+            pass  # the client left, or Oxigraph stopped: the answer is cut where it stopped
+        finally:
+            r.close()
+
+
+# ---------------------------------------------------------------- the server
 @dataclass
 class Server:
+    """A running endpoint: the Oxigraph process and the front server (see the module doc)."""
+
     process: subprocess.Popen
     host: str
     port: int
     log: Path
+    timeout: float = DEFAULT_TIMEOUT
+    allow_service: bool = False
+    site_dir: Path | None = None
+    oxigraph_url: str = ""
+    page: bytes = b""
+    httpd: _FrontServer | None = None
+    upstream: Any = None
+    slots: threading.BoundedSemaphore = field(default_factory=lambda: threading.BoundedSemaphore(MAX_CONCURRENT))
+    folder: Path | None = None
+    lock_fd: int | None = None      # the build folder's shared lock, held while serving
+    generation: int = 0             # how many times Oxigraph was replaced
+    _replacing: threading.Lock = field(default_factory=threading.Lock)
+    starter: _Starter | None = None
 
     @property
     def url(self) -> str:
-        """The query page (the server's browser UI)."""
+        """The query page."""
         return f"http://{_url_host(self.host)}:{self.port}/"
 
     @property
@@ -83,29 +362,111 @@ class Server:
         """The SPARQL 1.1 query endpoint."""
         return self.url + "query"
 
+    @property
+    def site_url(self) -> str | None:
+        """The build's static site, or None when the build has none."""
+        return self.url + "site/" if self.site_dir is not None else None
+
     def wait(self) -> int:
-        return self.process.wait()
+        """Until the Oxigraph process stops (other than by :meth:`replace_oxigraph`): its exit status."""
+        while True:
+            proc = self.process
+            code = proc.wait()
+            with self._replacing:
+                if self.process is proc:
+                    return code
+
+    def replace_oxigraph(self, generation: int) -> None:
+        """Kill the Oxigraph process (a query ran past the time limit) and start another on the
+        same store, unless another thread did so since ``generation``."""
+        with self._replacing:
+            if generation != self.generation or self.lock_fd is None or self.starter is None:
+                return
+            old, old_log = self.process, self.log
+            old.kill()
+            old.wait()
+            old_log.unlink(missing_ok=True)
+            self.process, inner_port, self.log = self.starter.call(_start_oxigraph, self.folder, self.lock_fd,
+                                                                   self.timeout)
+            self.oxigraph_url = f"http://127.0.0.1:{inner_port}/query"
+            self.generation += 1
 
     def stop(self) -> None:
-        """Stop the server (SIGTERM, then SIGKILL) and remove its log."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        """Stop the front server and Oxigraph (SIGTERM, then SIGKILL), release the lock, remove the log."""
+        if self.httpd is not None:
+            self.httpd.shutdown()
+            self.httpd.server_close()
+            self.httpd = None
+        with self._replacing:
+            if self.process.poll() is None:
+                self.process.terminate()
+                try:
+                    self.process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    self.process.kill()
+                    self.process.wait()
+            if self.lock_fd is not None:
+                os.close(self.lock_fd)
+                self.lock_fd = None
+            if self.starter is not None:
+                self.starter.close()
+                self.starter = None
+        if self.upstream is not None:
+            self.upstream.close()
         try:
             self.log.unlink()
         except OSError:
             pass
 
     def error(self) -> str:
+        from .net import redact
+
         try:
             lines = [ln for ln in self.log.read_text(encoding="utf-8", errors="replace").splitlines() if ln.strip()]
         except OSError:
             lines = []
-        return lines[-1][:300] if lines else f"exit status {self.process.returncode}"
+        errors = [ln for ln in lines if ln.startswith("Error")]
+        return redact((errors or lines)[-1][:300]) if lines else f"exit status {self.process.returncode}"
+
+
+class _Starter:
+    """One long-lived thread that starts every Oxigraph process: Linux sends the parent-death
+    signal (:func:`_die_with_parent`) when the *thread* that started a child ends, so a child
+    started by a request's thread would die with that request."""
+
+    def __init__(self):
+        import queue
+
+        self._jobs: queue.Queue = queue.Queue()
+        threading.Thread(target=self._run, name="treatykg-oxigraph-starter", daemon=True).start()
+
+    def _run(self) -> None:
+        while True:
+            job = self._jobs.get()
+            if job is None:
+                return
+            job()
+
+    def call(self, fn, *args):
+        done = threading.Event()
+        box: dict[str, Any] = {}
+
+        def job() -> None:
+            try:
+                box["value"] = fn(*args)
+            except BaseException as exc:
+                box["error"] = exc
+            finally:
+                done.set()
+
+        self._jobs.put(job)
+        done.wait()
+        if "error" in box:
+            raise box["error"]
+        return box["value"]
+
+    def close(self) -> None:
+        self._jobs.put(None)
 
 
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child
@@ -118,78 +479,120 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child
         pass
 
 
+def _bind(host: str, port: int, app: Server) -> _FrontServer:
+    """The front server on ``host``:``port``; a port in use is an EndpointError saying so."""
+    import errno
+
+    try:
+        infos = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise InputError(f"cannot serve on {host}: {exc.strerror or exc}") from None
+    family, _, _, _, address = sorted(infos, key=lambda i: i[0] != socket.AF_INET)[0]
+    try:
+        return _FrontServer(address[:2], family, _Handler, app=app)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise EndpointError(f"port {port} on {host} is in use by another program",
+                                hint="stop it, or pass another --port; 0 picks a free one") from None
+        if exc.errno == errno.EADDRNOTAVAIL:
+            raise EndpointError(f"cannot serve on {host}: no such address on this machine") from None
+        raise EndpointError(f"cannot serve on {host} port {port}: {exc.strerror or exc}") from None
+
+
+def _start_oxigraph(folder: Path, fd: int, timeout: float) -> tuple[subprocess.Popen, int, Path]:
+    """Oxigraph on a free loopback port that it did bind: started again on another port if
+    something took the one chosen first."""
+    exe = oxigraph_executable()
+    for _attempt in range(5):
+        port = free_port("127.0.0.1")
+        log_fd, log_name = tempfile.mkstemp(prefix="treatykg-serve-", suffix=".log")
+        cmd = [exe, "serve-read-only", "--location", str(folder), "--bind", f"127.0.0.1:{port}",
+               "--union-default-graph", "--timeout-s", str(max(1, round(timeout)))]
+        try:
+            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log_fd, stderr=log_fd, pass_fds=(fd,),
+                                    preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
+        except OSError as exc:
+            raise EndpointError(f"cannot start {exe}: {exc.strerror or exc}") from None
+        finally:
+            os.close(log_fd)
+        log = Path(log_name)
+        # Oxigraph says "Listening for requests at …" once it holds the port, and exits if it cannot.
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                break
+            if b"Listening for requests" in log.read_bytes():
+                return proc, port, log
+            time.sleep(0.05)
+        text = log.read_text(encoding="utf-8", errors="replace")
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        log.unlink(missing_ok=True)
+        if "Address already in use" not in text:
+            first = next((ln for ln in text.splitlines() if ln.startswith("Error")), text.strip()[:200])
+            raise EndpointError(f"the oxigraph server did not start: {first or f'exit status {proc.returncode}'}")
+    raise EndpointError("the oxigraph server found no free port on 127.0.0.1")
+
+
 def start(out: str | Path, *, port: int = 7878, host: str = "127.0.0.1", public: bool = False,
+          timeout: float = DEFAULT_TIMEOUT, allow_service: bool = False,
           ready_timeout: float = 60.0) -> Server:
-    """Start the endpoint over the store of build folder ``out`` and wait until it answers.
+    """Start the endpoint over the store of build folder ``out`` and return once it answers.
 
-    ``port=0`` picks a free port. Raises :class:`InputError` (no store, a build is running,
-    a non-loopback ``host`` without ``public``) or :class:`EndpointError` (the server cannot
-    be started or does not answer).
+    ``port=0`` picks a free port. ``timeout``: seconds a query may run. ``allow_service``: let
+    queries call SERVICE (remote endpoints). Raises :class:`InputError` (no store, a build is
+    running, a non-loopback ``host`` without ``public``) or :class:`EndpointError` (the port is
+    in use, the server cannot be started or does not answer).
     """
-    import requests
-
+    from . import net
     from .store import acquire, store_dir
 
     if not public and not is_loopback(host):
         raise InputError(f"refusing to serve on {host}: not a loopback address and the endpoint has "
                          "no authentication", hint="pass --public to allow it")
+    out = Path(out)
     folder = store_dir(out)
-    port = port or free_port(host)
-    exe = oxigraph_executable()
-    fd = acquire(folder, exclusive=False)
-    log_fd, log_name = tempfile.mkstemp(prefix="treatykg-serve-", suffix=".log")
-    cmd = [exe, "serve-read-only", "--location", str(folder), "--bind", f"{_url_host(host)}:{port}",
-           "--union-default-graph"]
+    site = out / "site"
+    site_dir = site if (site / "index.html").is_file() else None
+    oxigraph_executable()
+    fd = acquire(folder, exclusive=False)  # held by us and by each Oxigraph process we start
+    starter = _Starter()
     try:
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log_fd, stderr=log_fd, pass_fds=(fd,),
-                                preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
-    except OSError as exc:
-        raise EndpointError(f"cannot start {exe}: {exc.strerror or exc}") from None
-    finally:
-        os.close(fd)  # the server holds the lock now
-        os.close(log_fd)
-    server = Server(proc, host, port, Path(log_name))
+        proc, inner_port, log = starter.call(_start_oxigraph, folder, fd, timeout)
+    except BaseException:
+        starter.close()
+        os.close(fd)
+        raise
+    server = Server(proc, host, port, log, timeout=timeout, allow_service=allow_service, site_dir=site_dir,
+                    oxigraph_url=f"http://127.0.0.1:{inner_port}/query", upstream=net.session("treatykg-serve"),
+                    folder=folder, lock_fd=fd, starter=starter)
+    try:
+        server.page = _page(out, timeout=timeout, allow_service=allow_service, site=site_dir is not None)
+        server.httpd = _bind(host, port, server)
+        server.port = server.httpd.server_address[1]
+        threading.Thread(target=server.httpd.serve_forever, name="treatykg-serve", daemon=True).start()
+        _wait_ready(server, ready_timeout)
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
+def _wait_ready(server: Server, ready_timeout: float) -> None:
+    import requests
+
     deadline = time.monotonic() + ready_timeout
-    probe = server.query_url
     while True:
-        if proc.poll() is not None:
-            msg = server.error()
-            server.stop()
-            raise EndpointError(f"the oxigraph server stopped at once: {msg}", hint=f"is port {port} in use?")
+        if server.process.poll() is not None:
+            raise EndpointError(f"the oxigraph server stopped at once: {server.error()}")
         try:
-            r = requests.get(probe, params={"query": "ASK {}"}, timeout=2,
-                             headers={"Accept": "application/sparql-results+json"})
+            r = server.upstream.get(server.oxigraph_url, params={"query": "ASK {}"}, timeout=2,
+                                    headers={"Accept": "application/sparql-results+json"})
             if r.status_code == 200:
-                return server
+                return
         except requests.RequestException:
             pass
         if time.monotonic() > deadline:
-            server.stop()
-            raise EndpointError(f"GET {probe}: the oxigraph server did not answer")
+            raise EndpointError(f"the oxigraph server did not answer within {ready_timeout:g} s")
         time.sleep(0.1)
-
-
-def serve_site(out: str | Path, *, host: str = "127.0.0.1", port: int = 0):
-    """Serve the static site of build folder ``out`` (``OUT/site``) over HTTP in a background thread.
-
-    Returns ``(server, url)``; call ``server.shutdown()`` to stop it. Raises
-    :class:`InputError` when the build folder has no site.
-    """
-    import functools
-    import threading
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-
-    site = Path(out) / "site"
-    if not (site / "index.html").is_file():
-        raise InputError("has no site (run `treatykg build` or `treatykg site` first)", path=str(out))
-
-    class Quiet(SimpleHTTPRequestHandler):
-        extensions_map = {**SimpleHTTPRequestHandler.extensions_map,
-                          ".html": "text/html; charset=utf-8", ".svg": "image/svg+xml; charset=utf-8"}
-
-        def log_message(self, *args) -> None:  # library code never prints
-            pass
-
-    httpd = ThreadingHTTPServer((host, port or free_port(host)), functools.partial(Quiet, directory=str(site)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    return httpd, f"http://{_url_host(host)}:{httpd.server_address[1]}/"
