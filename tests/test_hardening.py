@@ -846,3 +846,26 @@ def test_a_site_cut_short_is_finished_by_the_next_run(tmp_path, monkeypatch):
     shutil.copytree(out, fresh, ignore=shutil.ignore_patterns("site", PAGE_CACHE, ".lock"))
     build_site(fresh, workers=1)
     assert _tree(out / "site") == _tree(fresh / "site")
+
+
+# ---------------------------------------------------------------- 10. more of the same family
+@pytest.mark.parametrize("argv", [
+    ["query", "--endpoint", "http://[::1", "ASK {}"],
+    ["query", "--endpoint", "http://127.0.0.1:notaport/q", "ASK {}"],
+    ["query", "--endpoint", "ftp://127.0.0.1/q", "ASK {}"],
+    ["push", "{seed_nq}", "--endpoint", "http://user:pw-in-url@[::1", "--profile", "generic"],
+    ["push", "{seed_nq}", "--endpoint", "http://127.0.0.1:9", "--profile", "generic", "--query-url", "http://h:x/"],
+    ["wikidata", "reconcile", str(SEED), "--no-cache", "-o", "{tmp}/l.ttl", "--api-url", "http://[::1"],
+])
+def test_an_invalid_url_is_exit_3_naming_it(run_main, argv, seed_nq, tmp_path):
+    argv = [a.replace("{seed_nq}", str(seed_nq)).replace("{tmp}", str(tmp_path)) for a in argv]
+    code, out, err = run_main(*argv)
+    assert code == 3, err
+    assert err.startswith("treatykg: error: not a") and "URL" in err and "pw-in-url" not in err
+
+
+def test_a_query_file_that_is_not_utf8_is_exit_3(run_main, corpus_out, tmp_path):
+    bad = tmp_path / "q.rq"
+    bad.write_bytes(b"\xff\xfeSELECT")
+    code, _, err = run_main("query", "--store", corpus_out, "-f", bad)
+    assert code == 3 and err.strip() == f"treatykg: error: {bad}: cannot read the query: not UTF-8"

@@ -37,7 +37,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 
 __all__ = ["DeadlineExceeded", "Deadline", "deadline", "session", "track", "redact", "secrets_of",
-           "redact_url"]
+           "redact_url", "check_url"]
 
 
 class DeadlineExceeded(requests.Timeout):
@@ -221,6 +221,30 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
     text = _AUTH_FIELD.sub(_hide_value, text)
     text = _CREDENTIAL.sub(lambda m: m.group(1) + m.group(2) + "***", text)
     return _USERINFO.sub(r"\1***@", text)
+
+
+def check_url(url: str, what: str = "URL") -> str:
+    """``url`` if it is an http(s) URL that parses (host, port); else
+    :class:`~treatykg.errors.InputError` (exit 3) naming it without credentials."""
+    from urllib.parse import urlsplit
+
+    from .errors import InputError
+
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError as exc:
+        raise InputError(f"not a valid {what}: {_safe_url(url)} ({exc})") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InputError(f"not an http(s) {what}: {_safe_url(url)}")
+    return url
+
+
+def _safe_url(url: str) -> str:
+    try:
+        return redact_url(url)
+    except ValueError:
+        return _USERINFO.sub(r"\1***@", url)
 
 
 def redact_url(url: str) -> str:

@@ -568,9 +568,9 @@ def _endpoints(profile: Profile, endpoint: str, query_url: str | None, update_ur
         query = query_url or base + (profile.query or "")
         update = update_url or base + (profile.update or "")
         store = store_url or (base + profile.store if profile.store is not None else None)
-    for url in (query, update, store):
-        if url is not None and urlsplit(url).scheme not in ("http", "https"):
-            raise InputError(f"not an http(s) URL: {redact_url(url)}")
+    for url in (endpoint, query, update, store):
+        if url is not None:
+            net.check_url(url)
     return _Endpoints(query, update, store)
 
 

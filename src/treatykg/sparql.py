@@ -570,12 +570,9 @@ def query_endpoint(url: str, query: str, *, params: Mapping[str, str] | None = N
 
     if params:
         query = bind_parameters(query, params, base=base or DEFAULT_BASE)
+    net.check_url(url, "endpoint URL")
     clean = net.redact_url(url)
     where = f"POST {clean}"
-    from urllib.parse import urlsplit
-
-    if urlsplit(url).scheme not in ("http", "https"):
-        raise InputError(f"not an http(s) URL: {clean}")
     form = query_form(query)
     graph = form in ("CONSTRUCT", "DESCRIBE")
     accept = ("application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5" if graph

@@ -98,7 +98,13 @@ def query_command(query: str | None, store: Path | None, endpoint: str | None, p
     if len(given) != 1:
         raise click.UsageError("give exactly one of QUERY, -f FILE or --named NAME")
     if file is not None:
-        text = file.read_text(encoding="utf-8")
+        try:
+            text = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            from ..errors import InputError
+
+            reason = "not UTF-8" if isinstance(exc, UnicodeDecodeError) else (exc.strerror or str(exc))
+            raise InputError(f"cannot read the query: {reason}", path=str(file)) from None
     elif named is not None:
         text = sparql.named_query(named)
     else:

@@ -123,6 +123,11 @@ def reconcile_cmd(path: Path, output: Path, review: Path, decisions: Path, api_u
     from .. import wikidata as wd
     from ..namespaces import DEFAULT_BASE
 
+    from ..net import check_url
+
+    for url in (api_url, sparql_url):
+        if url is not None:
+            check_url(url)
     records, failures = _records(path)
     client = wd.WikidataClient(api_url=api_url or wd.DEFAULT_API_URL,
                                sparql_url=sparql_url or wd.DEFAULT_SPARQL_URL,
