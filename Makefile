@@ -20,22 +20,24 @@ $(BIN)/treatykg: pyproject.toml
 
 venv: $(BIN)/treatykg  ## create .venv and install treatykg with its test tools
 
-demo: venv  ## convert and validate data/, build them into the embedded store and a site, list the signatories
+demo: venv  ## convert and validate data/, read one text, build the collection and its site, end with who signed what
 	@mkdir -p $(OUT)
-	@for f in $(TEXTS); do \
+	@echo "== 1. The $(words $(TEXTS)) texts of data/ converted to RDF (TriG, in $(OUT)/) and validated with SHACL"
+	@ok=0; for f in $(TEXTS); do \
 	  n=$$(basename $$f .txt); \
 	  $(BIN)/treatykg convert $$f -o $(OUT)/$$n.trig || exit $$?; \
-	  printf '%-48s ' "$$n.trig"; $(BIN)/treatykg validate $(OUT)/$$n.trig | head -1 || exit $$?; \
-	done
+	  if $(BIN)/treatykg validate $(OUT)/$$n.trig > /dev/null; then ok=$$((ok + 1)); \
+	  else echo "   $$n.trig does not conform: treatykg validate $(OUT)/$$n.trig says why"; fi; \
+	done; echo "   $$ok of $(words $(TEXTS)) conform"
 	@echo
+	@echo "== 2. What was read from one text, each fact beside the quote it came from"
 	@$(BIN)/treatykg extract data/1958-02-19_cn-kp_joint-statement.txt --format text
-	@echo "RDF written to $(OUT)/ (one named graph per document, TriG)."
 	@echo
-	@$(BIN)/treatykg build data --out $(COLLECTION) --quiet
+	@echo "== 3. The collection: an embedded store ($(COLLECTION)/store), a site, and who signed what"
+	@$(BIN)/treatykg build data --out $(COLLECTION) --quiet 2> $(OUT)/build.log || { cat $(OUT)/build.log; exit 1; }
 	@$(BIN)/treatykg site $(COLLECTION) > /dev/null
-	@$(BIN)/treatykg query --store $(COLLECTION) --named signatories
-	@echo "Collection in $(COLLECTION)/ (graphs/, store/, void.ttl, site/index.html);"
-	@echo "'make serve' opens a SPARQL endpoint and the site on it."
+	@$(BIN)/treatykg query --store $(COLLECTION) --named signatories --columns date,name,title,party
+	@echo "More: $(COLLECTION)/site/index.html; 'make serve' for a SPARQL endpoint, its query page and the site."
 
 serve: venv  ## serve the demo collection as a local SPARQL endpoint (Ctrl-C stops it)
 	$(BIN)/treatykg serve --store $(COLLECTION)

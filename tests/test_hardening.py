@@ -869,3 +869,29 @@ def test_a_query_file_that_is_not_utf8_is_exit_3(run_main, corpus_out, tmp_path)
     bad.write_bytes(b"\xff\xfeSELECT")
     code, _, err = run_main("query", "--store", corpus_out, "-f", bad)
     assert code == 3 and err.strip() == f"treatykg: error: {bad}: cannot read the query: not UTF-8"
+
+
+# ---------------------------------------------------------------- 12. the demo, as a new user sees it
+def test_extract_text_counts_mentions_unless_asked(run_main):
+    code, out, _ = run_main("extract", SEED, "--format", "text")
+    assert code == 0 and "mentions[" not in out
+    assert out.rstrip().splitlines()[-1].startswith("mentions") and "--mentions lists them" in out
+    assert len(out.splitlines()) < 70
+    code, full, _ = run_main("extract", SEED, "--format", "text", "--mentions")
+    assert full.count("\nmentions[") > 100
+
+
+def test_the_demo_ends_with_a_table_a_person_reads(run_main, corpus_out):
+    """`make demo`'s last command: who signed what, four readable columns, no IRI."""
+    makefile = (Path(__file__).resolve().parents[1] / "Makefile").read_text(encoding="utf-8")
+    demo = makefile.split("\ndemo:", 1)[1].split("\n\n", 1)[0]
+    last = [ln for ln in demo.splitlines() if "treatykg query" in ln][-1]
+    assert "--columns date,name,title,party" in last
+    code, out, err = run_main("query", "--store", corpus_out, "--named", "signatories", "--columns",
+                              "date,name,title,party")
+    assert code == 0, err
+    head = out.splitlines()[1]
+    assert [c.strip() for c in head.strip("┃").split("┃")] == ["date", "name", "title", "party"]
+    assert "id:" not in out and "周恩来" in out
+    code, _, err = run_main("query", "--store", corpus_out, "--named", "signatories", "--columns", "date,nope")
+    assert code == 2 and "nope" in err

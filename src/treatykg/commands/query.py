@@ -65,6 +65,8 @@ def _params_help() -> str:
                    "else https://w3id.org/treatykg/id/).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
               help="table for people; csv and json (SPARQL 1.1 results formats) for programs.")
+@click.option("--columns", default=None, metavar="A,B,…",
+              help="Show only these variables of a SELECT, in this order (e.g. date,name,title,party).")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=60, show_default=True, metavar="SECONDS",
               help="Seconds the query may take, on the store or at the endpoint (the whole request: "
                    "a server that trickles its answer is cut off).")
@@ -73,7 +75,8 @@ def _params_help() -> str:
                    "(off by default: a query would make this machine fetch any address).")
 def query_command(query: str | None, store: Path | None, endpoint: str | None, profile: str,
                   auth_scheme: str | None, file: Path | None, named: str | None, params: tuple[str, ...],
-                  describe: bool, base: str | None, fmt: str, timeout: float, allow_service: bool) -> None:
+                  describe: bool, base: str | None, fmt: str, columns: str | None, timeout: float,
+                  allow_service: bool) -> None:
     """Run a SPARQL query: QUERY, or -f FILE, or --named NAME.
 
     Against the embedded store of a build (--store OUT; opened read-only, the default
@@ -134,7 +137,24 @@ def query_command(query: str | None, store: Path | None, endpoint: str | None, p
     else:
         result = sparql.query_store(store, text, params=values, base=base, allow_service=allow_service,
                                     timeout=timeout)
+    if columns is not None:
+        result = select_columns(result, columns)
     render(result, fmt)
+
+
+def select_columns(result, columns: str):
+    """``result`` with only the named variables, in that order; a usage error for one it lacks."""
+    from ..sparql import QueryResult
+
+    wanted = [c.strip().lstrip("?$") for c in columns.split(",") if c.strip()]
+    if result.boolean is not None or result.triples is not None:
+        raise click.BadParameter("only a SELECT query has columns", param_hint="'--columns'")
+    missing = [c for c in wanted if c not in result.columns]
+    if missing or not wanted:
+        raise click.BadParameter(f"{', '.join(missing) or columns!r}: not a column of this query "
+                                 f"(it has {', '.join(result.columns)})", param_hint="'--columns'")
+    at = [result.columns.index(c) for c in wanted]
+    return QueryResult(columns=wanted, rows=[[row[i] for i in at] for row in result.rows])
 
 
 def parse_params(params: tuple[str, ...]) -> dict[str, str]:
