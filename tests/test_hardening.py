@@ -871,6 +871,27 @@ def test_a_query_file_that_is_not_utf8_is_exit_3(run_main, corpus_out, tmp_path)
     assert code == 3 and err.strip() == f"treatykg: error: {bad}: cannot read the query: not UTF-8"
 
 
+# ---------------------------------------------------------------- the README's table of faults
+def test_every_fault_in_the_readme_table_has_its_regression_test():
+    """README "Exit codes, fault by fault": each row names the test that checks it; the test
+    must exist (the table cannot drift from what is tested)."""
+    import importlib
+    import re
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Exit codes, fault by fault", 1)[1].split("\n#", 1)[0]
+    rows = [ln for ln in section.splitlines() if ln.startswith("| ") and not ln.startswith("| fault")
+            and not set(ln) <= set("|- ")]
+    assert len(rows) >= 15
+    for row in rows:
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        assert re.fullmatch(r"\d+( \(.*\))?|HTTP \d+|\d+ / \d+.*", cells[1]) or cells[1][:1].isdigit(), row
+        named = re.findall(r"`(test_\w+)::(test_\w+)`", cells[-1])
+        assert named, row
+        for module, name in named:
+            assert hasattr(importlib.import_module(module), name), (module, name)
+
+
 # ---------------------------------------------------------------- 12. the demo, as a new user sees it
 def test_extract_text_counts_mentions_unless_asked(run_main):
     code, out, _ = run_main("extract", SEED, "--format", "text")

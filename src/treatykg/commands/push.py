@@ -25,7 +25,8 @@ Credentials (never on the command line, never printed):
 Exit codes:
   0  every graph was replaced and holds exactly its local triples
   2  usage error (unknown option, missing argument)
-  3  input error: no such file or folder, no .nq/.trig file in the folder
+  3  input error: no such file or folder, no .nq/.trig file in the folder,
+     an invalid URL
   6  an RDF file does not parse, or triples without a named graph
   7  endpoint error: connection, timeout, HTTP status, authentication,
      or a graph whose triple count at the endpoint differs after the push
