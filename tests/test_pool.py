@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pool_jobs
+import pytest
 from treatykg import pool
 
 
@@ -33,9 +34,11 @@ def test_an_exception_fails_that_input_only_with_its_type_and_message():
     assert got == {"b": 4}
 
 
-def test_an_input_over_the_time_limit_fails_and_the_others_go_on():
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_input_over_the_time_limit_fails_and_the_others_go_on(workers):
+    """With one worker, the inputs queued behind the slow one go to the worker that replaces it."""
     jobs = {"slow": (120,), "quick-1": (0,), "quick-2": (0,)}
-    got = run(pool_jobs.sleeps, jobs, workers=2, limits=pool.Limits(seconds=1),
+    got = run(pool_jobs.sleeps, jobs, workers=workers, limits=pool.Limits(seconds=1),
               limit_names=("the time limit per document, --time-limit", "m"))
     assert isinstance(got["slow"], pool.Failed)
     assert got["slow"].reason == "took longer than 1 s (the time limit per document, --time-limit); stopped"
@@ -60,6 +63,7 @@ PARENT = textwrap.dedent("""
     import sys
     sys.path.insert(0, sys.argv[2])
     import pool_jobs
+import pytest
     from treatykg import pool
     if __name__ == "__main__":
         pool.run(pool_jobs.sleeps, [("k", (300, sys.argv[1]))], lambda k, r: None, workers=1)

@@ -99,8 +99,8 @@ GRAPHS = "graphs"
 TEXTS = "texts"
 _CHECKPOINT_EVERY = 25       # documents between manifest checkpoints, at least ...
 _CHECKPOINTS_PER_BUILD = 50  # ... and at most about this many checkpoints in a build
-_BATCH_DOCS = 25             # graphs loaded into the store together, at most ...
-_BATCH_BYTES = 16 << 20      # ... and their N-Quads bytes
+_BATCH_DOCS = 200            # graphs loaded into the store together, at most ...
+_BATCH_BYTES = 32 << 20     # ... and their N-Quads bytes
 _MAX_RESULTS_PER_DOC = 200  # validation results kept per document in validation.json
 DEFAULT_TIME_LIMIT = 300.0   # seconds one document may take in a worker (extract, convert, validate)
 
@@ -645,7 +645,9 @@ class _GraphWriter:
         together: list[bytes] = []
         for graph, (_, nq, _) in batch.items():
             for g in document_graphs(graph):  # the document's graphs: read, evidence, curated, metadata, report
-                self.store.remove_graph(ox.NamedNode(g))
+                node = ox.NamedNode(g)
+                if self.store.contains_named_graph(node):  # a read: a removal is a write, even of nothing
+                    self.store.remove_graph(node)
             if _has_blank_nodes(nq):  # one blank node label in two documents would be one node
                 self.store.load(nq, format=ox.RdfFormat.N_QUADS)
             else:

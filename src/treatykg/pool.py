@@ -27,6 +27,7 @@ import os
 import signal
 import sys
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from multiprocessing import connection, get_context
@@ -106,18 +107,30 @@ def _serve(conn, fn: Callable[..., Any], parent: int) -> None:
 
 
 # ---------------------------------------------------------------- the parent side
+#: Jobs sent to a worker ahead of the one it runs: it never waits for the parent between two.
+_AHEAD = 1
+
+
 class _Worker:
     def __init__(self, ctx, fn: Callable[..., Any]):
         self.conn, child = ctx.Pipe()
         self.proc = ctx.Process(target=_serve, args=(child, fn, os.getpid()), daemon=True)
         self.proc.start()
         child.close()
-        self.key: Hashable | None = None
-        self.since = 0.0
+        self.jobs: deque[tuple[Hashable, tuple]] = deque()  # sent, in order; the first is running
+        self.since = 0.0  # when the first began (as far as the parent can tell)
 
-    def give(self, key: Hashable, args: tuple) -> None:
-        self.conn.send(args)
-        self.key, self.since = key, time.monotonic()
+    def give(self, job: tuple[Hashable, tuple]) -> None:
+        self.conn.send(job[1])
+        if not self.jobs:
+            self.since = time.monotonic()
+        self.jobs.append(job)
+
+    def done(self) -> Hashable:
+        """The first job is finished: its key; the next one (if any) runs from now."""
+        key, _ = self.jobs.popleft()
+        self.since = time.monotonic()
+        return key
 
     def resident(self) -> int | None:
         """The worker's resident memory in bytes, or None where it cannot be read."""
@@ -170,35 +183,39 @@ def run(fn: Callable[..., Any], jobs: Iterable[tuple[Hashable, tuple]], handle: 
     module-level function). ``limit_names`` name the limits in reasons ("the time limit per
     document (--time-limit)"). ``handle`` may raise: the workers are killed and the exception
     goes on, as does a ``KeyboardInterrupt``.
+
+    Each worker holds its job and :data:`_AHEAD` more, so that it never waits for this
+    process between two; a worker that is killed hands the jobs it had not begun to its
+    successor.
     """
     ctx = get_context("spawn")
     queue = iter(jobs)
     pool: list[_Worker] = []
 
-    def give(w: _Worker | None, job: tuple[Hashable, tuple]) -> None:
-        """``job`` to worker ``w``, or to a new worker (also when ``w`` died in the meantime)."""
-        if w is not None:
-            try:
-                w.give(*job)
+    def fill(w: _Worker) -> None:
+        while len(w.jobs) <= _AHEAD:
+            job = next(queue, None)
+            if job is None:
                 return
-            except OSError:
-                w.kill()
-                pool.remove(w)
+            w.give(job)
+
+    def start(backlog: list[tuple[Hashable, tuple]] | None = None) -> None:
+        """A new worker for ``backlog`` (jobs a dead worker had not begun) and the next jobs."""
         w = _Worker(ctx, fn)
-        pool.append(w)
-        w.give(*job)
+        for job in backlog or ():
+            w.give(job)
+        fill(w)
+        if w.jobs:
+            pool.append(w)
+        else:
+            w.stop()
 
-    def start() -> None:
-        """A new worker for the next job, if there is one."""
-        job = next(queue, None)
-        if job is not None:
-            give(None, job)
-
-    def replace(w: _Worker, key: Hashable, reason: str) -> None:
+    def replace(w: _Worker, reason: str) -> None:
         w.kill()
         pool.remove(w)
+        key, _ = w.jobs.popleft()
         handle(key, Failed(reason))
-        start()
+        start(list(w.jobs))
 
     try:
         for _ in range(max(1, workers)):
@@ -207,33 +224,37 @@ def run(fn: Callable[..., Any], jobs: Iterable[tuple[Hashable, tuple]], handle: 
             waitables = [w.conn for w in pool] + [w.proc.sentinel for w in pool]
             ready = set(connection.wait(waitables, timeout=poll))
             for w in list(pool):
-                key = w.key
                 if w.conn in ready:
                     try:
                         status, value = w.conn.recv()
                     except (EOFError, OSError):
                         w.proc.join(timeout=1)
-                        replace(w, key, _death(w.proc.exitcode))
+                        replace(w, _death(w.proc.exitcode))
                         continue
+                    key = w.done()
+                    try:
+                        fill(w)
+                    except OSError:  # it died after answering: the next ones go to a new worker
+                        w.proc.join(timeout=1)
+                        pool.remove(w)
+                        w.kill()
+                        start(list(w.jobs))
                     handle(key, value if status == "ok" else Failed(value))
-                    job = next(queue, None)
-                    if job is None:
+                    if w in pool and not w.jobs:
                         w.stop()
                         pool.remove(w)
-                    else:
-                        give(w, job)
                 elif w.conn.poll():
                     continue  # done while we were busy with another: taken next time round
                 elif w.proc.sentinel in ready:
                     w.proc.join(timeout=1)
-                    replace(w, key, _death(w.proc.exitcode))
+                    replace(w, _death(w.proc.exitcode))
                 elif limits.seconds is not None and time.monotonic() - w.since > limits.seconds:
-                    replace(w, key, f"took longer than {limits.seconds:g} s ({limit_names[0]}); stopped")
+                    replace(w, f"took longer than {limits.seconds:g} s ({limit_names[0]}); stopped")
                 elif limits.memory is not None:
                     rss = w.resident()
                     if rss is not None and rss > limits.memory:
-                        replace(w, key, f"needed more than {_megabytes(limits.memory)} of memory "
-                                        f"({limit_names[1]}); stopped")
+                        replace(w, f"needed more than {_megabytes(limits.memory)} of memory "
+                                   f"({limit_names[1]}); stopped")
     except BaseException:
         for w in pool:
             w.kill()
