@@ -63,7 +63,6 @@ PARENT = textwrap.dedent("""
     import sys
     sys.path.insert(0, sys.argv[2])
     import pool_jobs
-import pytest
     from treatykg import pool
     if __name__ == "__main__":
         pool.run(pool_jobs.sleeps, [("k", (300, sys.argv[1]))], lambda k, r: None, workers=1)
