@@ -160,7 +160,7 @@ def test_shapes_catch_a_broken_visit_commitment_or_offset(tmp_path, capsys, brea
 
 
 def test_text_format_shows_participants_and_mentions_beside_their_quotes(capsys):
-    main(["extract", str(SEED), "--format", "text"])
+    main(["extract", str(SEED), "--format", "text", "--mentions"])   # mentions are counted without it
     out = capsys.readouterr().out
     assert re.search(r"talks_participants\[1\]\.title\s+国务院副总理兼外交部长\s+\[\d+:\d+\] «国务院副总理兼外交部长»", out)
     assert re.search(r"mentions\[\d+\]\s+大韩民国 \(state: kr Q884\)\s+\[\d+:\d+\] «南朝鮮»", out)
