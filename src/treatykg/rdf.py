@@ -82,7 +82,6 @@ XSD_DATE = _n("xsd", "date")
 XSD_GYEAR = _n("xsd", "gYear")
 XSD_GYEARMONTH = _n("xsd", "gYearMonth")
 XSD_INTEGER = _n("xsd", "integer")
-XSD_NNI = _n("xsd", "nonNegativeInteger")
 XSD_DATETIME = _n("xsd", "dateTime")
 
 
@@ -314,8 +313,8 @@ class _Quads:
         yield from self.q(src, _tkg("fileName"), ox.Literal(s.name))
         yield from self.q(src, _tkg("sha256"), ox.Literal(s.sha256))
         yield from self.q(src, _tkg("encoding"), ox.Literal(s.encoding))
-        yield from self.q(src, _tkg("byteSize"), ox.Literal(str(s.size), datatype=XSD_NNI))
-        yield from self.q(src, _tkg("characterCount"), ox.Literal(str(s.length), datatype=XSD_NNI))
+        yield from self.q(src, _tkg("byteSize"), ox.Literal(str(s.size), datatype=XSD_INTEGER))
+        yield from self.q(src, _tkg("characterCount"), ox.Literal(str(s.length), datatype=XSD_INTEGER))
         yield from self.q(src, _n("eli", "embodies"), expr)
         yield from self.typ(expr, _n("eli", "LegalExpression"))
         yield from self.q(expr, _n("eli", "realizes"), self.doc)
@@ -617,7 +616,7 @@ class _Quads:
                ox.Quad(g, _DCTERMS_SUBJECT, self.doc, g),
                ox.Quad(text, RDF_TYPE, _TKG_TEXT, g), ox.Quad(text, RDF_TYPE, _PROV_ENTITY, g),
                ox.Quad(text, _DCTERMS_FORMAT, _TEXT_PLAIN, g),
-               ox.Quad(text, _TKG_CHARACTER_COUNT, ox.Literal(str(s.length), datatype=XSD_NNI), g),
+               ox.Quad(text, _TKG_CHARACTER_COUNT, ox.Literal(str(s.length), datatype=XSD_INTEGER), g),
                ox.Quad(text, _PROV_DERIVED_FROM, self.src, g)]
         if s.text_sha256:
             out.append(ox.Quad(text, _TKG_SHA256, ox.Literal(s.text_sha256), g))
@@ -803,10 +802,12 @@ def _annotation(iri: str, body: ox.NamedNode, path: str, span: Span,
         (target, _OA_HAS_SELECTOR, pos),
         (target, _OA_HAS_SELECTOR, quote_sel),
         (pos, RDF_TYPE, _OA_TEXT_POSITION_SELECTOR),
-        # xsd:nonNegativeInteger as the Web Annotation vocabulary says; a negative
+        # xsd:integer, not the xsd:nonNegativeInteger of the Web Annotation vocabulary: stores
+        # (Oxigraph, and so every endpoint fed from it) keep a nonNegativeInteger as an integer,
+        # and data read back must be the data written; the shapes ask for >= 0. A negative
         # offset (an extractor bug) is written as is and the shapes report it.
-        (pos, _OA_START, ox.Literal(str(span.start), datatype=XSD_NNI)),
-        (pos, _OA_END, ox.Literal(str(span.end), datatype=XSD_NNI)),
+        (pos, _OA_START, ox.Literal(str(span.start), datatype=XSD_INTEGER)),
+        (pos, _OA_END, ox.Literal(str(span.end), datatype=XSD_INTEGER)),
         (quote_sel, RDF_TYPE, _OA_TEXT_QUOTE_SELECTOR),
         (quote_sel, _OA_EXACT, ox.Literal(span.exact)),
         (quote_sel, _OA_PREFIX, ox.Literal(span.prefix)),
