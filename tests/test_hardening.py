@@ -916,3 +916,36 @@ def test_the_demo_ends_with_a_table_a_person_reads(run_main, corpus_out):
     assert "id:" not in out and "周恩来" in out
     code, _, err = run_main("query", "--store", corpus_out, "--named", "signatories", "--columns", "date,nope")
     assert code == 2 and "nope" in err
+
+
+def test_machine_formats_on_a_terminal_show_control_characters_as_escapes(tmp_path):
+    """JSON, CSV and RDF stay byte-exact in a file or a pipe; on a terminal (a pty here) a
+    text's escape sequence is shown, not obeyed."""
+    import pty
+    import subprocess
+
+    text = tmp_path / "esc.txt"
+    text.write_text(SEED.read_text(encoding="utf-8").replace("联合声明", "联合声明\x1b]0;pwned\x07\u202e", 1),
+                    encoding="utf-8")
+    treatykg = str(Path(sys.executable).with_name("treatykg"))
+    piped = subprocess.run([treatykg, "extract", str(text)], capture_output=True, timeout=120).stdout
+    assert "\u202e".encode() in piped           # JSON byte-exact in a pipe (it escapes \x1b itself)
+    for argv in (["extract", str(text)], ["extract", str(text), "--format", "text"]):
+        leader, follower = pty.openpty()
+        proc = subprocess.Popen([treatykg, *argv], stdout=follower, stderr=subprocess.DEVNULL)
+        os.close(follower)
+        shown = b""
+        try:
+            while True:           # read as it comes: a full pty would block the writer
+                try:
+                    chunk = os.read(leader, 65536)
+                except OSError:   # EIO: the writer closed the terminal
+                    break
+                if not chunk:
+                    break
+                shown += chunk
+        finally:
+            os.close(leader)
+        assert proc.wait(timeout=120) == 0
+        assert b"\x1b]0;" not in shown and "\u202e".encode() not in shown, argv
+        assert b"\\u202e" in shown and (b"\\x1b]0;pwned" in shown or b"\\u001b]0;pwned" in shown.lower())

@@ -19,7 +19,7 @@ from . import __version__, api
 from .errors import TreatyKGError
 from .ingest import DEFAULT_MAX_BYTES
 from .model import Record
-from .output import terminal_safe
+from .output import for_terminal, terminal_safe
 
 EXIT_CODES = """\b
 Exit codes:
@@ -161,9 +161,9 @@ def validate(file: Path, fmt: str, engine: str, max_bytes: int, encoding: str | 
     """
     report = api.validate(file, engine=engine, max_bytes=max_bytes, encoding=encoding)
     if fmt == "json":
-        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        click.echo(for_terminal(json.dumps(report.to_json(), ensure_ascii=False, indent=2)))
     elif fmt == "turtle":
-        click.echo(report.to_turtle())
+        click.echo(for_terminal(report.to_turtle()))
     else:
         click.echo(terminal_safe(str(report), newlines=True))
     sys.exit(0 if report.conforms else 1)
@@ -186,6 +186,8 @@ def _warn(file: Path, warnings: list[str]) -> None:
 
 def _emit(data: bytes, output: Path | None) -> None:
     if output is None or str(output) == "-":
+        if sys.stdout.isatty():  # a terminal: control characters shown, not obeyed
+            data = for_terminal(data.decode("utf-8", "replace")).encode("utf-8")
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
     else:

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from .errors import OutputError
 
-__all__ = ["write_atomic", "terminal_safe", "plain_text", "markup_escape"]
+__all__ = ["write_atomic", "terminal_safe", "for_terminal", "plain_text", "markup_escape"]
 
 
 # ---------------------------------------------------------------- files
@@ -152,6 +152,20 @@ def terminal_safe(text: object, *, newlines: bool = False) -> str:
     """
     s = str(text)
     return (_CONTROL if newlines else _CONTROL_AND_NEWLINES).sub(_show, s)
+
+
+def for_terminal(text: str, stream=None) -> str:
+    """``text`` as it is, or, when ``stream`` (standard output by default) is a terminal,
+    :func:`terminal_safe` (newlines kept): for machine formats (JSON, CSV, RDF) that stay
+    byte-exact in a file or a pipe but must not drive a terminal."""
+    import sys
+
+    stream = sys.stdout if stream is None else stream
+    try:
+        tty = stream.isatty()
+    except (AttributeError, ValueError):
+        tty = False
+    return terminal_safe(text, newlines=True) if tty else text
 
 
 def plain_text(text: object, **style):

@@ -9,7 +9,7 @@ import click
 from urllib.parse import unquote
 
 from ..cli import EXIT_CODES
-from ..output import plain_text, terminal_safe
+from ..output import for_terminal, plain_text, terminal_safe
 from ..publish import PROFILES, query_url
 
 
@@ -201,15 +201,12 @@ def render(result, fmt: str) -> None:
 
     tty = sys.stdout.isatty()
     if result.triples is not None and fmt != "json":
-        text = "\n".join(result.triples)
-        click.echo(terminal_safe(text, newlines=True) if tty else text)
+        click.echo(for_terminal("\n".join(result.triples)))
         return
     if fmt == "json":
-        text = to_json_text(result)
-        click.echo(terminal_safe(text, newlines=True) if tty else text)
+        click.echo(for_terminal(to_json_text(result)))
     elif fmt == "csv":
-        text = result.to_csv()
-        sys.stdout.write(terminal_safe(text, newlines=True) if tty else text)
+        sys.stdout.write(for_terminal(result.to_csv()))
         sys.stdout.flush()
     elif result.boolean is not None:
         click.echo("true" if result.boolean else "false")
