@@ -492,3 +492,32 @@ def test_the_data_read_back_from_the_store_is_the_data_written_and_conforms(clea
     assert read_back == written
     report = validate_quads(list(read_back))
     assert report.conforms, str(report)[:2000]
+
+
+def test_an_edited_text_gets_a_new_iri_and_the_old_one_stays_as_an_alias(tmp_path):
+    """Persistence: when a document's IRI must change (its text was edited), the old IRI is kept
+    as an alias of the new one (aliases.tsv, the redirect table; owl:sameAs in the aliases
+    graph); undoing the edit, or deleting the input, drops the alias."""
+    src = make_src(tmp_path, SMALL[:2])
+    out = tmp_path / "out"
+    first = {d.path: d.document for d in build(src, out, workers=1).built}
+    edited = src / SMALL[0].name
+    original = edited.read_text(encoding="utf-8")
+    edited.write_text(original.replace("。", "；", 1), encoding="utf-8")  # a typo fixed in the file
+    second = {d.path: d.document for d in build(src, out, workers=1).built}
+    old, new = first[edited.name], second[edited.name]
+    assert old != new
+    assert (out / "aliases.tsv").read_text(encoding="utf-8") == f"old\tnew\n{old}\t{new}\n"
+    st = ox.Store.read_only(str(out / "store"))
+    try:
+        same = list(st.query(f"SELECT ?n WHERE {{ GRAPH ?g {{ <{old}> <http://www.w3.org/2002/07/owl#sameAs> ?n }} }}"))
+    finally:
+        del st
+    assert [r["n"].value for r in same] == [new]
+    edited.write_text(original, encoding="utf-8")  # the edit undone: the old IRI is live again
+    build(src, out, workers=1)
+    assert (out / "aliases.tsv").read_text(encoding="utf-8") == f"old\tnew\n{new}\t{old}\n"
+    edited.unlink()  # the input deleted: its IRIs are gone, not moved
+    build(src, out, workers=1)
+    assert (out / "aliases.tsv").read_text(encoding="utf-8") == "old\tnew\n"
+    assert not (out / "graphs" / "_collection" / "aliases.nq").exists()

@@ -15,6 +15,7 @@ try:  # a source checkout without `pip install -e .`
 except ImportError:  # pragma: no cover
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from treatykg.iris import text_key  # noqa: E402
 from treatykg.model import Party, Record, Reference, Signatory, Source, Span  # noqa: E402
 
 TITLE = "中华人民共和国政府和朝鲜民主主义人民共和国政府联合声明"
@@ -49,7 +50,8 @@ def span(exact: str, nth: int = 0, text: str = ORIGINAL, context: int = 8) -> Sp
 def joint_statement_1958() -> Record:
     raw = ORIGINAL.encode("utf-8")
     source = Source(name="1958-02-19_中朝联合声明.txt", sha256=hashlib.sha256(raw).hexdigest(),
-                    encoding="utf-8", size=len(raw), length=len(ORIGINAL), text_sha256=hashlib.sha256(raw).hexdigest())
+                    encoding="utf-8", size=len(raw), length=len(ORIGINAL), text_sha256=hashlib.sha256(raw).hexdigest(),
+                    key=text_key(ORIGINAL))
     return Record(
         source=source,
         title=TITLE,

@@ -19,6 +19,9 @@
     a VoID + DCAT description of the dataset: triples, documents, one ``void:subset``
     per graph, and the generation time (which is kept out of the document graphs, so
     that those stay byte-identical from build to build).
+``aliases.tsv``
+    the document IRIs that had to change (the text was edited), each with the IRI it moved
+    to (:mod:`treatykg.aliases`); also in the graph ``{base}graph/aliases`` (``owl:sameAs``).
 ``manifest.json``
     for each input: its SHA-256, the tool version, a fingerprint of the code, shapes and
     gazetteer, and the options (``base``, ``strict``, ``evidence``) it was built with.
@@ -49,8 +52,8 @@ Rules:
   retried on every build. The caller decides what a failure means (the CLI exits 8,
   ``PartialFailure``).
 * **Two inputs, one document.** When two inputs give the same document IRI (the same
-  treaty exported twice), the one whose relative path sorts first owns the graph; the
-  other fails with "same document as …".
+  text exported twice, whatever the encoding or spacing), the one whose relative path
+  sorts first owns the graph; the other fails with "same document as …".
 * **Crash-safe.** Every file is written atomically (:func:`treatykg.output.write_atomic`).
   Graphs go to the store in batches (up to 25 documents): each graph of the batch is
   removed (``remove_graph``), the batch is loaded with one ``bulk_load``, and only then
@@ -80,6 +83,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from . import aliases
+from .aliases import ALIASES_FILE, ALIASES_NAME, aliases_graph
 from .citations import CITATIONS_NAME, citations_graph, links as citation_links
 from .iris import document_graphs
 from .errors import InputError, OutputError, TreatyKGError
@@ -702,6 +707,7 @@ def _build(srcs: list[Path], out: Path, store, *, limits: _Limits, base: str,
         entries = _load_manifest(out)
     previous = _load_previous_validation(out)
     results: dict[str, DocumentResult] = {}
+    renamed: dict[str, str] = {}  # document IRIs that changed in this build: old -> new
 
     def nq_path(name: str) -> Path:
         return graphs_dir / f"{name}.nq"
@@ -826,6 +832,8 @@ def _build(srcs: list[Path], out: Path, store, *, limits: _Limits, base: str,
         if old is not None and old.get("graph") != graph:
             unhold(rel)
             drop_output(old, keep_graph=graph)
+            if isinstance(old.get("document"), str):
+                renamed[old["document"]] = res["document"]  # the old IRI stays, as an alias
         v = res["validation"]
         hold(rel, {"sha256": hashes[rel], "tool_version": version, "fingerprint": fingerprint,
                    "options": options, "name": name, "document": res["document"], "graph": graph,
@@ -890,12 +898,13 @@ def _build(srcs: list[Path], out: Path, store, *, limits: _Limits, base: str,
         writer.close()
 
     # -- orphans: graphs and files no entry vouches for (left by a killed build) ------
-    wanted = {g for e in entries.values() for g in document_graphs(e["graph"])} | {citations_graph(base)}
+    wanted = ({g for e in entries.values() for g in document_graphs(e["graph"])}
+              | {citations_graph(base), aliases_graph(base)})
     for g in list(store.named_graphs()):
         if g.value not in wanted:
             store.remove_graph(g)
             changed = True
-    wanted_files = {nq_path(e["name"]) for e in entries.values()} | {nq_path(CITATIONS_NAME)}
+    wanted_files = {nq_path(e["name"]) for e in entries.values()} | {nq_path(CITATIONS_NAME), nq_path(ALIASES_NAME)}
     for p in list(graphs_dir.rglob("*.nq")):
         if p not in wanted_files:
             p.unlink()
@@ -906,9 +915,20 @@ def _build(srcs: list[Path], out: Path, store, *, limits: _Limits, base: str,
             p.unlink()
             changed = True
 
-    # -- the links between the collection's documents ------------------------------
-    if _write_citations(store, nq_path(CITATIONS_NAME), entries, base):
+    # -- the links between the collection's documents, the IRIs that moved ----------
+    docs = sorted((e["document"], e["citation"]) for e in entries.values()
+                  if isinstance(e.get("citation"), dict) and isinstance(e.get("document"), str))
+    if _write_collection_graph(store, nq_path(CITATIONS_NAME), citations_graph(base),
+                               list(citation_links(docs, base)), base):
         changed = True
+    table = aliases.update(aliases.load(out / ALIASES_FILE), renamed,
+                           (e["document"] for e in entries.values() if isinstance(e.get("document"), str)))
+    if _write_collection_graph(store, nq_path(ALIASES_NAME), aliases_graph(base), aliases.quads(table, base), base):
+        changed = True
+    if table or (out / ALIASES_FILE).is_file():
+        data = aliases.to_tsv(table)
+        if not (out / ALIASES_FILE).is_file() or (out / ALIASES_FILE).read_bytes() != data:
+            write_atomic(out / ALIASES_FILE, data)
 
     # -- the collection's description, then the manifest ---------------------------
     report.documents = [results[k] for k in sorted(results)]
@@ -924,17 +944,14 @@ def _build(srcs: list[Path], out: Path, store, *, limits: _Limits, base: str,
     return report, BuildEvent("finish", total=len(todo), completed=done, inputs=len(inputs))
 
 
-def _write_citations(store, path: Path, entries: dict[str, dict[str, Any]], base: str) -> bool:
-    """Write the collection's citation links (treatykg.citations) to ``path`` and the store, when
-    they changed; True when they did. No links: no file and no graph."""
+def _write_collection_graph(store, path: Path, graph_iri: str, quads: list, base: str) -> bool:
+    """Write a graph about the whole collection (the citation links, the aliases) to ``path``
+    and the store, when it changed; True when it did. No quads: no file and no graph."""
     import pyoxigraph as ox
 
     from .rdf import serialize_quads
 
-    docs = sorted((e["document"], e["citation"]) for e in entries.values()
-                  if isinstance(e.get("citation"), dict) and isinstance(e.get("document"), str))
-    quads = list(citation_links(docs, base))
-    graph = ox.NamedNode(citations_graph(base))
+    graph = ox.NamedNode(graph_iri)
     data = serialize_quads(quads, "nq", base=base) if quads else b""
     old = path.read_bytes() if path.is_file() else None
     if (old or b"") == data and (not quads or store.contains_named_graph(graph)):

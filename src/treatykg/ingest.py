@@ -29,6 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import InputError
+from .iris import text_key
 from .model import Repair, Source, Span
 
 #: Default size limit (bytes) for one input text; ``--max-bytes`` changes it.
@@ -508,7 +509,7 @@ def ingest_bytes(data: bytes, *, name: str = "<bytes>", encoding: str | None = N
         raise InputError("holds no text after the database disclaimer", path=name)
     source = Source(name=Path(name).name, sha256=hashlib.sha256(data).hexdigest(), encoding=enc,
                     size=len(data), length=len(text),
-                    text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
+                    text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), key=text_key(text))
     return Document(source=source, original=text, view=view, repairs=repairs, warnings=warnings)
 
 

@@ -2,7 +2,12 @@
 
 Rules (see the README's "Identity" section):
 
-* a **document** is ``{base}doc/{date}-{type}-{hash of its title}``; its graph ``{doc}/graph``;
+* a **document** is ``{base}doc/{key}``, the key a hash of its text (:func:`text_key`): the same
+  whatever the reader makes of the text (a misread date or name, fixed by a better reader
+  or a curator's correction, leaves the IRI alone), and the same for two exports of one text
+  that differ only in encoding, byte-order mark, line ends or spaces. A document whose text
+  is edited gets a new IRI; a build keeps the old one as an alias (:mod:`treatykg.aliases`).
+  Its graphs are ``{doc}/graph``, ``{doc}/evidence`` …;
 * a **state** is ``{base}state/{id}`` with the gazetteer's id (ISO 3166: ``state/nz``, ``state/suhh``);
   an **international organisation** ``{base}organization/{id}``; a **place** ``{base}place/{id}``
   — the gazetteer's entity valid at the document's date, a place told apart from its
@@ -118,20 +123,29 @@ def check_date(value: str, field: str) -> str:
     return value
 
 
-def document_iri(record: Record, base: str = DEFAULT_BASE) -> str:
-    """``{base}doc/{signed_date|undated}-{doc-type}-{8 hex}``.
+#: Characters a text key leaves out: every kind of space and line end, and the invisible ones.
+_NOT_IN_KEY = re.compile(r"[\s\u200b-\u200d\u2060\ufeff]+")
 
-    The hash is the first 8 hex digits of the SHA-1 of the normalised title,
-    or of ``source.sha256`` when there is no title.
-    """
+
+def text_key(text: str) -> str:
+    """The identity of a text: ``t`` and the first 16 hex digits of the SHA-256 of the text in
+    Unicode NFKC with every space, line end and invisible character left out. Frozen: this
+    rule does not follow the reader's normalisation, so that improving the reader never
+    moves a published IRI."""
+    folded = _NOT_IN_KEY.sub("", unicodedata.normalize("NFKC", text))
+    return "t" + hashlib.sha256(folded.encode("utf-8")).hexdigest()[:16]
+
+
+def document_iri(record: Record, base: str = DEFAULT_BASE) -> str:
+    """``{base}doc/{key}``: the key of the record's text (:func:`text_key`, kept in
+    ``record.source.key``; a record made by hand without one: ``s`` and 16 hex digits of
+    its source's SHA-256). Raises :class:`RDFError` for an unknown doc_type."""
     check_base(base)
     if record.doc_type not in DOC_TYPE_CLASSES:
         raise RDFError(f"doc_type: unknown value {record.doc_type!r} "
                        f"(expected one of {', '.join(DOC_TYPES)})")
-    date = check_date(record.signed_date, "signed_date") if record.signed_date else "undated"
-    title = normalise(record.title or "")
-    digest = sha1(title if title else record.source.sha256)[:8]
-    return f"{base}doc/{date}-{record.doc_type.replace('_', '-')}-{digest}"
+    key = record.source.key or f"s{record.source.sha256[:16]}"
+    return f"{base}doc/{iri_segment(key)}"
 
 
 def graph_iri(doc: str) -> str:

@@ -56,6 +56,7 @@ class Source:
     size: int  # bytes
     length: int  # code points of the original text
     text_sha256: str = ""  # SHA-256 of the original text as UTF-8: the text evidence fragments point into
+    key: str = ""  # the text's identity, whatever its encoding or spacing (treatykg.iris.text_key): its document IRI
 
 
 @dataclass
@@ -282,7 +283,8 @@ class Record:
         return {
             "source": {"name": self.source.name, "sha256": self.source.sha256,
                        "encoding": self.source.encoding, "bytes": self.source.size,
-                       "length": self.source.length, "text_sha256": self.source.text_sha256},
+                       "length": self.source.length, "text_sha256": self.source.text_sha256,
+                       "key": self.source.key},
             "title": self.title,
             "doc_type": self.doc_type,
             "parties": [p.name for p in self.parties],
