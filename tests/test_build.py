@@ -32,6 +32,11 @@ TEXTS = sorted(CORPUS.glob("*.txt"))
 SMALL = [CORPUS / n for n in ("002_cn_pl_techsci_agreement_1954.txt", "004_cn_gh_friendship_treaty_1961.txt",
                               "005_cn_gb_ambassadors_communique_1972_hant.txt", "012_cn_ye_mfa_mou_1995.txt")]
 VOID = "http://rdfs.org/ns/void#"
+DCT = "http://purl.org/dc/terms/"
+DCAT = "http://www.w3.org/ns/dcat#"
+PROV = "http://www.w3.org/ns/prov#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+DEFAULT_BASE = "https://w3id.org/treatykg/id/"
 GENERATED = "http://www.w3.org/ns/prov#generatedAtTime"
 
 
@@ -43,20 +48,29 @@ def make_src(tmp_path: Path, texts=SMALL, name: str = "src") -> Path:
     return src
 
 
+#: The build's time, said in the dataset description only (void.ttl, graph/dataset): a snapshot leaves it out.
+TIMES = ("<http://purl.org/dc/terms/modified>", "<http://www.w3.org/ns/prov#endedAtTime>",
+         "dcterms:modified", "prov:endedAtTime")
+
+
+def _timeless(lines) -> list[str]:
+    return [ln for ln in lines if not any(t in ln for t in TIMES)]
+
+
 def store_quads(out: Path) -> list[str]:
-    """The store's content as sorted N-Quads lines (opened read-only, released at return)."""
+    """The store's content as sorted N-Quads lines (opened read-only, released at return), but
+    the build's time."""
     st = ox.Store.read_only(str(out / "store"))
     lines = sorted(ox.serialize(list(st), format=ox.RdfFormat.N_QUADS).decode().splitlines())
     del st
-    return lines
+    return _timeless(lines)
 
 
 def snapshot(out: Path) -> dict:
-    """Everything a build produces, except the generation time in void.ttl."""
-    files = {p.relative_to(out).as_posix(): p.read_bytes()
+    """Everything a build produces, except the time of the build (in the dataset description)."""
+    files = {p.relative_to(out).as_posix(): _timeless(p.read_text(encoding="utf-8").splitlines())
              for folder in ("graphs", "texts") for p in sorted((out / folder).rglob("*")) if p.is_file()}
-    void = [ln for ln in (out / "void.ttl").read_text().splitlines()
-            if "generatedAtTime" not in ln and "dcterms:modified" not in ln]
+    void = _timeless((out / "void.ttl").read_text().splitlines())
     return {"graphs": files, "store": store_quads(out), "void": void,
             "validation": json.loads((out / "validation.json").read_text()),
             "manifest": json.loads((out / "manifest.json").read_text())}
@@ -83,9 +97,12 @@ def test_a_clean_build_writes_one_graph_per_document_and_the_store(clean):
         assert names == {facts, doc + "/evidence"}, f  # the document's facts, and their evidence
         graphs |= names
         assert not any(q.predicate.value == GENERATED for q in quads), "no generation time in document graphs"
+    collection = [q for f in (out / "graphs" / "_collection").glob("*.nq")
+                  for q in ox.parse(path=str(f), format=ox.RdfFormat.N_QUADS)]  # citations, dataset, Wikidata links
     st = ox.Store.read_only(str(out / "store"))
-    assert {g.value for g in st.named_graphs()} == graphs
-    assert len(st) == report.triples == sum(d.triples for d in report.built)
+    assert {g.value for g in st.named_graphs()} == graphs | {q.graph_name.value for q in collection}
+    assert len(st) == report.triples + len(collection)
+    assert report.triples == sum(d.triples for d in report.built)
     del st
 
 
@@ -122,20 +139,48 @@ def test_the_evidence_points_into_the_published_text(clean):
             assert text[start:end] in quotes[field[ann]], (t.name, field[ann], target)
 
 
-def test_void_describes_the_dataset_with_its_generation_time(clean):
+def test_void_describes_the_dataset_a_publisher_can_publish(clean):
+    """VoID + DCAT: size, a subset per document graph, the licence, distributions with IANA media
+    types, example documents, class and property partitions, the linkset to Wikidata, the build
+    that made it (the time is here, never in a document graph); the same statements in the store."""
     _, out, report, _ = clean
     triples = list(ox.parse(path=str(out / "void.ttl"), format=ox.RdfFormat.TURTLE))
     ds = next(t.subject for t in triples if t.predicate.value.endswith("type") and t.object.value == VOID + "Dataset"
               and t.subject.value.endswith("/dataset"))
 
-    def one(p):
-        return [t.object for t in triples if t.subject == ds and t.predicate.value == p]
+    def objects(s, p):
+        return [t.object for t in triples if t.subject == s and t.predicate.value == p]
 
+    def one(p):
+        return objects(ds, p)
+
+    documents = {d.graph for d in report.built}
     assert int(one(VOID + "triples")[0].value) == report.triples
     assert int(one(VOID + "documents")[0].value) == len(TEXTS)
-    assert len(one(VOID + "subset")) == len(TEXTS)
-    assert one(GENERATED) and one("http://purl.org/dc/terms/modified")
-    assert any(t.object.value == "http://www.w3.org/ns/dcat#Dataset" for t in triples if t.subject == ds)
+    assert documents <= {o.value for o in one(VOID + "subset")}
+    assert [o.value for o in one(DCT + "license")] == ["https://creativecommons.org/licenses/by/4.0/"]
+    assert one(DCT + "modified") and objects(one(PROV + "wasGeneratedBy")[0], PROV + "endedAtTime")
+    media = {objects(d, DCAT + "mediaType")[0].value for d in one(DCAT + "distribution")}
+    assert media == {"https://www.iana.org/assignments/media-types/application/n-quads",
+                     "https://www.iana.org/assignments/media-types/text/plain"}
+    assert len(one(VOID + "exampleResource")) == 3
+    classes = {objects(p, VOID + "class")[0].value: int(objects(p, VOID + "entities")[0].value)
+               for p in one(VOID + "classPartition")}
+    assert classes["https://w3id.org/treatykg/ontology#DocumentGraph"] == len(TEXTS)
+    properties = {objects(p, VOID + "property")[0].value: int(objects(p, VOID + "triples")[0].value)
+                  for p in one(VOID + "propertyPartition")}
+    assert properties["http://data.europa.eu/eli/ontology#passed_by"] >= 2 * len(TEXTS)
+    linkset = next(s for s in one(VOID + "subset") if (s, ox.NamedNode(RDF_TYPE), ox.NamedNode(VOID + "Linkset"))
+                   in {(t.subject, t.predicate, t.object) for t in triples})
+    links = [q for q in ox.parse(path=str(out / "graphs" / "_collection" / "wikidata.nq"), format=ox.RdfFormat.N_QUADS)]
+    assert int(objects(linkset, VOID + "triples")[0].value) == len(links) > 10
+    assert all(q.object.value.startswith("http://www.wikidata.org/entity/Q") for q in links)
+    st = ox.Store.read_only(str(out / "store"))
+    try:
+        stored = {q.triple for q in st.quads_for_pattern(None, None, None, ox.NamedNode(DEFAULT_BASE + "graph/dataset"))}
+    finally:
+        del st
+    assert stored == {t.triple for t in triples}
 
 
 def test_validation_summary_and_progress_events(clean):

@@ -1,11 +1,13 @@
 """SHACL validation: what conforms, what does not, and how it is reported."""
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
 import rdflib
 
+from treatykg.iris import text_key
 from treaty_fixtures import joint_statement_1958  # noqa: I001
 
 from treatykg import rdf
@@ -139,6 +141,7 @@ def test_report_formats():
 def test_results_are_grouped_by_document():
     good, bad = joint_statement_1958(), joint_statement_1958()
     bad.title = "中华人民共和国政府和朝鲜民主主义人民共和国政府联合公报"
+    bad.source = dataclasses.replace(bad.source, key=text_key("another text"))  # another document
     bad.signatories[0].party = None
     ds = rdf.quads_to_dataset(list(rdf.record_quads(good)) + list(rdf.record_quads(bad)))
     report = validate_dataset(ds)

@@ -75,22 +75,22 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import heapq
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from . import aliases
 from .aliases import ALIASES_FILE, ALIASES_NAME, aliases_graph
+from .dataset import DATASET_NAME, WIKIDATA_NAME, Settings, dataset_graph, wikidata_graph
 from .citations import CITATIONS_NAME, citations_graph, links as citation_links
 from .iris import document_graphs
 from .errors import InputError, OutputError, TreatyKGError
 from .namespaces import DEFAULT_BASE
 from .ingest import DEFAULT_MAX_BYTES
 from .output import write_atomic
+from .version import code_fingerprint, tool_version
 from . import pool
 from .pool import default_memory_limit
 
@@ -100,6 +100,7 @@ __all__ = ["build", "BuildReport", "BuildEvent", "DocumentResult", "MANIFEST_FOR
 MANIFEST_FORMAT = 1
 MANIFEST = "manifest.json"
 REVIEW = "review.tsv"
+SETTINGS = ".dataset-settings.json"  # the dataset settings void.ttl was last written with
 GRAPHS = "graphs"
 TEXTS = "texts"
 _CHECKPOINT_EVERY = 25       # documents between manifest checkpoints, at least ...
@@ -247,33 +248,6 @@ def _curation_key(curation: dict[str, Any]) -> str:
 def stable_name(rel: str) -> str:
     """``sub/004_treaty.txt`` -> ``sub/004_treaty`` (the name of its graph file, without ``.nq``)."""
     return rel[:-4] if rel.lower().endswith(".txt") else rel
-
-
-#: Modules that do not shape a document's graph (commands, pages, publishing): changing them
-#: does not redo the documents.
-_NOT_IN_OUTPUT = {"cli.py", "view.py", "site.py", "docs.py", "serve.py", "publish.py", "sparql.py",
-                  "store.py"} | {f"{pkg}/{p.name}" for pkg in ("commands", "wikidata") for p in
-                                 (Path(__file__).resolve().parent / pkg).glob("*.py")}
-
-
-@lru_cache(maxsize=1)
-def code_fingerprint() -> str:
-    """SHA-256 over treatykg's modules, shapes and data files (gazetteer, states, word lists,
-    instruments): what a document's output depends on.
-
-    The version number alone does not change while the code is being worked on; this does.
-    """
-    from .resources import resource_path, shapes_path
-
-    h = hashlib.sha256()
-    pkg = Path(__file__).resolve().parent
-    files = sorted(p for p in pkg.rglob("*.py") if "__pycache__" not in p.parts
-                   and p.relative_to(pkg).as_posix() not in _NOT_IN_OUTPUT)
-    data = resource_path("data", "gazetteer.tsv").parent
-    files += [shapes_path()] + sorted(p for p in data.rglob("*.tsv"))
-    for p in files:
-        h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
-    return h.hexdigest()
 
 
 def _sha256_file(path: Path) -> str:
@@ -439,7 +413,7 @@ def build(src_dir: str | Path | Sequence[str | Path], out_dir: str | Path, *, wo
           force: bool = False, corrections: str | Path | None = None, metadata: str | Path | None = None,
           strict: bool = False, time_limit: float | None = DEFAULT_TIME_LIMIT,
           memory_limit: int | None = 0, max_bytes: int = DEFAULT_MAX_BYTES,
-          evidence: str = "compact") -> BuildReport:
+          evidence: str = "compact", dataset: str | Path | None = None) -> BuildReport:
     """Build the collection of ``src_dir`` (a folder, or several) into ``out_dir`` (see the module
     docstring).
 
@@ -447,7 +421,9 @@ def build(src_dir: str | Path | Sequence[str | Path], out_dir: str | Path, *, wo
     the database's metadata (:mod:`treatykg.metadata`). A document that does not conform is kept
     with its validation report, unless ``strict``. ``evidence`` is how much evidence the graphs
     carry (:data:`treatykg.rdf.EVIDENCE_MODES`); unless ``"none"``, each document's text is
-    published as ``texts/<name>.txt``, the resource its evidence points into.
+    published as ``texts/<name>.txt``, the resource its evidence points into. ``dataset`` is a
+    TOML file of what the publisher says about the collection (:class:`treatykg.dataset.Settings`:
+    title, licence, publisher, endpoint, download URL) for ``void.ttl``.
 
     Each document runs in a worker process (``workers``, default the number of CPUs) and fails,
     with the limit named, when it takes longer than ``time_limit`` seconds or its worker more
@@ -473,6 +449,7 @@ def build(src_dir: str | Path | Sequence[str | Path], out_dir: str | Path, *, wo
         if not src.is_dir():
             raise InputError("no such folder" if not src.exists() else "is not a folder", path=str(src))
     curation = Curation.load(corrections, metadata)
+    settings = Settings.load(dataset)
     out = Path(out_dir)
     for src in srcs:
         if out.resolve() == src.resolve() or out.resolve() in src.resolve().parents:
@@ -491,7 +468,7 @@ def build(src_dir: str | Path | Sequence[str | Path], out_dir: str | Path, *, wo
         store = _open_store(out / STORE_DIR)
         try:
             report, finished = _build(srcs, out, store, limits=limits, base=base, emit=emit, force=force,
-                                      curation=curation, strict=strict, evidence=evidence)
+                                      curation=curation, strict=strict, evidence=evidence, settings=settings)
         finally:
             # Release RocksDB's own lock before ours: drop the store and the closures that
             # still reference it, so the folder can be opened again in this process.
@@ -685,11 +662,9 @@ def _has_blank_nodes(nq: bytes) -> bool:
 
 def _build(srcs: list[Path], out: Path, store, *, limits: _Limits, base: str,
            emit: Callable[[BuildEvent], None], force: bool, curation: Curation, strict: bool,
-           evidence: str) -> tuple[BuildReport, BuildEvent]:
+           evidence: str, settings: Settings) -> tuple[BuildReport, BuildEvent]:
     """The build under the lock: (report, the "finish" event)."""
     import pyoxigraph as ox
-
-    from .rdf import tool_version
 
     version, fingerprint = tool_version(), code_fingerprint()
     options = {"base": base, "strict": strict, "evidence": evidence}
@@ -899,12 +874,13 @@ def _build(srcs: list[Path], out: Path, store, *, limits: _Limits, base: str,
 
     # -- orphans: graphs and files no entry vouches for (left by a killed build) ------
     wanted = ({g for e in entries.values() for g in document_graphs(e["graph"])}
-              | {citations_graph(base), aliases_graph(base)})
+              | {citations_graph(base), aliases_graph(base), dataset_graph(base), wikidata_graph(base)})
     for g in list(store.named_graphs()):
         if g.value not in wanted:
             store.remove_graph(g)
             changed = True
-    wanted_files = {nq_path(e["name"]) for e in entries.values()} | {nq_path(CITATIONS_NAME), nq_path(ALIASES_NAME)}
+    wanted_files = {nq_path(e["name"]) for e in entries.values()} | {
+        nq_path(n) for n in (CITATIONS_NAME, ALIASES_NAME, DATASET_NAME, WIKIDATA_NAME)}
     for p in list(graphs_dir.rglob("*.nq")):
         if p not in wanted_files:
             p.unlink()
@@ -933,15 +909,37 @@ def _build(srcs: list[Path], out: Path, store, *, limits: _Limits, base: str,
     # -- the collection's description, then the manifest ---------------------------
     report.documents = [results[k] for k in sorted(results)]
     report.triples = sum(e.get("triples", 0) for e in entries.values())
+    said = json.dumps(asdict(settings), sort_keys=True).encode("utf-8")  # what the description was made from
     if changed or not (out / "void.ttl").is_file() or not (out / "validation.json").is_file() \
-            or not (out / MANIFEST).is_file() or not (out / REVIEW).is_file():
+            or not (out / MANIFEST).is_file() or not (out / REVIEW).is_file() \
+            or not (out / SETTINGS).is_file() or (out / SETTINGS).read_bytes() != said:
         store.flush()
         _write_validation(out, inputs, results, validations)
         _write_review(out, inputs, entries, validations, results)
-        _write_void(out, entries, base)
+        _write_description(store, out, entries, base, settings, nq_path)
+        write_atomic(out / SETTINGS, said)
         _sync()
         _write_manifest(out, entries)
     return report, BuildEvent("finish", total=len(todo), completed=done, inputs=len(inputs))
+
+
+def _write_description(store, out: Path, entries: dict[str, dict[str, Any]], base: str, settings,
+                       nq_path: Callable[[str], Path]) -> None:
+    """The collection's links to Wikidata, then its VoID + DCAT description (:mod:`treatykg.dataset`):
+    ``void.ttl`` for people, and the same statements in the graph ``{base}graph/dataset`` of the
+    store and of ``graphs/_collection/dataset.nq``, so that push sends them with the graphs."""
+    import pyoxigraph as ox
+
+    from .dataset import description, wikidata_links
+    from .rdf import serialize_quads
+
+    links = wikidata_links(store, base)
+    _write_collection_graph(store, nq_path(WIKIDATA_NAME), wikidata_graph(base), links, base)
+    quads = list(description(store, entries, base, settings, len(links)))
+    write_atomic(out / "void.ttl", serialize_quads(iter(quads), "turtle", base=base, in_order=True))
+    g = ox.NamedNode(dataset_graph(base))
+    _write_collection_graph(store, nq_path(DATASET_NAME), g.value,
+                            [ox.Quad(q.subject, q.predicate, q.object, g) for q in quads], base)
 
 
 def _write_collection_graph(store, path: Path, graph_iri: str, quads: list, base: str) -> bool:
@@ -1005,63 +1003,3 @@ def _write_validation(out: Path, inputs: dict[str, Path], results: dict[str, Doc
                        "violations": violations, "warnings": warnings}, ensure_ascii=False)
     text = head[:-1] + ', "results": [\n' + ",\n".join(lines) + "\n]}\n"
     write_atomic(out / "validation.json", text.encode("utf-8"))
-
-
-def _write_void(out: Path, entries: dict[str, dict[str, Any]], base: str) -> None:
-    """VoID + DCAT: the dataset, its size, one subset per document graph, the generation time."""
-    import pyoxigraph as ox
-
-    from .namespaces import VOCABULARIES as V
-    from .rdf import XSD_DATETIME, XSD_INTEGER, _natural, quad_order, serialize_quads, tool_version
-
-    def n(prefix: str, local: str) -> ox.NamedNode:
-        return ox.NamedNode(V[prefix] + local)
-
-    def integer(value: int) -> ox.Literal:
-        return ox.Literal(str(value), datatype=XSD_INTEGER)
-
-    ds = ox.NamedNode(f"{base}dataset")
-    dist = ox.NamedNode(f"{base}dataset/n-quads")
-    now = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
-    dg = ox.DefaultGraph()
-    rows = [
-        (ds, n("rdf", "type"), n("void", "Dataset")),
-        (ds, n("rdf", "type"), n("dcat", "Dataset")),
-        (ds, n("dcterms", "title"), ox.Literal("treatykg collection", language="en")),
-        (ds, n("dcterms", "description"), ox.Literal(
-            "Treaty texts converted by treatykg: one named graph per document.", language="en")),
-        (ds, n("void", "triples"), integer(sum(e.get("triples", 0) for e in entries.values()))),
-        (ds, n("void", "documents"), integer(len(entries))),
-        (ds, n("void", "uriSpace"), ox.Literal(base)),
-        (ds, n("dcterms", "modified"), ox.Literal(now, datatype=XSD_DATETIME)),
-        (ds, n("prov", "generatedAtTime"), ox.Literal(now, datatype=XSD_DATETIME)),
-        (ds, n("tkg", "toolVersion"), ox.Literal(tool_version())),
-        (ds, n("dcat", "distribution"), dist),
-        (dist, n("rdf", "type"), n("dcat", "Distribution")),
-        (dist, n("dcat", "mediaType"), ox.Literal("application/n-quads")),
-        (dist, n("dcterms", "description"), ox.Literal(
-            "graphs/*.nq in the build folder: one N-Quads file per document", language="en")),
-    ]
-    for prefix in ("eli", "org", "prov", "sem", "oa", "dcterms", "skos", "tkg"):
-        rows.append((ds, n("void", "vocabulary"), ox.NamedNode(V[prefix])))
-    # One subset per document graph: generated in statement order and streamed to the
-    # serialiser (a collection of 20,000 documents has 100,000 of these statements).
-    subset_of = {e["graph"]: rel for rel, e in entries.items()}
-
-    def links() -> Iterator[ox.Quad]:  # <dataset> void:subset <graph>, in object order
-        for g in sorted(subset_of, key=lambda g: _natural(str(ox.NamedNode(g)))):
-            yield ox.Quad(ds, n("void", "subset"), ox.NamedNode(g), dg)
-
-    def subsets() -> Iterator[ox.Quad]:  # in subject order
-        for g in sorted(subset_of, key=_natural):
-            rel = subset_of[g]
-            e, sub = entries[rel], ox.NamedNode(g)
-            yield from sorted((ox.Quad(sub, n("rdf", "type"), n("void", "Dataset"), dg),
-                               ox.Quad(sub, n("void", "triples"), integer(e.get("triples", 0)), dg),
-                               ox.Quad(sub, n("dcterms", "subject"), ox.NamedNode(e["document"]), dg),
-                               ox.Quad(sub, n("dcterms", "source"), ox.Literal(rel), dg)), key=quad_order)
-
-    head = sorted((ox.Quad(s, p, o, dg) for s, p, o in rows), key=quad_order)
-    data = serialize_quads(heapq.merge(head, links(), subsets(), key=quad_order), "turtle", base=base,
-                           in_order=True)
-    write_atomic(out / "void.ttl", data)

@@ -26,8 +26,10 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import threading
 import time
 from collections import deque
+from contextlib import contextmanager
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from multiprocessing import connection, get_context
@@ -115,7 +117,8 @@ class _Worker:
     def __init__(self, ctx, fn: Callable[..., Any]):
         self.conn, child = ctx.Pipe()
         self.proc = ctx.Process(target=_serve, args=(child, fn, os.getpid()), daemon=True)
-        self.proc.start()
+        with _interrupts_ignored():  # from its first instruction: a Ctrl-C during its imports is ours
+            self.proc.start()
         child.close()
         self.jobs: deque[tuple[Hashable, tuple]] = deque()  # sent, in order; the first is running
         self.since = 0.0  # when the first began (as far as the parent can tell)
@@ -159,6 +162,20 @@ class _Worker:
             self.kill()
         else:
             self.conn.close()
+
+
+@contextmanager
+def _interrupts_ignored():
+    """SIGINT ignored while a worker is started: the child inherits the disposition through
+    exec, and Python keeps ignoring a signal it starts with ignored."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _death(exitcode: int | None) -> str:

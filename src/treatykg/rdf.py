@@ -110,6 +110,17 @@ def person_iri(doc: str, name: str, date: str | None = None, base: str = DEFAULT
     return _identity_person_iri(name, doc=doc, date=date, base=base)
 
 
+def datetime_literal(value: _dt.datetime | str) -> ox.Literal:
+    """An ``xsd:dateTime`` in the canonical form a store keeps (UTC as ``Z``: Oxigraph turns
+    ``+00:00`` into ``Z``, and data read back must be the data written)."""
+    if isinstance(value, _dt.datetime):
+        if value.tzinfo is not None and value.utcoffset() == _dt.timedelta(0):
+            value = value.replace(tzinfo=None).isoformat() + "Z"
+        else:
+            value = value.isoformat()
+    return ox.Literal(str(value), datatype=XSD_DATETIME)
+
+
 def date_literal(value: str, field: str = "date") -> ox.Literal:
     """``YYYY`` -> xsd:gYear, ``YYYY-MM`` -> xsd:gYearMonth, ``YYYY-MM-DD`` -> xsd:date (never padded)."""
     _check_date(value, field)
@@ -117,22 +128,7 @@ def date_literal(value: str, field: str = "date") -> ox.Literal:
     return ox.Literal(value, datatype=dtype)
 
 
-@lru_cache(maxsize=1)
-def tool_version() -> str:
-    """treatykg's version: ``treatykg.__version__``, else the installed metadata, else ``0+unknown``."""
-    try:
-        from . import __version__  # type: ignore[attr-defined]
-        return str(__version__)
-    except ImportError:
-        pass
-    try:
-        from importlib.metadata import PackageNotFoundError, version
-        try:
-            return version("treatykg")
-        except PackageNotFoundError:
-            return "0+unknown"
-    except ImportError:  # pragma: no cover
-        return "0+unknown"
+from .version import tool_version  # noqa: E402  (re-exported: the version every graph records)
 
 
 # ---------------------------------------------------------------- quads
@@ -301,9 +297,19 @@ class _Quads:
         yield from self.q(g, _n("dcterms", "subject"), self.doc)
         yield from self.q(g, _n("prov", "wasDerivedFrom"), self.src)
         yield from self.q(g, _tkg("toolVersion"), ox.Literal(tool_version()))
+        # how the graph came about: one conversion of the source by treatykg at this version
+        conversion, software = ox.NamedNode(f"{self.doc_s}/conversion"), ox.NamedNode(f"{self.base}software/treatykg")
+        yield from self.q(g, _n("prov", "wasGeneratedBy"), conversion)
+        yield from self.typ(conversion, _tkg("Conversion"), _n("prov", "Activity"))
+        yield from self.q(conversion, _n("prov", "used"), self.src)
+        yield from self.q(conversion, _n("prov", "wasAssociatedWith"), software)
+        yield from self.q(conversion, _tkg("toolVersion"), ox.Literal(tool_version()))
+        yield from self.typ(software, _n("prov", "SoftwareAgent"), _n("prov", "Agent"))
+        yield from self.q(software, RDFS_LABEL, ox.Literal("treatykg", language="en"))
+        if self.record.source_url:
+            yield from self.q(g, _n("prov", "hadPrimarySource"), _url_or_literal(self.record.source_url))
         if generated_at is not None:
-            stamp = generated_at.isoformat() if isinstance(generated_at, _dt.datetime) else str(generated_at)
-            yield from self.q(g, _n("prov", "generatedAtTime"), ox.Literal(stamp, datatype=XSD_DATETIME))
+            yield from self.q(g, _n("prov", "generatedAtTime"), datetime_literal(generated_at))
         for w in self.record.warnings:
             yield from self.q(g, _tkg("extractionWarning"), ox.Literal(w))
 
@@ -910,6 +916,26 @@ def quad_order(quad: ox.Quad) -> tuple:
             quad.predicate != RDF_TYPE, str(quad.predicate), _natural(str(quad.object)))
 
 
+#: In pyoxigraph's Turtle: a string literal (it escapes every quote and line end inside one), or
+#: an IRI reference relative to the root (</x>) or to the scheme (<//host/x>).
+_TURTLE_TOKENS = re.compile(r'"(?:[^"\\\n]|\\.)*"|<(//|/)(?!/)')
+
+
+def _absolute_outside_base(text: str, base: str) -> str:
+    """Write IRIs that lie outside the base in full: pyoxigraph relativises every IRI of the
+    base's scheme (``<//creativecommons.org/…>``, ``</treatykg/ontology>`` against
+    ``https://w3id.org/treatykg/id/``), which is correct but reads as if they were ours.
+    Literals are left alone (a quoted ``"</b>"`` stays as it is)."""
+    scheme, _, rest = base.partition("://")
+    root = f"{scheme}://{rest.split('/', 1)[0]}"
+
+    def fix(m: re.Match) -> str:
+        if m.group(1) is None:
+            return m.group(0)  # a literal
+        return f"<{scheme}://" if m.group(1) == "//" else f"<{root}/"
+    return _TURTLE_TOKENS.sub(fix, text)
+
+
 def _with_header(body: bytes, base: str, vocab: dict[str, str]) -> bytes:
     """Replace pyoxigraph's directive lines (unordered, and relativised against the base)
     by a fixed header: ``@base`` then the prefixes that are used, in :data:`VOCABULARIES` order."""
@@ -917,7 +943,7 @@ def _with_header(body: bytes, base: str, vocab: dict[str, str]) -> bytes:
     i = 0
     while i < len(lines) and (lines[i].startswith("@prefix ") or lines[i].startswith("@base ")):
         i += 1
-    rest = "\n".join(lines[i:])
+    rest = _absolute_outside_base("\n".join(lines[i:]), base)
     header = [f"@base <{base}> ."]
     header += [f"@prefix {p}: <{iri}> ." for p, iri in vocab.items()
                if re.search(rf"(?<![\w.:-]){re.escape(p)}:", rest)]

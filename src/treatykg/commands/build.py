@@ -27,6 +27,10 @@ from ..ingest import DEFAULT_MAX_BYTES
                    "entry_into_force, signed_place, type, partner, source_url): what the text does not "
                    "print is added; disagreements go to OUT/review.tsv.")
 @_evidence
+@click.option("--dataset", type=click.Path(path_type=Path, dir_okay=False), default=None, metavar="FILE",
+              help="What the publisher says about the collection, for OUT/void.ttl (TOML: title, description, "
+                   "licence, publisher, publisher_iri, sparql_endpoint, download; see the README's "
+                   "'Publishing'). Default licence: CC BY 4.0.")
 @click.option("--strict", is_flag=True,
               help="Drop a document that does not conform from the collection (by default it is kept, "
                    "its validation report attached, and the build exits 8).")
@@ -41,7 +45,8 @@ from ..ingest import DEFAULT_MAX_BYTES
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no per-document lines; "
                                                   "failures and the summary are still printed.")
 def build_command(src: tuple[Path, ...], out: Path, workers: int | None, base: str | None, force: bool,
-                  corrections: Path | None, metadata: Path | None, evidence: str, strict: bool, time_limit: float,
+                  corrections: Path | None, metadata: Path | None, evidence: str, dataset: Path | None,
+                  strict: bool, time_limit: float,
                   memory_limit: int | None, max_bytes: int, quiet: bool) -> None:
     """Build every treaty text (*.txt, recursively, following links) of each SRC folder into OUT.
 
@@ -63,7 +68,8 @@ def build_command(src: tuple[Path, ...], out: Path, workers: int | None, base: s
     from ..errors import PartialFailure
 
     kwargs = dict(workers=workers, base=base, force=force, corrections=corrections, metadata=metadata,
-                  strict=strict, evidence=evidence, time_limit=time_limit or None, max_bytes=max_bytes,
+                  strict=strict, evidence=evidence, dataset=dataset, time_limit=time_limit or None,
+                  max_bytes=max_bytes,
                   memory_limit=0 if memory_limit is None else (memory_limit << 20 or None))
     sources = list(src)
     if quiet:
