@@ -185,6 +185,16 @@ def site_out(tmp_path_factory):
     return src, mine
 
 
+def seed_page(out: Path) -> Path:
+    """The site page of the 1958-02-19 joint statement in build folder ``out``: its file is named
+    after the last segment of the document's IRI (``doc/{key of its text}``), which the build
+    manifest gives."""
+    import json
+
+    entry = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["documents"][SEED.name]
+    return out / "site" / "doc" / f"{entry['document'].rsplit('/', 1)[-1]}.html"
+
+
 def test_site_has_every_page(site_out):
     src, out = site_out
     site = out / "site"
@@ -206,7 +216,7 @@ def test_site_has_every_page(site_out):
 
 def test_site_document_pages_are_annotated_when_the_text_is_at_hand(site_out):
     _, out = site_out
-    page = next((out / "site" / "doc").glob("1958-02-19-*.html")).read_text(encoding="utf-8")
+    page = seed_page(out).read_text(encoding="utf-8")
     assert 'data-field="signatories[0].name"' in page
     assert 'href="../person/zhou-enlai.html"' in page
 
@@ -218,7 +228,7 @@ def test_site_without_texts_lists_the_facts(tmp_path, site_out):
     from treatykg.site import build_site
 
     build_site(mine)  # graphs/*.nq only, no texts
-    page = next((mine / "site" / "doc").glob("1958-02-19-*.html")).read_text(encoding="utf-8")
+    page = seed_page(mine).read_text(encoding="utf-8")
     assert "original text was not given" in page
     assert "signatories[0].name" in page and "周恩来" in page
 
@@ -232,7 +242,7 @@ def test_site_from_the_store_without_texts_lists_the_facts(tmp_path, site_out):
     from treatykg.site import build_site
 
     build_site(mine)  # store/ only, no texts
-    page = next((mine / "site" / "doc").glob("1958-02-19-*.html")).read_text(encoding="utf-8")
+    page = seed_page(mine).read_text(encoding="utf-8")
     assert "original text was not given" in page
     assert "signatories[0].name" in page
 
@@ -429,7 +439,7 @@ def test_unchanged_annotated_pages_are_not_rendered_again(tmp_path, site_out, mo
     assert {p: p.read_bytes() for p in (mine / "site").rglob("*") if p.is_file()} == pages
 
     # a page changed on disk is rendered again, and only that one
-    doc = next((mine / "site" / "doc").glob("1958-02-19-*.html"))
+    doc = seed_page(mine)
     doc.write_text("edited by hand", encoding="utf-8")
     build_site(mine, src_dir=src)
     assert len(calls) == 1 and doc.read_bytes() == pages[doc]
