@@ -17,27 +17,29 @@ Rules:
   span that ends while a shorter one opened inside it is still open closes that one
   and re-opens it after (a continuation fragment, not focusable). Each span's first
   fragment is the focusable highlight (``tabindex=0``, ``id="ann-N"``).
-* **Everything is escaped**: text goes through :func:`html.escape`, the facts travel as
-  JSON inside ``<script type="application/json">`` with ``<``, ``>`` and ``&`` written
-  as ``\\u003c`` … so no value can close the script; the script writes with
-  ``textContent`` only.
-* **Self-contained**: inline CSS and JS, no fonts, images or scripts from elsewhere; the
-  page works from the file system, offline.
+* **Everything is escaped**: the page is the template ``templates/view.html``, which
+  autoescapes every value (:mod:`treatykg.templating`); the text is cut into spans here
+  (:func:`_segments`) and written by the template. The facts travel as JSON inside
+  ``<script type="application/json">`` with ``<``, ``>`` and ``&`` written as ``\\u003c`` …
+  so no value can close the script; the script writes with ``textContent`` only.
+* **Self-contained**: CSS and JS inlined from ``static/`` (``page.css``, ``view.css``,
+  ``view.js``), no fonts, images or scripts from elsewhere; the page works from the file
+  system, offline.
 """
 from __future__ import annotations
 
-import html
 import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
+from markupsafe import Markup
+
 from .model import Record
 from .namespaces import DEFAULT_BASE, prefixes
 
-__all__ = ["Fact", "KINDS", "render_document", "record_facts", "kind_of", "readable_iri",
-           "escape", "json_script", "page", "STYLE"]
+__all__ = ["Fact", "KINDS", "render_document", "record_facts", "kind_of", "readable_iri"]
 
 #: Kinds of highlight: key -> (English, Chinese, colour).
 KINDS: dict[str, tuple[str, str, str]] = {
@@ -268,159 +270,11 @@ def record_facts(record: Record, *, base: str = DEFAULT_BASE) -> list[Fact]:
     return facts
 
 
-# ---------------------------------------------------------------- HTML helpers
-def escape(text: Any) -> str:
-    """HTML-escape text for element content and (double-quoted) attribute values."""
-    return html.escape("" if text is None else str(text), quote=True)
-
-
-def json_script(element_id: str, data: Any) -> str:
-    """``data`` as JSON in a ``<script type="application/json">`` that no value can close."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
-    text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
-    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return f'<script type="application/json" id="{escape(element_id)}">{text}</script>'
-
-
-def bi(en: str, zh: str) -> str:
-    """A bilingual label: English, then Chinese (``lang`` set on each)."""
-    return f'<span lang="en">{escape(en)}</span> <span lang="zh" class="zh">{escape(zh)}</span>'
-
-
-STYLE = """
-:root{--fg:#1f2937;--muted:#6b7280;--bg:#fff;--line:#e5e7eb;--accent:#1d4ed8}
-*{box-sizing:border-box}
-body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI","Noto Sans","Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;color:var(--fg);background:var(--bg)}
-header.top{padding:.8rem 1.2rem;border-bottom:1px solid var(--line);background:#f8fafc}
-header.top h1{font-size:1.25rem;margin:.2rem 0}
-header.top nav a{margin-right:1rem}
-.zh{color:var(--muted)}
-h1 .zh,h2 .zh,h3 .zh,th .zh{color:inherit;font-weight:normal}
-a{color:var(--accent)}
-a:focus-visible,button:focus-visible,[tabindex]:focus-visible,th button:focus-visible{outline:3px solid #f59e0b;outline-offset:1px}
-main{padding:1rem 1.2rem}
-table{border-collapse:collapse;width:100%}
-th,td{border-bottom:1px solid var(--line);padding:.35rem .5rem;text-align:left;vertical-align:top}
-th{white-space:nowrap}
-td.date{white-space:nowrap}
-th button{font:inherit;font-weight:600;background:none;border:0;padding:0;cursor:pointer;color:inherit}
-th[aria-sort=ascending] button::after{content:" ▲"}
-th[aria-sort=descending] button::after{content:" ▼"}
-.meta{color:var(--muted);font-size:.9rem}
-.iri{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.82rem;word-break:break-all}
-figure{margin:1rem 0}
-"""
-
-_VIEW_STYLE = """
-.layout{display:grid;grid-template-columns:minmax(0,3fr) minmax(18rem,2fr);gap:1.2rem;padding:1rem 1.2rem}
-@media (max-width:900px){.layout{grid-template-columns:1fr}}
-.legend{display:flex;flex-wrap:wrap;gap:.4rem .9rem;margin:.2rem 0 .8rem;font-size:.85rem}
-.legend span.sw{display:inline-block;width:.9em;height:.9em;border-radius:2px;vertical-align:-.1em;margin-right:.25em}
-#text{white-space:pre-wrap;font-size:1.05rem;line-height:2.1;border:1px solid var(--line);border-radius:6px;padding:1rem;margin:0;font-family:inherit;overflow-wrap:anywhere}
-.hl{border-bottom:2px solid var(--k);background:color-mix(in srgb,var(--k) 14%,transparent);cursor:help;border-radius:2px}
-.hl .hl{padding-bottom:2px}
-.hl.k-visit,.hl.k-commitment,.hl.k-title{background:color-mix(in srgb,var(--k) 7%,transparent)}
-.hl.active{background:color-mix(in srgb,var(--k) 38%,transparent);outline:2px solid var(--k)}
-#tip{position:absolute;z-index:10;max-width:32rem;background:#111827;color:#f9fafb;padding:.55rem .7rem;border-radius:6px;font-size:.85rem;line-height:1.45;box-shadow:0 4px 16px rgba(0,0,0,.25);pointer-events:none}
-#tip[hidden]{display:none}
-#tip .f{font-family:ui-monospace,Menlo,Consolas,monospace;color:#fde68a}
-#tip .st{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.78rem;color:#c7d2fe;word-break:break-all;margin-top:.3rem}
-#current{border:1px solid var(--line);border-radius:6px;padding:.6rem .8rem;margin-bottom:1rem;background:#f8fafc;min-height:3rem;font-size:.9rem}
-#current .f{font-family:ui-monospace,Menlo,Consolas,monospace}
-#current .st{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.8rem;word-break:break-all;color:#374151}
-aside.panel{position:sticky;top:0;max-height:100vh;overflow:auto;padding-right:.3rem}
-@media (max-width:900px){aside.panel{position:static;max-height:none}}
-aside h2{font-size:1rem;margin:1rem 0 .3rem}
-aside ul{list-style:none;margin:0;padding:0}
-aside li{margin:.15rem 0}
-aside button.field{font:inherit;text-align:left;background:none;border:0;border-left:4px solid var(--k);padding:.1rem .45rem;cursor:pointer;color:inherit;width:100%}
-aside button.field:hover{background:#f3f4f6}
-aside .path{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.78rem;color:var(--muted)}
-aside .novid{border-left:4px solid var(--line);padding:.1rem .45rem;display:block}
-.warn{color:#92400e;background:#fffbeb;border:1px solid #fde68a;padding:.4rem .6rem;border-radius:6px}
-.prov{display:inline-block;font-size:.8rem;margin:.1rem 0 .2rem .45rem;padding:0 .35rem;border-radius:4px}
-.prov.curated{background:#fef3c7;color:#78350f;border:1px dashed #d97706}
-.prov.metadata{background:#e0f2fe;color:#075985;border:1px dashed #0284c7}
-.rejected s{color:var(--muted)}
-"""
-
-_VIEW_SCRIPT = r"""
-(function(){
-  "use strict";
-  var facts = JSON.parse(document.getElementById("facts").textContent);
-  var tip = document.getElementById("tip");
-  var current = document.getElementById("current");
-  var active = [];
-  function el(tag, cls, text){ var e = document.createElement(tag); if (cls) e.className = cls; if (text != null) e.textContent = text; return e; }
-  function describe(f, box){
-    while (box.firstChild) box.removeChild(box.firstChild);
-    var head = el("div");
-    head.appendChild(el("span", "f", f.field));
-    head.appendChild(document.createTextNode(" · " + f.kind_en + " " + f.kind_zh));
-    box.appendChild(head);
-    var val = el("div", null, "");
-    val.appendChild(el("strong", null, f.value));
-    val.lang = "zh";
-    box.appendChild(val);
-    var q = el("div", null, "«" + f.exact + "» [" + f.start + ":" + f.end + "]");
-    q.lang = "zh";
-    box.appendChild(q);
-    if (f.statement) box.appendChild(el("div", "st", f.statement));
-    else if (f.node) box.appendChild(el("div", "st", f.node));
-    if (f.wikidata) box.appendChild(el("div", "st", "wikidata: " + f.wikidata));
-  }
-  function setActive(id){
-    active.forEach(function(e){ e.classList.remove("active"); });
-    active = Array.prototype.slice.call(document.querySelectorAll('[data-ann="' + id + '"]'));
-    active.forEach(function(e){ e.classList.add("active"); });
-  }
-  function show(target){
-    var id = target.getAttribute("data-ann");
-    var f = facts[id];
-    if (!f) return;
-    describe(f, tip);
-    describe(f, current);
-    setActive(id);
-    tip.hidden = false;
-    var r = target.getBoundingClientRect();
-    var top = window.scrollY + r.bottom + 6;
-    var left = Math.max(4, Math.min(window.scrollX + r.left, window.scrollX + document.documentElement.clientWidth - tip.offsetWidth - 8));
-    tip.style.top = top + "px";
-    tip.style.left = left + "px";
-  }
-  function hide(){ tip.hidden = true; }
-  var text = document.getElementById("text");
-  text.addEventListener("mouseover", function(ev){ var t = ev.target.closest(".hl"); if (t) show(t); });
-  text.addEventListener("mouseout", function(ev){ var t = ev.target.closest(".hl"); if (t && !t.contains(ev.relatedTarget) && document.activeElement !== t) hide(); });
-  text.addEventListener("focusin", function(ev){ var t = ev.target.closest(".hl"); if (t) show(t); });
-  text.addEventListener("focusout", hide);
-  text.addEventListener("click", function(ev){ var t = ev.target.closest(".hl"); if (!t) return; var first = document.getElementById("ann-" + t.getAttribute("data-ann")); if (first && document.activeElement !== first) first.focus(); });
-  document.addEventListener("keydown", function(ev){ if (ev.key === "Escape") hide(); });
-  Array.prototype.forEach.call(document.querySelectorAll("button.field[data-target]"), function(b){
-    b.addEventListener("click", function(){
-      var t = document.getElementById(b.getAttribute("data-target"));
-      if (!t) return;
-      t.scrollIntoView({block: "center"});
-      t.focus({preventScroll: true});
-    });
-  });
-})();
-"""
-
-
-def page(title: str, body: str, *, style: str = "", script: str = "", lang: str = "en") -> str:
-    """A whole HTML page: doctype, charset, viewport, inline CSS and JS (nothing fetched)."""
-    return (f'<!DOCTYPE html>\n<html lang="{escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f'<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
-            f"style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src 'self' data:\">\n"
-            f"<title>{escape(title)}</title>\n<style>{STYLE}{style}</style>\n</head>\n<body>\n{body}\n"
-            + (f"<script>{script}</script>\n" if script else "") + "</body>\n</html>\n")
-
-
 # ---------------------------------------------------------------- splitting the text
-def _segments(text: str, facts: list[Fact]) -> str:
-    """The text as HTML with a (possibly split) span per fact; code-point offsets throughout."""
+def _segments(text: str, facts: list[Fact]) -> list[tuple[str, Any]]:
+    """The text cut at every fact's bounds (code-point offsets throughout), as the operations
+    that ``view.html`` writes: ``("text", str)``, ``("open", fact)`` (a fact's first fragment,
+    the focusable one), ``("reopen", fact)`` (a continuation fragment) and ``("close", None)``."""
     # Longer spans outside shorter ones; of spans with the same extent, the mention (the least
     # specific fact) outermost, so that a click or hover reaches the specific fact inside it.
     facts = sorted(facts, key=lambda f: (f.start, -f.end, f.kind != "mention", f.id))
@@ -428,24 +282,22 @@ def _segments(text: str, facts: list[Fact]) -> str:
     for f in facts:
         starts.setdefault(f.start, []).append(f)
     bounds = sorted({0, len(text)} | {f.start for f in facts} | {f.end for f in facts})
-    out: list[str] = []
+    out: list[tuple[str, Any]] = []
     stack: list[Fact] = []
     opened: set[int] = set()
 
-    def open_tag(f: Fact) -> str:
-        attrs = f'class="hl k-{f.kind}" data-ann="{f.id}" style="--k:{KINDS[f.kind][2]}"'
+    def open_tag(f: Fact) -> tuple[str, Fact]:
         if f.id not in opened:
             opened.add(f.id)
-            return (f'<span id="ann-{f.id}" tabindex="0" role="mark" aria-describedby="current" data-field="{escape(f.field)}" '
-                    f'aria-label="{escape(f.field)}: {escape(f.value)}" {attrs}>')
-        return f'<span {attrs}>'
+            return "open", f
+        return "reopen", f
 
     for i, pos in enumerate(bounds):
         # close every fact ending here; re-open the shorter ones that were inside it
         ending = [j for j, f in enumerate(stack) if f.end == pos]
         if ending:
             above = stack[ending[0]:]
-            out.append("</span>" * len(above))
+            out.extend([("close", None)] * len(above))
             del stack[ending[0]:]
             for f in above:
                 if f.end != pos:
@@ -456,9 +308,9 @@ def _segments(text: str, facts: list[Fact]) -> str:
                 out.append(open_tag(f))
                 stack.append(f)
         if i + 1 < len(bounds):
-            out.append(escape(text[pos:bounds[i + 1]]))
-    out.append("</span>" * len(stack))
-    return "".join(out)
+            out.append(("text", text[pos:bounds[i + 1]]))
+    out.extend([("close", None)] * len(stack))
+    return out
 
 
 # ---------------------------------------------------------------- the page
@@ -487,10 +339,10 @@ def _statement_text(f: Fact, base: str) -> str | None:
     return f"{readable_iri(f.subject, base)} {readable_iri(f.predicate, base)} {obj} ."
 
 
-def _field_panel(fields: list[tuple[str, str]], first_fact: dict[str, Fact], links: dict[str, str],
-                 base: str, record: Record | None) -> str:
-    parts: list[str] = []
-    mentions = record.mentions if record is not None else []
+def _field_sections(fields: list[tuple[str, str]], first_fact: dict[str, Fact], links: dict[str, str],
+                     base: str, record: Record | None) -> list[dict[str, Any]]:
+    """The field panel: per section (English, Chinese) its fields (:func:`_field_item`)."""
+    sections = []
     for key, en, zh, heads in _SECTIONS:
         rows = [(p, v) for p, v in fields if _head(p) in heads]
         if not rows:
@@ -505,73 +357,61 @@ def _field_panel(fields: list[tuple[str, str]], first_fact: dict[str, Fact], lin
                     seen[ident] = (seen[ident][0], seen[ident][1], seen[ident][2] + 1)
                 else:
                     seen[ident] = (p, v, 1)
-            rows_html = []
-            for ident, (p, v, count) in seen.items():
-                rows_html.append(_field_item(p, f"{v} ×{count}" if count > 1 else v, first_fact, links, base,
-                                             mentions, record))
-        else:
-            rows_html = [_field_item(p, v, first_fact, links, base, mentions, record) for p, v in rows]
-        parts.append(f'<section><h2>{bi(en, zh)}</h2><ul>{"".join(rows_html)}</ul></section>')
-    return "".join(parts)
+            rows = [(p, f"{v} ×{count}" if count > 1 else v) for p, v, count in seen.values()]
+        sections.append({"en": en, "zh": zh,
+                         "fields": [_field_item(p, v, first_fact, links, base, record) for p, v in rows]})
+    return sections
 
 
-def provenance_badge(record: Record | None, path: str) -> str:
-    """A fact not read from the text says where it comes from: a curator (who, when, why) or the
-    database's metadata (``class="prov curated"`` / ``"prov metadata"``); '' for a fact read."""
+def provenance_badge(record: Record | None, path: str) -> dict[str, str] | None:
+    """Where a fact not read from the text comes from, for its mark on the page:
+    ``{"kind": "curator", "detail": who, when, why}`` or ``{"kind": "metadata", "detail":
+    the source}``; None for a fact read from the text."""
     prov = record.origin(path) if record is not None else None
     if prov is None:
-        return ""
+        return None
     if prov.kind == "curator":
-        who = " · ".join(x for x in (prov.agent, prov.date, prov.note) if x)
-        return (f'<span class="prov curated" data-provenance="curator">✎ {bi("corrected by a curator", "由编者更正")}'
-                f'{": " + escape(who) if who else ""}</span>')
-    src = prov.source or prov.agent or ""
-    return (f'<span class="prov metadata" data-provenance="metadata">⊞ {bi("from the database metadata", "来自数据库元数据")}'
-            f'{": " + escape(src) if src else ""}</span>')
+        return {"kind": "curator", "detail": " · ".join(x for x in (prov.agent, prov.date, prov.note) if x)}
+    return {"kind": "metadata", "detail": prov.source or prov.agent or ""}
 
 
 def _field_item(path: str, value: str, first_fact: dict[str, Fact], links: dict[str, str], base: str,
-                mentions: list, record: Record | None = None) -> str:
+                record: Record | None = None) -> dict[str, Any]:
+    """One field of the panel: its path and value, the fact whose evidence it focuses (its id),
+    its colour, its provenance mark, the resource it is evidence for, its Wikidata item."""
     f = first_fact.get(path)
-    k = kind_of(path)
-    color = KINDS[k][2]
-    label = (f'<span class="path">{escape(path)}</span><br><span lang="zh">{escape(value)}</span>')
-    badge = provenance_badge(record, path)
-    if f is not None:
-        item = (f'<button type="button" class="field" data-target="ann-{f.id}" data-field="{escape(path)}" '
-                f'style="--k:{color}">{label}</button>')
-    elif badge:
-        item = f'<span class="novid" data-field="{escape(path)}">{label}</span>'
-    else:
-        item = f'<span class="novid" data-field="{escape(path)}">{label} <span class="meta">(no evidence · 无原文证据)</span></span>'
-    if badge:
-        item += f"<br>{badge}"
-    extra = []
+    item: dict[str, Any] = {"path": path, "value": value, "colour": KINDS[kind_of(path)][2],
+                            "fact_id": f.id if f is not None else None,
+                            "badge": provenance_badge(record, path), "iri": None, "wikidata": None}
     node = f.node if f is not None else None
     if node and f is not None and f.object_is_iri and f.object == node:
-        href = links.get(node, node)
-        extra.append(f'<a class="iri" href="{escape(href)}">{escape(readable_iri(node, base))}</a>')
+        item["iri"] = {"href": links.get(node, node), "label": readable_iri(node, base)}
+    mentions = record.mentions if record is not None else []
     m = re.match(r"^mentions\[(\d+)\]$", path)
     if m and int(m.group(1)) < len(mentions) and mentions[int(m.group(1))].wikidata:
         q = mentions[int(m.group(1))].wikidata
         if re.fullmatch(r"Q\d+", q or ""):
-            extra.append(f'<a href="https://www.wikidata.org/wiki/{q}" lang="en">Wikidata {q}</a>')
-    tail = f'<div style="padding-left:.8rem">{" · ".join(extra)}</div>' if extra else ""
-    return f"<li>{item}{tail}</li>"
+            item["wikidata"] = q
+    return item
 
 
-def _rejected_panel(record: Record) -> str:
-    """What was read and then replaced or removed by a curator, with who and why."""
-    if not record.rejected:
-        return ""
-    items = []
+def _rejected(record: Record) -> list[dict[str, str]]:
+    """What was read and then replaced or removed by a curator: field, value, who and why."""
+    out = []
     for fld, value, prov in record.rejected:
         text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-        who = " · ".join(x for x in (prov.agent, prov.date, prov.note) if x)
-        items.append(f'<li><span class="path">{escape(fld)}</span><br><s lang="zh">{escape(text)}</s>'
-                     f'<br><span class="prov curated">✎ {escape(who)}</span></li>')
-    return (f'<section class="rejected"><h2>{bi("Read, then corrected", "原文读取、经编者更正")}</h2>'
-            f'<ul>{"".join(items)}</ul></section>')
+        out.append({"field": fld, "value": text,
+                    "who": " · ".join(x for x in (prov.agent, prov.date, prov.note) if x)})
+    return out
+
+
+def _facts_data(good: list[Fact], base: str) -> dict[str, dict[str, Any]]:
+    """What the page's script shows of each fact (the JSON of ``<script id="facts">``)."""
+    return {str(f.id): {"field": f.field, "kind": f.kind, "kind_en": KINDS[f.kind][0], "kind_zh": KINDS[f.kind][1],
+                        "value": f.value, "exact": f.exact, "start": f.start, "end": f.end,
+                        "statement": _statement_text(f, base),
+                        "node": readable_iri(f.node, base) if f.node else None, "wikidata": f.wikidata}
+            for f in good}
 
 
 def render_document(record: Record, original_text: str, *, base: str = DEFAULT_BASE,
@@ -583,54 +423,28 @@ def render_document(record: Record, original_text: str, *, base: str = DEFAULT_B
     to a site's index). Returns the whole page as a string.
     """
     from . import rdf
+    from .templating import json_for_script, render
 
     links = links or {}
     facts = record_facts(record, base=base)
     good = [f for f in facts if 0 <= f.start <= f.end <= len(original_text)
             and original_text[f.start:f.end] == f.exact and f.end > f.start]
-    dropped = len(facts) - len(good)
     first: dict[str, Fact] = {}
     for f in good:
         first.setdefault(f.field, f)
     doc = rdf.document_iri(record, base)
-    data = {str(f.id): {"field": f.field, "kind": f.kind, "kind_en": KINDS[f.kind][0], "kind_zh": KINDS[f.kind][1],
-                        "value": f.value, "exact": f.exact, "start": f.start, "end": f.end,
-                        "statement": _statement_text(f, base),
-                        "node": readable_iri(f.node, base) if f.node else None, "wikidata": f.wikidata}
-            for f in good}
     fields = list(_field_values(record).items())
     order = {p: i for i, p in enumerate(record.evidence())}
     fields.sort(key=lambda pv: (order.get(pv[0], 10 ** 6)))
-    title = record.title or record.source.name
-    legend = "".join(f'<span><span class="sw" style="background:{c}"></span>{bi(en, zh)}</span>'
-                     for k, (en, zh, c) in KINDS.items() if any(f.kind == k for f in good))
-    meta = " · ".join(escape(x) for x in (record.signed_date, record.doc_type.replace("_", " "),
-                                          record.signed_place) if x)
-    warn = ""
-    if dropped:
-        warn = (f'<p class="warn">{dropped} evidence span(s) do not match this text and are not highlighted '
-                f'· {dropped} 处证据与本文不符，未标出</p>')
-    body = f"""<header class="top">
-<nav>{nav}</nav>
-<h1 lang="zh">{escape(title)}</h1>
-<div class="meta">{meta} · <a class="iri" href="{escape(links.get(doc, doc))}">{escape(readable_iri(doc, base))}</a> · {escape(record.source.name)}</div>
-</header>
-<div class="layout">
-<main style="padding:0">
-<div class="legend" aria-label="legend">{legend}</div>
-{warn}
-<p class="meta">{bi("Focus or hover a highlight to see its field, value and the RDF statement it supports.", "聚焦或悬停于标注处可查看字段、值及其支持的 RDF 陈述。")}</p>
-<pre id="text" lang="zh">{_segments(original_text, good)}</pre>
-</main>
-<aside class="panel" aria-label="fields · 字段">
-<div id="current" aria-live="polite"><span class="meta">{bi("Select a field or a highlight.", "请选择字段或标注。")}</span></div>
-{_field_panel(fields, first, links, base, record)}
-{_rejected_panel(record)}
-</aside>
-</div>
-<div id="tip" role="tooltip" hidden></div>
-{json_script("facts", data)}"""
-    return page(title, body, style=_VIEW_STYLE, script=_VIEW_SCRIPT)
+    return render(
+        "view.html", title=record.title or record.source.name, style="view.css", script="view.js",
+        nav=Markup(nav),  # Markup: the caller's HTML, as documented (a site's links to its index)
+        meta=" · ".join(x for x in (record.signed_date, record.doc_type.replace("_", " "), record.signed_place) if x),
+        doc_href=links.get(doc, doc), doc_label=readable_iri(doc, base), source_name=record.source.name,
+        legend=[(en, zh, c) for k, (en, zh, c) in KINDS.items() if any(f.kind == k for f in good)],
+        dropped=len(facts) - len(good), segments=_segments(original_text, good), kinds=KINDS,
+        sections=_field_sections(fields, first, links, base, record), rejected=_rejected(record),
+        facts_json=json_for_script(_facts_data(good, base)))
 
 
 def read_record(path, *, max_bytes: int | None = None, encoding: str | None = None) -> tuple[Record, str]:
