@@ -11,6 +11,7 @@ converges; the credentials never appear in any output of the command.
 """
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -238,18 +239,59 @@ def test_a_turtle_file_is_pushed_into_its_document_graph(docs, tmp_path):
     assert graph.lines == sorted(line for g in expected for line in g.lines)
 
 
-def test_a_count_mismatch_fails_with_exit_7(run, docs, httpserver):
+def _fake_store(httpserver, count: int, rows: list[tuple[str, str, dict]]) -> str:
+    """A server that takes every update, answers COUNT with ``count`` and the read back with ``rows``."""
+    from werkzeug import Response
+
+    def answer(request):
+        query = request.form.get("query", "")
+        if "COUNT" in query:
+            bindings = [{"n": {"type": "literal", "value": str(count)}}]
+        else:
+            bindings = [{"s": {"type": "uri", "value": s}, "p": {"type": "uri", "value": p}, "o": o}
+                        for s, p, o in rows]
+        return Response(json.dumps({"head": {"vars": []}, "results": {"bindings": bindings}}),
+                        content_type="application/sparql-results+json")
+
+    httpserver.clear_all_handlers()
     httpserver.expect_request("/update", method="POST").respond_with_data("", status=204)
-    httpserver.expect_request("/query", method="POST").respond_with_json(
-        {"head": {"vars": ["n"]}, "results": {"bindings": [{"n": {"type": "literal", "value": "1"}}]}})
-    code, out, err = run("push", docs["hostile"], "--endpoint", httpserver.url_for("/").rstrip("/"),
-                         "--profile", "oxigraph")
+    httpserver.expect_request("/query", method="POST").respond_with_handler(answer)
+    return httpserver.url_for("/").rstrip("/")
+
+
+HOSTILE_DOC = "https://w3id.org/treatykg/id/doc/test-hostile"
+HOSTILE_ROWS = [(HOSTILE_DOC, str(TITLE.value), {"type": "literal", "value": HOSTILE, "xml:lang": "zh"}),
+                (f"{HOSTILE_DOC}/graph", "http://example.org/note",
+                 {"type": "literal", "value": 'line one\nline "two" \\ } >'})]
+
+
+def test_a_count_mismatch_fails_with_exit_7(run, docs, httpserver):
+    url = _fake_store(httpserver, 1, HOSTILE_ROWS[:1])
+    code, out, err = run("push", docs["hostile"], "--endpoint", url, "--profile", "oxigraph")
     assert code == 7
     assert "MISMATCH" in out and "differ after the push" in err
+    assert "missing at the endpoint: <https://w3id.org/treatykg/id/doc/test-hostile/graph>" in err
     with pytest.raises(VerificationError) as failure:
-        push(docs["hostile"], httpserver.url_for("/").rstrip("/"), profile="oxigraph")
+        push(docs["hostile"], url, profile="oxigraph")
     assert failure.value.exit_code == 7
     assert [(g.local_triples, g.remote_triples) for g in failure.value.report.mismatches] == [(2, 1)]
+
+
+def test_the_same_count_with_a_rewritten_literal_fails_naming_the_triple(run, docs, httpserver):
+    """Counts are not enough: a store that keeps every triple but rewrites a literal fails the
+    push, the message naming the graph, the triple sent and the one the store holds instead."""
+    rewritten = HOSTILE_ROWS[:1] + [(HOSTILE_ROWS[1][0], HOSTILE_ROWS[1][1],
+                                     {"type": "literal", "value": "line one", "xml:lang": "en"})]
+    url = _fake_store(httpserver, 2, rewritten)
+    code, out, err = run("push", docs["hostile"], "--endpoint", url, "--profile", "oxigraph")
+    assert code == 7
+    assert "<https://w3id.org/treatykg/id/doc/test-hostile/graph>: 1 triple sent not at the endpoint, 1 there " \
+           "not sent; sent <https://w3id.org/treatykg/id/doc/test-hostile/graph> <http://example.org/note> " \
+           '"line one\\nline \\"two\\" \\\\ } >" . but the endpoint holds ' \
+           '<https://w3id.org/treatykg/id/doc/test-hostile/graph> <http://example.org/note> "line one"@en .' in err
+    assert [ln for ln in out.splitlines() if ln.startswith("MISMATCH")]
+    url = _fake_store(httpserver, 2, HOSTILE_ROWS)   # the same triples: it passes
+    assert push(docs["hostile"], url, profile="oxigraph").ok
 
 
 def test_credentials_precedence_and_no_secret_in_reprs(tmp_path):
@@ -558,6 +600,177 @@ def test_blank_nodes_go_in_one_request_and_stay_linked(server, docs, request, mo
     rows = ep.select('SELECT ?x WHERE { GRAPH <urn:test:bnode-graph> { ?x <urn:p> "中文" ; <urn:q> ?y . '
                      '?y <urn:q> "z" } }')
     assert len(rows) == 1
+
+
+# ---------------------------------------------------------------- a real build, read back (issues 19, 21)
+def _written_graphs(out: Path) -> dict[str, set[ox.Triple]]:
+    """graph IRI -> its triples, as the build wrote them (graphs/*.nq, the collection's included)."""
+    graphs: dict[str, set[ox.Triple]] = {}
+    for f in sorted((out / "graphs").rglob("*.nq")):
+        for q in ox.parse(path=str(f), format=ox.RdfFormat.N_QUADS):
+            graphs.setdefault(q.graph_name.value, set()).add(q.triple)
+    return graphs
+
+
+def _read_back(ep: Endpoint, names) -> dict[str, set[ox.Triple]]:
+    """Each graph as the endpoint returns it to a CONSTRUCT (Turtle), independently of push's check."""
+    out = {}
+    for g in names:
+        r = requests.post(ep.query_url, auth=ep.auth, timeout=60, headers={"Accept": "text/turtle"},
+                          data={"query": f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {ox.NamedNode(g)} {{ ?s ?p ?o }} }}"})
+        r.raise_for_status()
+        out[g] = {q.triple for q in ox.parse(r.content, format=ox.RdfFormat.TURTLE)}
+    return out
+
+
+def _isomorphic(a: set[ox.Triple], b: set[ox.Triple]) -> bool:
+    import rdflib
+    from rdflib.compare import isomorphic
+
+    graphs = []
+    for triples in (a, b):
+        g = rdflib.Graph()
+        g.parse(data=ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES).decode(), format="nt")
+        graphs.append(g)
+    return isomorphic(*graphs)
+
+
+@pytest.mark.parametrize("server", ["oxigraph", "virtuoso"])
+def test_a_build_pushed_reads_back_graph_for_graph_and_conforms(server, request, run, monkeypatch):
+    """Issue 21: a whole build (document graphs, evidence, the collection's dataset, Wikidata links and
+    aliases) pushed to a real store: push reads every graph back and finds it identical; read back
+    independently, each graph is isomorphic to the one written (graphs/*.nq) and the whole conforms."""
+    from aliased import aliased_build
+    from treatykg.validate import validate_quads
+
+    ep = request.getfixturevalue(server)
+    if ep.auth is not None:
+        monkeypatch.setenv("TREATYKG_USER", ep.server.user)
+        monkeypatch.setenv("TREATYKG_PASSWORD", ep.server.password)
+    out = aliased_build().out
+    written = _written_graphs(out)
+    base = "https://w3id.org/treatykg/id/"
+    assert {f"{base}graph/{n}" for n in ("aliases", "dataset", "wikidata")} <= set(written)
+    assert [g for g in written if g.endswith("/evidence")]
+    code, stdout, err = run("push", out, "--endpoint", ep.url, "--profile", server)
+    assert code == 0, err
+    assert len([ln for ln in stdout.splitlines() if ln.startswith("ok ")]) == len(written)
+    assert "read back" in stdout.splitlines()[-1]
+    back = _read_back(ep, written)
+    for g, triples in written.items():
+        assert _isomorphic(back[g], triples), g
+        assert back[g] == triples, g           # no blank nodes: the same triples, literal for literal
+    report = validate_quads([ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(g))
+                             for g, triples in back.items() for t in triples])
+    as_written = validate_quads([ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(g))
+                                 for g, triples in written.items() for t in triples])
+    assert str(report) == str(as_written)      # the store changed nothing the shapes look at ...
+    assert report.conforms, str(report)[:2000]  # ... and what it holds conforms
+
+
+def test_no_evidence_leaves_the_evidence_graphs_out_and_says_how_many(run, own_oxigraph):
+    """Issue 19: --no-evidence pushes the facts, the curated/metadata graphs and the collection's
+    graphs, never a tkg:EvidenceGraph; the default pushes everything."""
+    from aliased import aliased_build
+
+    ep, out = own_oxigraph, aliased_build().out
+    written = _written_graphs(out)
+    evidence = {g for g in written if g.endswith("/evidence")}
+    assert len(evidence) == 3
+    code, stdout, err = run("push", out, "--endpoint", ep.url, "--profile", "oxigraph", "--no-evidence")
+    assert code == 0, err
+    assert stdout.splitlines()[-1].endswith("; 3 evidence graphs left out (--no-evidence)")
+    held = ep.graphs()
+    assert not held & evidence and set(written) - evidence <= held
+    code, stdout, _ = run("push", out, "--endpoint", ep.url, "--profile", "oxigraph", "--no-evidence", "--dry-run")
+    assert code == 0 and "3 evidence graphs left out" in stdout and "/evidence  " not in stdout
+    assert run("push", out, "--endpoint", ep.url, "--profile", "oxigraph")[0] == 0
+    assert evidence <= ep.graphs()
+
+
+def test_no_evidence_refuses_a_file_whose_evidence_shares_the_document_graph(run, tmp_path):
+    ttl = tmp_path / "doc.ttl"
+    ttl.write_bytes(api.convert(api.extract(CORPUS / TEXTS[1]), "turtle"))
+    code, _, err = run("push", ttl, "--endpoint", "http://127.0.0.1:9", "--profile", "oxigraph", "--no-evidence")
+    assert code == 3 and "cannot be left out" in err and ".nq or .trig" in err
+    nq = tmp_path / "doc.nq"
+    nq.write_bytes(api.convert(api.extract(CORPUS / TEXTS[1]), "nq"))
+    report = push(nq, "http://127.0.0.1:9", profile="oxigraph", evidence=False, dry_run=True)
+    assert [g.graph for g in report.graphs] == [report.skipped[0][: -len("evidence")] + "graph"]
+
+
+@pytest.mark.parametrize("server, literal, kept", [
+    ("oxigraph", '"5"^^<http://www.w3.org/2001/XMLSchema#nonNegativeInteger>',
+     '"5"^^<http://www.w3.org/2001/XMLSchema#integer>'),
+    ("virtuoso", '"1958"^^<http://www.w3.org/2001/XMLSchema#integer>', None),
+    ("virtuoso", '"007"^^<http://www.w3.org/2001/XMLSchema#integer>',
+     '"7"^^<http://www.w3.org/2001/XMLSchema#integer>'),
+    ("oxigraph", '"1.50"^^<http://www.w3.org/2001/XMLSchema#decimal>',
+     '"1.5"^^<http://www.w3.org/2001/XMLSchema#decimal>'),
+])
+def test_a_literal_the_store_rewrites_fails_the_push_naming_it(server, literal, kept, request, run, tmp_path,
+                                                                 monkeypatch):
+    """Same count, other data: the store keeps the triple with its literal rewritten. The push
+    fails (exit 7), naming the graph, the triple sent and the one the store holds instead."""
+    ep = request.getfixturevalue(server)
+    if ep.auth is not None:
+        monkeypatch.setenv("TREATYKG_USER", ep.server.user)
+        monkeypatch.setenv("TREATYKG_PASSWORD", ep.server.password)
+    path = tmp_path / "typed.nq"
+    path.write_text(f"<urn:test:s> <urn:test:p> {literal} <urn:test:typed> .\n"
+                    "<urn:test:s> <urn:test:q> \"kept\" <urn:test:typed> .\n", encoding="utf-8")
+    code, out, err = run("push", path, "--endpoint", ep.url, "--profile", server)
+    if kept is None:
+        assert code == 0, err
+        return
+    assert code == 7
+    assert (f"<urn:test:typed>: 1 triple sent not at the endpoint, 1 there not sent; sent <urn:test:s> "
+            f"<urn:test:p> {literal} . but the endpoint holds <urn:test:s> <urn:test:p> {kept} .") in err
+    assert "MISMATCH urn:test:typed  local 2  endpoint 2" in out
+
+
+def test_subject_ranges_cover_every_string_and_hold_at_most_the_limit():
+    from treatykg.publish import subject_ranges
+
+    lines = sorted(f'<urn:s{i % 7}> <urn:p> "{i}" .'.encode() for i in range(70)) + [b'<urn:t> <urn:p> "x" .']
+    ranges = subject_ranges(lines, 25)
+    assert ranges[0][0] is None and ranges[-1][1] is None
+    assert all(a[1] == b[0] for a, b in zip(ranges, ranges[1:]))
+    assert ranges == [(None, "urn:s2"), ("urn:s2", "urn:s4"), ("urn:s4", "urn:s6"), ("urn:s6", None)]
+    assert subject_ranges(lines, 1000) == [(None, None)]
+    big = [f'<urn:one> <urn:p> "{i}" .'.encode() for i in range(30)]
+    assert subject_ranges(big, 10) == [(None, None)]    # one subject: never split
+
+
+def test_a_large_graph_is_read_back_in_parts_on_both_stores(request, run, tmp_path, monkeypatch):
+    """Virtuoso answers at most 10,000 rows (ResultSetMaxRows) and says so: a graph of 25,000
+    triples is read back in subject ranges of at most 8,000, on Virtuoso and (with its limit
+    lowered here) on Oxigraph; a subject with more triples than the store returns at once is a
+    clear failure, never a short read taken for the graph."""
+    import dataclasses
+
+    from treatykg import publish
+
+    path = tmp_path / "large.nq"
+    path.write_text("".join(f'<urn:test:s{i // 10:05d}> <urn:test:p{i % 10}> "{i}" <urn:test:large> .\n'
+                            for i in range(25_000)), encoding="utf-8")
+    one = tmp_path / "one-subject.nq"
+    one.write_text("".join(f'<urn:test:one> <urn:test:p> "{i}" <urn:test:one-subject> .\n'
+                           for i in range(10_500)), encoding="utf-8")
+    for server in ("oxigraph", "virtuoso"):
+        ep = request.getfixturevalue(server)
+        auth = (ep.server.user, ep.server.password) if ep.auth is not None else None
+        if server == "oxigraph":
+            monkeypatch.setitem(publish.PROFILES, "oxigraph",
+                                dataclasses.replace(publish.PROFILES["oxigraph"], read_rows=8_000))
+        report = push(path, ep.url, profile=server, auth=auth)
+        assert report.ok and report.graphs[0].same
+        parts = [r for r in report.graphs[0].requests if r.what.startswith("verify: read back")]
+        assert len(parts) == 4 and parts[-1].what.endswith("(part 4/4)")
+        if server == "virtuoso":
+            with pytest.raises(VerificationError, match=r"<urn:test:one-subject>: could not read it back whole: "
+                                                        r"the endpoint cut its answer at 10000 rows"):
+                push(one, ep.url, profile=server, auth=auth)
 
 
 # ---------------------------------------------------------------- last

@@ -24,15 +24,30 @@ What :func:`push` does, for every named graph found under ``path``:
 2. **Data never becomes code.** Every IRI and literal of a request is written by
    pyoxigraph's N-Triples serialiser (``str(NamedNode)``, ``pyoxigraph.serialize``);
    nothing read from a file is pasted into a query by hand.
-3. **Verify.** Each graph's triples are counted at the endpoint (``SELECT (COUNT(*) AS
-   ?n) WHERE { GRAPH <g> { ?s ?p ?o } }``) and compared with the local count (distinct
-   triples). A mismatch raises :class:`VerificationError` (exit code 7) once every graph
-   has been pushed; the report is attached.
+3. **Verify the content, not only the count.** Each graph's triples are counted at the
+   endpoint (``SELECT (COUNT(*) AS ?n) WHERE { GRAPH <g> { ?s ?p ?o } }``), then read back
+   (``SELECT ?s ?p ?o WHERE { GRAPH <g> { ?s ?p ?o } }``, SPARQL JSON results, which carry
+   every term exactly: datatype, language tag, any length) and compared with what was sent,
+   triple by triple: each term is written by pyoxigraph's N-Triples serialiser, and the set of
+   lines the endpoint returns must be the set of local lines (treatykg's graphs have no blank
+   nodes, so this is the canonical form; a graph with blank nodes is compared by
+   isomorphism, with rdflib). A large graph is read in pages of at most the profile's
+   ``read_rows`` triples, each page a range of subjects (``FILTER(STR(?s) >= "…" && STR(?s) <
+   "…")``, the bounds taken from the local subjects, the first and last ranges open), so no
+   answer is larger than a store returns whole (Virtuoso cuts answers at ``ResultSetMaxRows``,
+   10,000 by default, and says so in ``X-SPARQL-MaxRows``: such an answer is a failure, never
+   a short read taken as the graph). A store that rewrites a literal (Oxigraph keeps an
+   ``xsd:nonNegativeInteger`` as an ``xsd:integer``) fails the check. Any difference raises
+   :class:`VerificationError` (exit code 7) once every graph has been pushed, naming the
+   graph and one differing triple; the report is attached.
 4. **Retry** on connection errors, timeouts, HTTP 429 and 5xx, with exponential backoff
    honouring ``Retry-After``. Errors (:class:`~treatykg.errors.EndpointError`, exit 7)
    name the method, the URL without credentials, the HTTP status and the first lines of
    the server's answer.
-5. **Authenticate** with Basic, Digest or Bearer credentials from ``TREATYKG_TOKEN``,
+5. **Leave the evidence out when asked** (``evidence=False``, ``push --no-evidence``): a
+   graph that says of itself ``<g> a tkg:EvidenceGraph`` is not sent (nor deleted at the
+   endpoint: a copy pushed earlier stays as it was); the report lists the graphs left out.
+6. **Authenticate** with Basic, Digest or Bearer credentials from ``TREATYKG_TOKEN``,
    ``TREATYKG_USER``/``TREATYKG_PASSWORD``, credentials in the endpoint URL, or
    ``~/.netrc`` (``NETRC`` names another file). Secrets never appear in a message, a
    report or a ``repr``.
@@ -59,10 +74,12 @@ from . import net
 from .errors import EndpointError, InputError, RDFError
 from .net import redact_url
 from .rdfio import read_quads
+from .sparql import json_term
 
 __all__ = [
     "PROFILES", "Profile", "PushReport", "GraphReport", "RequestInfo", "VerificationError",
     "push", "read_graphs", "resolve_auth", "redact_url", "BearerAuth", "graph_line", "query_url",
+    "subject_ranges", "EVIDENCE_GRAPH",
 ]
 
 DEFAULT_TIMEOUT = (10.0, 300.0)
@@ -72,11 +89,14 @@ TMP_PREFIX = "urn:treatykg:tmp:"
 #: (Oxigraph parses N-Triples with a 16 MiB buffer per token; a SPARQL update is parsed whole).
 GSP_LINE_LIMIT = 8 * 1024 * 1024
 DOCUMENT_GRAPH = "https://w3id.org/treatykg/ontology#DocumentGraph"
+EVIDENCE_GRAPH = "https://w3id.org/treatykg/ontology#EvidenceGraph"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _SUFFIX_FORMATS = {
     ".nq": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG,
     ".nt": ox.RdfFormat.N_TRIPLES, ".ttl": ox.RdfFormat.TURTLE,
 }
+_RDF_TYPE = ox.NamedNode(RDF_TYPE)
+_EVIDENCE_GRAPH = ox.NamedNode(EVIDENCE_GRAPH)
 _UPDATE_TYPE = "application/sparql-update; charset=utf-8"
 _NT_TYPE = "application/n-triples"
 
@@ -113,6 +133,10 @@ class Profile:
     auth_scheme: str
     batch_bytes: int
     atomic: str
+    #: the most triples read back in one answer when a graph is verified
+    read_rows: int = 50_000
+    #: the most triples in one request (None: only ``batch_bytes`` bounds a request)
+    batch_triples: int | None = None
 
 
 PROFILES: dict[str, Profile] = {
@@ -134,7 +158,9 @@ PROFILES: dict[str, Profile] = {
                "half-way (tested), and readers may see the graph between DROP and INSERT; "
                "the window is one request run inside the server, the count check reports a bad "
                "outcome (exit 7) and a re-run repairs it. Large INSERT DATA requests fail "
-               "there (SP030), hence 64 KiB batches; no blank nodes in INSERT DATA (SP031)"),
+               "there (SP030), hence 64 KiB batches; no blank nodes in INSERT DATA (SP031)",
+        read_rows=8_000,   # under ResultSetMaxRows (10,000 in the shipped virtuoso.ini)
+        batch_triples=1_000),  # ~2,000 short triples make more than the 10,000 lines of SQL it allows (SP031)
     "graphdb": Profile(
         "graphdb", "", "/statements", "/rdf-graphs/service", replace="gsp", batches="gsp",
         auth_scheme="basic", batch_bytes=8 * 1024 * 1024,
@@ -144,7 +170,8 @@ PROFILES: dict[str, Profile] = {
         "generic", "", "", None, replace="update", batches="gsp",  # gsp only with --store-url
         auth_scheme="basic", batch_bytes=1024 * 1024,
         atomic="one update request; atomic where the store treats a request atomically, "
-               "as SPARQL 1.1 Update says it SHOULD"),
+               "as SPARQL 1.1 Update says it SHOULD",
+        read_rows=8_000),
 }
 
 
@@ -222,6 +249,11 @@ class LocalGraph:
     lines: list[bytes]
     sources: list[str]
     has_blank_nodes: bool = False
+    #: the graph says of itself ``<g> a tkg:EvidenceGraph``
+    evidence: bool = False
+    #: triples outside a named graph (a .nt/.ttl file) that hold an evidence graph's
+    #: statements: the evidence cannot be told apart from the facts
+    mixed_evidence: bool = False
 
     @property
     def triples(self) -> int:
@@ -258,6 +290,7 @@ def read_graphs(path: str | Path) -> list[LocalGraph]:
     """
     graphs: dict[str, set[ox.Triple]] = {}
     sources: dict[str, list[str]] = {}
+    mixed_in: set[str] = set()
     for file in _files(Path(path)):
         fmt = _SUFFIX_FORMATS[file.suffix.lower()]
         by_graph: dict[Any, set[ox.Triple]] = {}   # graph term -> triples (the hot loop: keep it lean)
@@ -268,6 +301,7 @@ def read_graphs(path: str | Path) -> list[LocalGraph]:
             bucket.add(quad.triple)
         here: dict[str, set[ox.Triple]] = {}
         default: set[ox.Triple] = set()
+        mixed = False
         for g, triples in by_graph.items():
             if isinstance(g, ox.DefaultGraph):
                 default = triples
@@ -283,6 +317,8 @@ def read_graphs(path: str | Path) -> list[LocalGraph]:
                 raise RDFError("triples outside a named graph, and no single tkg:DocumentGraph "
                                "among them to name it", path=str(file),
                                hint="convert to .nq or .trig, which keep the graph")
+            mixed = any(t.predicate.value == RDF_TYPE and isinstance(t.object, ox.NamedNode)
+                        and t.object.value == EVIDENCE_GRAPH for t in default)
             here.setdefault(names.pop(), set()).update(default)
         for iri, triples in here.items():
             if iri in graphs:
@@ -290,6 +326,8 @@ def read_graphs(path: str | Path) -> list[LocalGraph]:
                                  path=str(file))
             graphs[iri] = triples
             sources[iri] = [str(file)]
+            if mixed and default:
+                mixed_in.add(iri)
     out = []
     for iri in sorted(graphs):
         triples = graphs[iri]
@@ -297,7 +335,8 @@ def read_graphs(path: str | Path) -> list[LocalGraph]:
         lines = sorted(x for x in data.split(b"\n") if x)
         bnodes = b"_:" in data and any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
                                        for t in triples)
-        out.append(LocalGraph(iri, lines, sources[iri], bnodes))
+        evidence = ox.Triple(ox.NamedNode(iri), _RDF_TYPE, _EVIDENCE_GRAPH) in triples
+        out.append(LocalGraph(iri, lines, sources[iri], bnodes, evidence, iri in mixed_in))
     return out
 
 
@@ -323,7 +362,10 @@ class RequestInfo:
 
 @dataclass
 class GraphReport:
-    """What happened to one graph: local and remote triple counts, the requests."""
+    """What happened to one graph: local and remote triple counts, the requests, and what the
+    endpoint returned when the graph was read back (``same``: True when it is exactly the
+    triples sent; ``difference``: one differing triple, or why the graph could not be read
+    back whole, when it is not)."""
 
     graph: str
     sources: list[str]
@@ -331,21 +373,25 @@ class GraphReport:
     remote_triples: int | None = None
     strategy: str = ""
     requests: list[RequestInfo] = field(default_factory=list)
+    same: bool | None = None
+    difference: str | None = None
 
     @property
     def ok(self) -> bool:
-        return self.remote_triples == self.local_triples
+        return self.remote_triples == self.local_triples and self.same is not False
 
     def to_json(self) -> dict:
         return dict(graph=self.graph, sources=self.sources, local_triples=self.local_triples,
-                    remote_triples=self.remote_triples, strategy=self.strategy, ok=self.ok,
-                    requests=[r.to_json() for r in self.requests])
+                    remote_triples=self.remote_triples, same=self.same, difference=self.difference,
+                    strategy=self.strategy, ok=self.ok, requests=[r.to_json() for r in self.requests])
 
 
 def graph_line(g: GraphReport) -> str:
-    """``ok       <graph>  local N  endpoint N`` (``MISMATCH`` when the counts differ)."""
+    """``ok       <graph>  local N  endpoint N`` (``MISMATCH`` when the counts or the triples
+    differ, with one differing triple)."""
     state = "ok" if g.ok else "MISMATCH"
-    return f"{state:8s} {g.graph}  local {g.local_triples}  endpoint {g.remote_triples}"
+    line = f"{state:8s} {g.graph}  local {g.local_triples}  endpoint {g.remote_triples}"
+    return line if g.ok or not g.difference else f"{line}  ({g.difference})"
 
 
 @dataclass
@@ -359,6 +405,8 @@ class PushReport:
     seconds: float = 0.0
     requests_sent: int = 0
     bytes_sent: int = 0
+    #: the evidence graphs left out (``evidence=False``), not sent
+    skipped: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -373,11 +421,15 @@ class PushReport:
         return [] if self.dry_run else [g for g in self.graphs if not g.ok]
 
     def summary(self) -> str:
-        """One line: how many graphs and triples went where, in how long."""
+        """One line: how many graphs and triples went where, in how long (and how many evidence
+        graphs were left out)."""
+        left_out = (f"; {len(self.skipped)} evidence graph{'s' * (len(self.skipped) != 1)} left out "
+                    "(--no-evidence)") if self.skipped else ""
         if self.dry_run:
-            return "dry run: nothing sent"
+            return "dry run: nothing sent" + left_out
         return (f"{len(self.graphs)} graph{'s' * (len(self.graphs) != 1)}, {self.triples} triples pushed to "
-                f"{self.endpoint} ({self.profile}) in {self.seconds:.2f} s, {self.requests_sent} requests")
+                f"{self.endpoint} ({self.profile}) and read back in {self.seconds:.2f} s, "
+                f"{self.requests_sent} requests{left_out}")
 
     def __str__(self) -> str:
         lines = [self.summary()]
@@ -392,7 +444,8 @@ class PushReport:
     def to_json(self) -> dict:
         return dict(endpoint=self.endpoint, profile=self.profile, dry_run=self.dry_run, ok=self.ok,
                     seconds=round(self.seconds, 3), requests_sent=self.requests_sent,
-                    bytes_sent=self.bytes_sent, graphs=[g.to_json() for g in self.graphs])
+                    bytes_sent=self.bytes_sent, graphs=[g.to_json() for g in self.graphs],
+                    skipped=list(self.skipped))
 
 
 # ---------------------------------------------------------------- HTTP
@@ -538,16 +591,87 @@ def _insert(iri: str, lines: Iterable[bytes], *, drop_first: bool, blank_nodes: 
     return head + verb + b" { GRAPH " + g + b" {\n" + b"\n".join(lines) + tail
 
 
-def _batches(lines: list[bytes], limit: int) -> list[list[bytes]]:
+def _batches(lines: list[bytes], limit: int, max_lines: int | None = None) -> list[list[bytes]]:
     out: list[list[bytes]] = [[]]
     size = 0
     for line in lines:
-        if out[-1] and size + len(line) + 1 > limit:
+        if out[-1] and (size + len(line) + 1 > limit or (max_lines is not None and len(out[-1]) >= max_lines)):
             out.append([])
             size = 0
         out[-1].append(line)
         size += len(line) + 1
     return out
+
+
+# ---------------------------------------------------------------- reading a graph back
+def subject_ranges(lines: list[bytes], limit: int) -> list[tuple[str | None, str | None]]:
+    """Ranges ``[lo, hi)`` of subject IRIs (code point order, as SPARQL compares strings), each
+    holding at most ``limit`` of the N-Triples ``lines`` (a subject with more is a range of its
+    own). Together they cover every string: the first has no lower bound (None), the last no
+    upper bound, so a triple the endpoint holds lands in exactly one range whatever its subject.
+    """
+    per_subject: dict[bytes, int] = {}
+    for line in lines:
+        subject = line[1:line.index(b"> ")] if line.startswith(b"<") else line.split(b" ", 1)[0]
+        per_subject[subject] = per_subject.get(subject, 0) + 1
+    starts: list[str | None] = []
+    size = 0
+    for subject in sorted(per_subject):  # UTF-8 bytes sort in code point order
+        n = per_subject[subject]
+        if size and size + n > limit:
+            starts.append(subject.decode("utf-8"))
+            size = 0
+        size += n
+    bounds: list[str | None] = [None, *starts, None]
+    return list(zip(bounds[:-1], bounds[1:]))
+
+
+def _read_query(iri: str, lo: str | None, hi: str | None) -> str:
+    """``SELECT ?s ?p ?o`` of graph ``iri``, subjects in ``[lo, hi)`` (bounds written by pyoxigraph)."""
+    cond = ([f"STR(?s) >= {ox.Literal(lo)}"] if lo is not None else []) + \
+           ([f"STR(?s) < {ox.Literal(hi)}"] if hi is not None else [])
+    where = f" FILTER({' && '.join(cond)})" if cond else ""
+    return f"SELECT ?s ?p ?o WHERE {{ GRAPH {_iri(iri)} {{ ?s ?p ?o }}{where} }}"
+
+
+def _shown(line: bytes, width: int = 300) -> str:
+    text = line.decode("utf-8", errors="replace")
+    return text if len(text) <= width else text[:width] + f"… ({len(text)} characters)"
+
+
+def _predicate_end(line: bytes) -> int:
+    """Where the object of an N-Triples line starts (0 if the line does not read as one)."""
+    try:
+        return line.index(b" ", line.index(b" ") + 1) + 1
+    except ValueError:
+        return 0
+
+
+def _difference(missing: list[bytes], extra: list[bytes], counted_same: bool) -> str:
+    """One differing triple, in words: a triple sent and what the endpoint holds instead (same
+    subject and predicate) where there is one, else a triple missing or one not sent."""
+    counts = f"{len(missing)} triple{'s' * (len(missing) != 1)} sent not at the endpoint, {len(extra)} there not sent"
+    if missing:
+        first = min(missing)
+        key = first[:_predicate_end(first)]
+        instead = sorted(x for x in extra if key and x.startswith(key))
+        if instead:
+            return f"{counts}; sent {_shown(first)} but the endpoint holds {_shown(instead[0])}"
+        hint = (" (the count matched: the endpoint may have cut its answer short)"
+                if counted_same and not extra else "")
+        return f"{counts}; missing at the endpoint: {_shown(first)}{hint}"
+    return f"{counts}; at the endpoint, not sent: {_shown(min(extra))}"
+
+
+def _isomorphic(local: list[bytes], remote: list[bytes]) -> bool:
+    """Whether two sets of N-Triples lines with blank nodes are the same graph (rdflib)."""
+    import rdflib
+    from rdflib.compare import isomorphic
+
+    a, b = rdflib.Graph(), rdflib.Graph()
+    a.parse(data=b"\n".join(local).decode("utf-8"), format="nt")
+    b.parse(data=b"\n".join(remote).decode("utf-8"), format="nt")
+    return isomorphic(a, b)
 
 
 @dataclass
@@ -632,7 +756,9 @@ class _Publisher:
         long_line = any(len(line) > GSP_LINE_LIMIT for line in graph.lines)
         use_gsp_batches = self.profile.batches == "gsp" and self.urls.store is not None
         use_gsp_put = self.profile.replace == "gsp" and self.urls.store is not None and not long_line
-        if graph.nbytes <= self.batch_bytes or graph.has_blank_nodes:
+        fits = graph.nbytes <= self.batch_bytes and (self.profile.batch_triples is None
+                                                     or graph.triples <= self.profile.batch_triples)
+        if fits or graph.has_blank_nodes:
             # blank nodes are scoped to one request: such a graph is never split.
             if use_gsp_put:
                 report.strategy = "one Graph Store PUT"
@@ -645,11 +771,68 @@ class _Publisher:
         else:
             self._publish_batched(graph, report, use_gsp_batches)
         report.remote_triples = self.count(graph.iri, report)
+        self.verify(graph, report)
         return report
+
+    def verify(self, graph: LocalGraph, report: GraphReport) -> None:
+        """Read the graph back (in subject ranges of at most ``read_rows`` triples) and compare it
+        with what was sent: ``report.same`` and, when it differs, ``report.difference``."""
+        ranges = [(None, None)] if graph.has_blank_nodes else subject_ranges(graph.lines, self.profile.read_rows)
+        local = set(graph.lines)
+        seen: set[bytes] = set()
+        remote: list[bytes] = []      # every line read (blank node graphs only)
+        extra: list[bytes] = []
+        for i, (lo, hi) in enumerate(ranges):
+            q = _read_query(graph.iri, lo, hi)
+            part = f" (part {i + 1}/{len(ranges)})" if len(ranges) > 1 else ""
+            info = RequestInfo("POST", redact_url(self.urls.query),
+                               f"verify: read back the triples of <{graph.iri}>{part}",
+                               "application/x-www-form-urlencoded", len(q.encode("utf-8")))
+            report.requests.append(info)
+            if self.dry_run:
+                continue
+            r = self.client.send(info, self.urls.query, data={"query": q},
+                                 headers={"Accept": "application/sparql-results+json"})
+            cut = r.headers.get("X-SPARQL-MaxRows")
+            if cut:
+                report.same = False
+                report.difference = (f"could not read it back whole: the endpoint cut its answer at {cut} "
+                                     "rows (X-SPARQL-MaxRows; raise Virtuoso's ResultSetMaxRows)")
+                return
+            try:
+                bnodes: dict[str, ox.BlankNode] = {}
+                triples = [ox.Triple(json_term(row["s"], bnodes), json_term(row["p"], bnodes),
+                                     json_term(row["o"], bnodes))
+                           for row in r.json()["results"]["bindings"]]
+            except (ValueError, KeyError, TypeError) as exc:
+                raise EndpointError(f"POST {info.url}: the answer to a SELECT query is not SPARQL JSON "
+                                    f"results ({type(exc).__name__}): {_first_lines(_text(r), 1, 120)!r}") from None
+            data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) if triples else b""
+            for line in data.split(b"\n"):
+                if not line:
+                    continue
+                if graph.has_blank_nodes:
+                    remote.append(line)
+                elif line in local:
+                    seen.add(line)
+                else:
+                    extra.append(line)
+        if self.dry_run:
+            return
+        if graph.has_blank_nodes:
+            report.same = _isomorphic(graph.lines, remote)
+            if not report.same:
+                report.difference = (f"not the graph sent: {len(set(remote))} triples read back, not isomorphic "
+                                     "to the local graph (blank nodes compared by structure)")
+            return
+        report.same = not extra and len(seen) == len(local)
+        if not report.same:
+            missing = [line for line in graph.lines if line not in seen]
+            report.difference = _difference(missing, extra, report.remote_triples == graph.triples)
 
     def _publish_batched(self, graph: LocalGraph, report: GraphReport, use_gsp: bool) -> None:
         tmp = tmp_graph(graph.iri)
-        batches = _batches(graph.lines, self.batch_bytes)
+        batches = _batches(graph.lines, self.batch_bytes, self.profile.batch_triples)
         report.strategy = (f"{len(batches)} batches into <{tmp}> by "
                            f"{'Graph Store PUT/POST' if use_gsp else 'INSERT DATA'}, then MOVE")
         for i, lines in enumerate(batches):
@@ -682,11 +865,12 @@ def push(path: str | Path, endpoint: str, *, profile: str, query_url: str | None
          update_url: str | None = None, store_url: str | None = None, dry_run: bool = False,
          auth: Any = None, auth_scheme: str | None = None,
          timeout: float | tuple[float, float] = DEFAULT_TIMEOUT, retries: int = DEFAULT_RETRIES,
-         backoff: float = 0.5, batch_bytes: int | None = None,
+         backoff: float = 0.5, batch_bytes: int | None = None, evidence: bool = True,
          on_request: Callable[[RequestInfo], None] | None = None,
          on_graph: Callable[[GraphReport], None] | None = None) -> PushReport:
     """Publish every named graph under ``path`` to ``endpoint``, each replaced in one step (atomic
-    where the store allows it: see :data:`PROFILES`), and verify the triple counts.
+    where the store allows it: see :data:`PROFILES`), and verify that each holds exactly the
+    triples sent (read back and compared, see the module doc).
 
     ``path``: a .nq/.trig/.nt/.ttl file, or a folder (every .nq/.trig below it, a ``store`` folder
     skipped). ``profile``: a key of :data:`PROFILES`; ``query_url``/``update_url``/``store_url``
@@ -694,11 +878,14 @@ def push(path: str | Path, endpoint: str, *, profile: str, query_url: str | None
     default credentials come from the environment or ``~/.netrc`` (see :func:`resolve_auth`);
     ``auth_scheme`` (``basic``/``digest``) overrides the profile's. ``timeout``: seconds, or
     (connect, read). ``batch_bytes``: the largest body of one batch (default: the profile's).
-    ``on_request`` is called before every HTTP request, ``on_graph`` after every graph.
+    ``evidence=False`` leaves out the graphs that say they are a ``tkg:EvidenceGraph`` (listed
+    in ``report.skipped``; a .nt/.ttl file whose evidence shares the document graph is an
+    InputError then). ``on_request`` is called before every HTTP request, ``on_graph`` after
+    every graph.
 
     Raises :class:`~treatykg.errors.InputError` / :class:`~treatykg.errors.RDFError` for the
     input, :class:`~treatykg.errors.EndpointError` when the endpoint fails (the partial report
-    is ``exc.report``), :class:`VerificationError` when a graph's count differs.
+    is ``exc.report``), :class:`VerificationError` when a graph read back is not the graph sent.
     """
     if profile not in PROFILES:
         raise InputError(f"unknown profile {profile!r} (expected one of {', '.join(PROFILES)})")
@@ -711,6 +898,15 @@ def push(path: str | Path, endpoint: str, *, profile: str, query_url: str | None
     urls = _endpoints(prof, endpoint, query_url, update_url, store_url)
     graphs = read_graphs(path)
     report = PushReport(redact_url(endpoint), profile, dry_run)
+    if not evidence:
+        mixed = [g for g in graphs if g.mixed_evidence]
+        if mixed:
+            raise InputError("the evidence is in the document graph here (a file without named graphs): "
+                             "it cannot be left out", path=mixed[0].sources[0],
+                             hint="push the .nq or .trig file of the document, which keeps the evidence "
+                                  "in a graph of its own")
+        report.skipped = [g.iri for g in graphs if g.evidence]
+        graphs = [g for g in graphs if not g.evidence]
     client = _Client(auth_scheme or prof.auth_scheme, auth, timeout, retries, backoff, on_request)
     publisher = _Publisher(client, urls, prof, limit, dry_run)
     started = time.perf_counter()
@@ -729,10 +925,13 @@ def push(path: str | Path, endpoint: str, *, profile: str, query_url: str | None
         client.session.close()
     bad = report.mismatches
     if bad:
-        listing = "; ".join(f"<{g.graph}> has {g.remote_triples} triples at the endpoint, "
-                            f"{g.local_triples} locally" for g in bad[:3])
-        raise VerificationError(f"{len(bad)} of {len(report.graphs)} graphs differ after the push: {listing}",
-                                report=report, hint="another writer, or a store that rewrites "
-                                "literals; run the push again, then compare the graphs")
+        first = bad[0]
+        what = first.difference or (f"{first.remote_triples} triples at the endpoint, "
+                                    f"{first.local_triples} locally")
+        more = f" (and {len(bad) - 1} more: see the lines above)" if len(bad) > 1 else ""
+        raise VerificationError(f"{len(bad)} of {len(report.graphs)} graphs differ after the push: "
+                                f"<{first.graph}>: {what}{more}", report=report,
+                                hint="a store that rewrites literals (write the types it keeps), or another "
+                                     "writer; run the push again, then compare the graphs")
     return report
 

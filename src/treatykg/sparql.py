@@ -75,7 +75,7 @@ from .namespaces import DEFAULT_BASE
 
 __all__ = ["Term", "QueryResult", "Parameter", "ParameterError", "PARAMETER_TYPES", "named_queries",
            "named_query", "query_parameters", "query_description", "bind_parameters", "query_form",
-           "collection_base", "query_store", "query_endpoint", "uses_service", "ServiceRefused",
+           "collection_base", "query_store", "query_endpoint", "uses_service", "ServiceRefused", "json_term",
            "QueryTimeout", "DEFAULT_QUERY_TIMEOUT"]
 
 #: Seconds a query may take by default (``--timeout``), on the store and at an endpoint.
@@ -439,6 +439,26 @@ def collection_base(out: str | Path) -> str:
     except (OSError, ValueError, AttributeError):
         pass
     return DEFAULT_BASE
+
+
+def json_term(binding: Mapping[str, str], bnodes: dict | None = None):
+    """The pyoxigraph term of a term of SPARQL 1.1 JSON results (Virtuoso's ``typed-literal``
+    included): exact, whatever its length. A blank node label gives the same fresh blank node
+    each time it recurs in ``bnodes``. Raises ``ValueError`` (or ``KeyError``) for what is not a term."""
+    import pyoxigraph as ox
+
+    kind, value = binding["type"], binding["value"]
+    if kind == "uri":
+        return ox.NamedNode(value)
+    if kind == "bnode":
+        return (bnodes if bnodes is not None else {}).setdefault(value, ox.BlankNode())
+    if kind in ("literal", "typed-literal"):
+        if "xml:lang" in binding:
+            return ox.Literal(value, language=binding["xml:lang"])
+        if "datatype" in binding:
+            return ox.Literal(value, datatype=ox.NamedNode(binding["datatype"]))
+        return ox.Literal(value)
+    raise ValueError(f"unknown term type {kind!r}")
 
 
 # ---------------------------------------------------------------- embedded store

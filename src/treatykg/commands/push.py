@@ -29,7 +29,8 @@ Exit codes:
      an invalid URL
   6  an RDF file does not parse, or triples without a named graph
   7  endpoint error: connection, timeout, HTTP status, authentication,
-     or a graph whose triple count at the endpoint differs after the push
+     or a graph read back from the endpoint that is not the graph sent
+     (a triple missing, added or rewritten: the message names one)
   9  internal error (a bug: please report it)"""
 
 
@@ -54,17 +55,20 @@ Exit codes:
                    "get the same again.")
 @click.option("--retries", type=click.IntRange(min=0), default=DEFAULT_RETRIES, show_default=True,
               help="Retries on connection errors, timeouts, HTTP 429 and 5xx (exponential backoff, Retry-After).")
+@click.option("--no-evidence", "no_evidence", is_flag=True,
+              help="Leave out the evidence graphs (<{doc}/evidence>, a tkg:EvidenceGraph): push the facts "
+                   "only. Evidence graphs already at the endpoint are left as they are.")
 @click.option("--dry-run", is_flag=True, help="Show the graphs, their triple counts and the requests "
               "that would be sent; send nothing.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing on success (errors still go to standard error).")
 def push_command(path: Path, endpoint: str, profile: str, query_url: str | None, update_url: str | None,
                  store_url: str | None, auth_scheme: str | None, batch_bytes: int | None, timeout: float,
-                 retries: int, dry_run: bool, quiet: bool) -> None:
-    """Publish the named graphs in PATH to a SPARQL endpoint, one graph per document,
-    each replaced in one request (atomic on oxigraph, fuseki and graphdb; NOT on
-    virtuoso, which keeps half a request that fails), then verify the triple count
-    of every graph. Larger graphs go in batches into a temporary graph, counted,
-    then moved into place.
+                 retries: int, no_evidence: bool, dry_run: bool, quiet: bool) -> None:
+    """Publish the named graphs in PATH to a SPARQL endpoint (a document's facts, its
+    evidence, and the collection's graphs), each replaced in one request (atomic on
+    oxigraph, fuseki and graphdb; NOT on virtuoso, which keeps half a request that
+    fails), then read every graph back and check it holds exactly the triples sent.
+    Larger graphs go in batches into a temporary graph, counted, then moved into place.
 
     PATH is a .nq, .trig, .nt or .ttl file, or a folder: every .nq and .trig file below
     it is read (a `store` folder is skipped), e.g. the output of `treatykg build`.
@@ -76,7 +80,7 @@ def push_command(path: Path, endpoint: str, profile: str, query_url: str | None,
     report = push(path, endpoint, profile=profile, query_url=query_url, update_url=update_url,
                   store_url=store_url, dry_run=dry_run, auth_scheme=auth_scheme,
                   timeout=(min(10.0, timeout), timeout), retries=retries, batch_bytes=batch_bytes,
-                  on_graph=progress)
+                  evidence=not no_evidence, on_graph=progress)
     if dry_run:
         click.echo(str(report))
     elif not quiet:
