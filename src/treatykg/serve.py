@@ -12,7 +12,14 @@ for, a small HTTP server of ours (:class:`Server`) that answers:
     the SPARQL 1.1 query endpoint (GET or POST, as the protocol says), passed on to Oxigraph
     once checked;
 ``/site/``
-    the build's static site (``OUT/site``), when there is one; its pages link back to ``/``.
+    the build's static site (``OUT/site``), when there is one;
+``/id/…``
+    the IRIs the build minted, dereferenced: ``{base}{rest}`` (the build's base, by default
+    ``https://w3id.org/treatykg/id/``) is served at ``/id/{rest}``, by content negotiation —
+    RDF (Turtle, TriG, N-Quads, N-Triples, JSON-LD, RDF/XML) of a document's graphs or of what
+    the collection says about an entity, ``text/html`` a 303 to its page of the site, a
+    document's ``…/text`` its text, an alias a 301 to the IRI it moved to
+    (:mod:`treatykg.deref` has the rules).
 
 Why a server in front of Oxigraph's:
 
@@ -65,6 +72,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from .deref import PREFIX, Minted
 from .errors import EndpointError, InputError
 
 __all__ = ["Server", "start", "is_loopback", "oxigraph_executable", "free_port", "DEFAULT_TIMEOUT",
@@ -204,14 +212,16 @@ class _Handler(SimpleHTTPRequestHandler):
             return self._send(200, body, self.extensions_map[Path(path).suffix])
         if path == "/query":
             return self._query()
+        if path.startswith(PREFIX):
+            return self._resource(path)
         if path == "/site" and app.site_dir is not None:
             return self._send(301, b"", headers={"Location": "/site/"})
         if path.startswith("/site/") and app.site_dir is not None:
             self.path = self.path[len("/site"):]
             self.directory = str(app.site_dir)
             return super().do_GET()
-        return self._text(404, "not here: the query page is /, the SPARQL endpoint /query"
-                          + (", the site /site/" if app.site_dir is not None else ""))
+        return self._text(404, "not here: the query page is /, the SPARQL endpoint /query, the collection's "
+                          f"IRIs {PREFIX}…" + (", the site /site/" if app.site_dir is not None else ""))
 
     do_HEAD = do_GET
 
@@ -222,6 +232,63 @@ class _Handler(SimpleHTTPRequestHandler):
                           "read-only: this server answers SPARQL queries at /query, nothing else")
 
     do_PUT = do_DELETE = do_PATCH = do_POST
+
+    # -- the collection's IRIs ---------------------------------------------------------
+    def _resource(self, path: str) -> None:
+        """``/id/…``: what :meth:`treatykg.deref.Minted.resolve` answers; the store asked through
+        Oxigraph, under the same limits as a query."""
+        from .errors import TreatyKGError
+
+        app = self.server.app
+        if not app.slots.acquire(blocking=False):
+            return self._text(503, f"busy: {MAX_CONCURRENT} queries are running; try again")
+        try:
+            answer = app.minted.resolve(path, self.headers.get("Accept"), self._describe)
+        except _Unavailable as exc:
+            self.close_connection = True
+            return self._text(exc.status, str(exc))
+        except TreatyKGError as exc:
+            return self._text(500, f"cannot read this build: {exc}")
+        finally:
+            app.slots.release()
+        if answer.file is not None:
+            try:
+                body = answer.file.read_bytes()
+            except OSError:
+                return self._text(404, "the file is gone")
+        else:
+            body = answer.body
+        self._send(answer.status, body, answer.content_type, answer.headers)
+
+    def _describe(self, iri: str) -> tuple[list, bool]:
+        """What the store says about ``iri`` (:func:`treatykg.deref.describe_query`), read from
+        Oxigraph as SPARQL JSON results; (quads, whether ``iri`` names a graph)."""
+        import pyoxigraph as ox
+        import requests
+
+        from . import net
+        from .deref import describe_query
+        from .sparql import json_term
+
+        app = self.server.app
+        url, generation = app.oxigraph_url, app.generation
+        try:
+            with net.deadline(app.timeout + GRACE) as limit:
+                r = app.upstream.post(url, data={"query": describe_query(iri)}, timeout=limit.timeout,
+                                      headers={"Accept": "application/sparql-results+json"})
+                rows = r.json()["results"]["bindings"] if r.status_code == 200 else None
+        except requests.Timeout:
+            app.replace_oxigraph(generation)
+            raise _Unavailable(503, f"the store did not answer within {app.timeout:g} s (serve --timeout)") from None
+        except (requests.RequestException, ValueError, KeyError, TypeError):
+            raise _Unavailable(502, "the Oxigraph server behind this endpoint did not answer") from None
+        if rows is None:
+            raise _Unavailable(502, f"the Oxigraph server answered HTTP {r.status_code}")
+        node = ox.NamedNode(iri)
+        bnodes: dict = {}
+        quads = [ox.Quad(json_term(b["s"], bnodes), json_term(b["p"], bnodes), json_term(b["o"], bnodes),
+                         json_term(b["g"], bnodes)) for b in rows]
+        return quads, any(q.graph_name == node for q in quads)
 
     # -- the SPARQL endpoint ---------------------------------------------------------
     def _query_request(self) -> tuple[str, list[tuple[str, str]]] | None:
@@ -329,6 +396,14 @@ class _Handler(SimpleHTTPRequestHandler):
             r.close()
 
 
+class _Unavailable(Exception):
+    """The store could not answer a request for an IRI: ``status`` (502, 503) and why."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+
+
 # ---------------------------------------------------------------- the server
 @dataclass
 class Server:
@@ -351,6 +426,7 @@ class Server:
     generation: int = 0             # how many times Oxigraph was replaced
     _replacing: threading.Lock = field(default_factory=threading.Lock)
     starter: _Starter | None = None
+    minted: Any = None              # treatykg.deref.Minted: the IRIs served under /id/
 
     @property
     def url(self) -> str:
@@ -361,6 +437,11 @@ class Server:
     def query_url(self) -> str:
         """The SPARQL 1.1 query endpoint."""
         return self.url + "query"
+
+    @property
+    def iri_url(self) -> str:
+        """Where the collection's IRIs are served: ``{base}{rest}`` at this URL plus ``{rest}``."""
+        return self.url + PREFIX.lstrip("/")
 
     @property
     def site_url(self) -> str | None:
@@ -568,6 +649,7 @@ def start(out: str | Path, *, port: int = 7878, host: str = "127.0.0.1", public:
                     oxigraph_url=f"http://127.0.0.1:{inner_port}/query", upstream=net.session("treatykg-serve"),
                     folder=folder, lock_fd=fd, starter=starter)
     try:
+        server.minted = Minted(out)
         server.page = _page(out, timeout=timeout, allow_service=allow_service, site=site_dir is not None)
         server.httpd = _bind(host, port, server)
         server.port = server.httpd.server_address[1]

@@ -27,7 +27,11 @@ def serve_command(store: Path, port: int, host: str, public: bool, timeout: floa
     """Serve the store of a build as a read-only SPARQL 1.1 endpoint until Ctrl-C.
 
     The query page (named queries as examples, the treatykg prefixes) is at /, the SPARQL
-    endpoint at /query, the build's static site (OUT/site) at /site/. Queries run in the
+    endpoint at /query, the build's static site (OUT/site) at /site/, and the IRIs the build
+    minted at /id/: the IRI {base}REST (the build's base, by default
+    https://w3id.org/treatykg/id/) is served at /id/REST by content negotiation (RDF of a
+    document's graphs or of what the collection says about an entity; text/html a 303 to
+    its page of the site; a document's /text its text; an alias a 301). Queries run in the
     Oxigraph server (`oxigraph serve-read-only`, from the `oxigraph` package), read-only,
     with the union of the document graphs as default graph; no SERVICE unless
     --allow-service; each query at most --timeout seconds (a query whose client has gone
@@ -50,6 +54,7 @@ def serve_command(store: Path, port: int, host: str, public: bool, timeout: floa
         server = start(store, port=port, host=host, public=public, timeout=timeout, allow_service=allow_service)
         click.echo(f"Query page:      {server.url}")
         click.echo(f"SPARQL endpoint: {server.query_url}")
+        click.echo(f"IRIs:            {server.iri_url}…  = {server.minted.base}…")
         if server.site_url:
             click.echo(f"Site:            {server.site_url}")
         click.echo("Read-only" + (", SERVICE allowed" if allow_service else "")

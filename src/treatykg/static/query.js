@@ -1,5 +1,5 @@
-// The query page of `treatykg serve`: examples (the named queries), prefixes, and a results
-// table. Every value is put in the page as text (textContent), never as markup.
+// The query page of `treatykg serve`: examples (the named queries), prefixes, a results
+// table, and the query of a link (?query=…) run at once. Every value is put in the page as text (textContent), never as markup.
 "use strict";
 (function () {
   const data = JSON.parse(document.getElementById("tkg-data").textContent);
@@ -111,4 +111,13 @@
       errorBox.hidden = false;
     }
   });
+
+  // A link may carry a query (/?query=…): `serve` sends a browser asking for an IRI that has no
+  // page of the site here, with the query that lists what the collection says about it.
+  const asked = new URLSearchParams(location.search).get("query");
+  if (asked) {
+    textarea.value = asked;
+    about.textContent = "the query of the link you followed";
+    form.requestSubmit();
+  }
 })();

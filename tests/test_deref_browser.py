@@ -1,0 +1,96 @@
+"""A browser following the collection's IRIs on `treatykg serve` (issue 21): headless Chromium
+(Debian's /usr/bin/chromium and /usr/bin/chromedriver) driven by Selenium, sending the Accept
+header a browser sends. Skipped, with a message, where Chromium is missing."""
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+BASE = "https://w3id.org/treatykg/id/"
+
+webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install -e '.[test]')")
+
+if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+    pytest.skip("headless Chromium not found (/usr/bin/chromium, /usr/bin/chromedriver): "
+                "apt-get install chromium chromium-driver (or run .ci/install-browser.sh)",
+                allow_module_level=True)
+
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def driver(tmp_path_factory):
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}", "--window-size=1400,1000"):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    try:
+        drv = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
+    except Exception as exc:  # a broken install: say so, do not fail the suite
+        pytest.skip(f"Chromium did not start ({type(exc).__name__}: {str(exc).splitlines()[0][:200]}); "
+                    "apt-get install chromium chromium-driver")
+    drv.set_page_load_timeout(20)
+    yield drv
+    drv.quit()
+
+
+@pytest.fixture(scope="module")
+def served():
+    from aliased import aliased_build
+    from treatykg.serve import oxigraph_executable
+
+    try:
+        oxigraph_executable()
+    except Exception:
+        pytest.skip("the oxigraph server is not installed: pip install -e '.[test]' (package oxigraph)")
+    build = aliased_build()
+    proc = subprocess.Popen([sys.executable, "-m", "treatykg.cli", "serve", "--store", str(build.out), "--port", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    url = None
+    for line in proc.stdout:
+        if line.startswith("Query page:"):
+            url = line.split()[-1].rstrip("/")
+        if line.startswith("Site:"):
+            break
+    if url is None:
+        proc.kill()
+        pytest.fail(f"serve did not start: {proc.stderr.read()}")
+    yield build, url
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait() == 0
+
+
+def _open(drv, url: str) -> None:
+    drv.get_log("browser")
+    drv.get(url)
+    WebDriverWait(drv, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
+def test_a_document_iri_and_its_alias_open_its_page(driver, served):
+    build, url = served
+    for iri in (build.new, build.old):
+        _open(driver, url + "/id/" + iri[len(BASE):])
+        assert driver.current_url == f"{url}/site/doc/{build.new.rsplit('/', 1)[1]}.html"
+        assert "<html" in driver.page_source.lower()
+
+
+def test_an_iri_without_a_page_opens_the_query_page_running_its_query(driver, served):
+    build, url = served
+    _open(driver, f"{url}/id/graph/aliases")
+    assert driver.current_url.startswith(f"{url}/?query=SELECT")
+    WebDriverWait(driver, 15).until(lambda d: "row" in d.find_element(By.ID, "status").text)
+    assert driver.find_element(By.ID, "status").text.startswith("1 row")
+    cells = [td.get_attribute("title") or td.text for td in driver.find_elements(By.CSS_SELECTOR, "#results td")]
+    assert build.old in cells and build.new in cells
+    assert not [e for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
