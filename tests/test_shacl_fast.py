@@ -243,3 +243,27 @@ def test_both_engines_judge_compact_evidence_targets_alike(target, reported):
                         quads[i].graph_name)
     report = same(broken)
     assert any("is not a span" in r.message for r in report.violations) == reported
+
+
+def test_language_in_is_read_as_pyshacl_reads_it():
+    """sh:languageIn (compiled since issue 19): a tag matches a range equal to it or to its first
+    subtag, case aside; ``*`` matches any tag; a literal without a tag, an IRI or a blank node
+    never matches."""
+    shapes = shapes_graph("""
+        ex:S a sh:PropertyShape ; sh:targetSubjectsOf ex:name ; sh:path ex:name ;
+            sh:languageIn ( "zh" "en-GB" ) ; sh:message "not zh or en-GB" .
+        ex:Any a sh:PropertyShape ; sh:targetSubjectsOf ex:name ; sh:path ex:name ;
+            sh:languageIn ( "*" ) ; sh:message "no tag" .
+    """)
+    N = ox.NamedNode
+    name = N("https://example.org/name")
+    values = [ox.Literal("中文", language="zh"), ox.Literal("中文", language="zh-Hant"),
+              ox.Literal("English", language="en-GB"), ox.Literal("English", language="en-gb-oed"),
+              ox.Literal("English", language="en"), ox.Literal("plain"), N("https://example.org/iri"),
+              ox.BlankNode("b")]
+    quads = [ox.Quad(N(f"https://example.org/x{i}"), name, v) for i, v in enumerate(values)]
+    report = same(quads, shapes)
+    failed = {(r.focus.rsplit("/", 1)[-1], r.message) for r in report.violations}
+    assert failed == {("x3", "not zh or en-GB"), ("x4", "not zh or en-GB"), ("x5", "not zh or en-GB"),
+                      ("x6", "not zh or en-GB"), ("x7", "not zh or en-GB"),
+                      ("x5", "no tag"), ("x6", "no tag"), ("x7", "no tag")}

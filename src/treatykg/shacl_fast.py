@@ -19,8 +19,9 @@ What is compiled (anything else makes :func:`compile_shapes` raise
 * ``sh:minCount``, ``sh:maxCount``, ``sh:datatype``, ``sh:nodeKind``, ``sh:class``,
   ``sh:minInclusive``, ``sh:maxInclusive``, ``sh:minExclusive``, ``sh:maxExclusive``,
   ``sh:minLength``, ``sh:maxLength``, ``sh:pattern`` (+ ``sh:flags``), ``sh:in``,
-  ``sh:hasValue``, ``sh:lessThan``, ``sh:lessThanOrEquals``; ``sh:severity``,
-  ``sh:deactivated``;
+  ``sh:languageIn`` (as pySHACL reads it: a tag matches a range equal to it or to its first
+  subtag, case-insensitively, or ``*``), ``sh:hasValue``, ``sh:lessThan``,
+  ``sh:lessThanOrEquals``; ``sh:severity``, ``sh:deactivated``;
 * ``sh:sparql`` SELECT constraints on node shapes, without ``sh:prefixes``, sub-queries,
   ``MINUS``/``VALUES``/``SERVICE``, a ``?failure`` variable or pre-bound variables other
   than ``$this``, and with ``$this`` only at the top level of the WHERE clause or in a
@@ -55,8 +56,8 @@ _COMPONENT = {  # sh: parameter -> constraint component (local names)
     "minCount": "MinCount", "maxCount": "MaxCount", "datatype": "Datatype", "nodeKind": "NodeKind",
     "class": "Class", "minInclusive": "MinInclusive", "maxInclusive": "MaxInclusive",
     "minExclusive": "MinExclusive", "maxExclusive": "MaxExclusive", "minLength": "MinLength",
-    "maxLength": "MaxLength", "pattern": "Pattern", "in": "In", "hasValue": "HasValue",
-    "lessThan": "LessThan", "lessThanOrEquals": "LessThanOrEquals", "sparql": "SPARQL",
+    "maxLength": "MaxLength", "pattern": "Pattern", "in": "In", "languageIn": "LanguageIn",
+    "hasValue": "HasValue", "lessThan": "LessThan", "lessThanOrEquals": "LessThanOrEquals", "sparql": "SPARQL",
 }
 _TARGETS = {"targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf"}
 _BOOKKEEPING = {"severity", "message", "deactivated", "name", "description", "order", "group",
@@ -164,6 +165,11 @@ def compile_shapes(g) -> CompiledShapes:
                 value: Any = int(obj)
             elif local == "in":
                 value = frozenset(_ox(t) for t in Collection(g, obj))
+            elif local == "languageIn":
+                ranges = list(Collection(g, obj))
+                if not all(isinstance(r, Literal) and isinstance(r.value, str) for r in ranges):
+                    raise Unsupported("sh:languageIn with something other than strings")
+                value = frozenset(str(r).lower() for r in ranges)
             elif local == "pattern":
                 flags = str(next(iter(g.objects(node, sh("flags"))), "")).lower()
                 if set(flags) - set("imsx"):
@@ -488,6 +494,9 @@ def _check_values(shape: _Shape, focus, values: list[Any], index: _Index, out: l
                     ok = not isinstance(v, ox.BlankNode) and arg.search(v.value) is not None
                 elif param == "in":
                     ok = v in arg
+                elif param == "languageIn":
+                    lang = v.language.lower() if isinstance(v, ox.Literal) and v.language else ""
+                    ok = bool(lang) and ("*" in arg or lang in arg or lang.split("-")[0] in arg)
                 else:
                     ok = _range_ok(v, arg, param)
                 if not ok:
