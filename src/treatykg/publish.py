@@ -8,7 +8,8 @@ What :func:`push` does, for every named graph found under ``path``:
 
 1. **Replace the graph in one step, atomic where the store makes it so** (see each
    :class:`Profile`'s ``atomic``: Oxigraph yes, Virtuoso no). A graph that fits in
-   ``batch_bytes`` goes in one request: a SPARQL 1.1 Update ``DROP SILENT GRAPH <g> ; INSERT DATA { GRAPH <g>
+   ``batch_bytes`` (and the profile's ``batch_triples``: Virtuoso turns each triple into lines
+   of SQL and refuses more than 10,000 lines, SP031) goes in one request: a SPARQL 1.1 Update ``DROP SILENT GRAPH <g> ; INSERT DATA { GRAPH <g>
    { … } }`` (sent as ``application/sparql-update``), or, for stores that run each Graph
    Store Protocol request in one transaction (Fuseki, GraphDB), a GSP ``PUT``. A larger
    graph goes in size-bounded batches into a temporary graph ``<urn:treatykg:tmp:…>``
