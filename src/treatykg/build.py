@@ -22,9 +22,13 @@
 ``aliases.tsv``
     the document IRIs that had to change (the text was edited), each with the IRI it moved
     to (:mod:`treatykg.aliases`); also in the graph ``{base}graph/aliases`` (``owl:sameAs``).
+``manifest.sqlite``
+    the build's own record (:mod:`treatykg.manifest`): for each input its SHA-256, the tool
+    version, a fingerprint of the code, shapes and gazetteer, the options (``base``,
+    ``strict``, ``evidence``) it was built with, its validation; on disk, committed at
+    checkpoints, so that neither memory nor a checkpoint's cost grows with the collection.
 ``manifest.json``
-    for each input: its SHA-256, the tool version, a fingerprint of the code, shapes and
-    gazetteer, and the options (``base``, ``strict``, ``evidence``) it was built with.
+    the same entries exported for readers (the site, ``treatykg review``), at the end.
 The annotated pages and the browsable site are a stage of their own (:func:`treatykg.site.build_site`,
 ``treatykg site OUT``), which reads what the build wrote.
 
@@ -55,17 +59,20 @@ Rules:
   text exported twice, whatever the encoding or spacing), the one whose relative path
   sorts first owns the graph; the other fails with "same document as …".
 * **Crash-safe.** Every file is written atomically (:func:`treatykg.output.write_atomic`).
-  Graphs go to the store in batches (up to 25 documents): each graph of the batch is
-  removed (``remove_graph``), the batch is loaded with one ``bulk_load``, and only then
-  are the batch's text and ``.nq`` files written (by a thread of its own, while the main
-  thread goes on with the workers). The manifest is written atomically *after* the
-  outputs it describes, once they are synced to disk (every ``max(25, inputs // 50)``
-  documents, so about 50 times a build at most, and at the end), and an entry vouches
-  for a graph only when its ``.nq`` file is there with the size it records. A build killed at any point (Ctrl-C, SIGKILL)
-  leaves the previous version or the new version of each file, never half of one; the
-  next build redoes whatever the manifest does not vouch for (a graph half loaded by a
-  killed ``bulk_load`` included), re-loads a graph missing from the store, and deletes
-  stray temporary files.
+  Graphs go to the store in batches (up to 100 documents or 16 MiB): each graph of the
+  batch is removed (``remove_graph``), the batch is loaded with one ``bulk_load``, and only
+  then are the batch's text and ``.nq`` files written (by a thread of its own, while the
+  main thread goes on with the workers). The manifest's changes are committed *after* the
+  outputs they describe are loaded and synced to disk (every 200 documents, and at the
+  end), and an entry vouches for a graph only when its ``.nq`` file is there with the size
+  it records. A build killed at any point (Ctrl-C, SIGKILL) leaves the previous version or
+  the new version of each file, never half of one; the next build redoes whatever the
+  manifest does not vouch for (a graph half loaded by a killed ``bulk_load`` included),
+  re-loads a graph missing from the store, and deletes stray temporary files.
+* **Memory that does not grow with the collection.** The main process holds a batch or
+  two of graphs on their way to the store, one small result per input for the report, and
+  the store's caches; the manifest, the validation details and the reports stay on disk
+  and are written streamed.
 * **One writer.** The build holds ``OUT/.treatykg.lock`` exclusively (see
   :mod:`treatykg.store`), and refuses to start while a server, a query or the site stage
   holds it.
@@ -75,7 +82,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -89,6 +96,7 @@ from .iris import document_graphs
 from .errors import InputError, OutputError, TreatyKGError
 from .namespaces import DEFAULT_BASE
 from .ingest import DEFAULT_MAX_BYTES
+from .manifest import MANIFEST_FORMAT, Manifest
 from .output import write_atomic
 from .version import code_fingerprint, tool_version
 from . import pool
@@ -97,16 +105,14 @@ from .pool import default_memory_limit
 __all__ = ["build", "BuildReport", "BuildEvent", "DocumentResult", "MANIFEST_FORMAT",
            "code_fingerprint", "stable_name"]
 
-MANIFEST_FORMAT = 1
-MANIFEST = "manifest.json"
+MANIFEST = "manifest.json"  # the export for readers; the build's own state is manifest.sqlite
 REVIEW = "review.tsv"
 SETTINGS = ".dataset-settings.json"  # the dataset settings void.ttl was last written with
 GRAPHS = "graphs"
 TEXTS = "texts"
-_CHECKPOINT_EVERY = 25       # documents between manifest checkpoints, at least ...
-_CHECKPOINTS_PER_BUILD = 50  # ... and at most about this many checkpoints in a build
-_BATCH_DOCS = 200            # graphs loaded into the store together, at most ...
-_BATCH_BYTES = 32 << 20     # ... and their N-Quads bytes
+_CHECKPOINT_EVERY = 200      # documents between manifest checkpoints (a commit: its cost does not grow)
+_BATCH_DOCS = 100            # graphs loaded into the store together, at most ...
+_BATCH_BYTES = 16 << 20      # ... and their N-Quads bytes: what the main process holds does not grow
 _MAX_RESULTS_PER_DOC = 200  # validation results kept per document in validation.json
 DEFAULT_TIME_LIMIT = 300.0   # seconds one document may take in a worker (extract, convert, validate)
 
@@ -467,8 +473,9 @@ def build(src_dir: str | Path | Sequence[str | Path], out_dir: str | Path, *, wo
         _remove_stray_temporaries(out)
         store = _open_store(out / STORE_DIR)
         try:
-            report, finished = _build(srcs, out, store, limits=limits, base=base, emit=emit, force=force,
-                                      curation=curation, strict=strict, evidence=evidence, settings=settings)
+            report, finished = _Builder(srcs, out, store, limits=limits, base=base, emit=emit, force=force,
+                                        curation=curation, strict=strict, evidence=evidence,
+                                        settings=settings).run()
         finally:
             # Release RocksDB's own lock before ours: drop the store and the closures that
             # still reference it, so the folder can be opened again in this process.
@@ -497,39 +504,10 @@ def _remove_stray_temporaries(out: Path) -> None:
                 pass
 
 
-def _load_manifest(out: Path) -> dict[str, dict[str, Any]]:
-    try:
-        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}  # none, or unreadable: everything is redone
-    if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
-        return {}
-    docs = data.get("documents")
-    return docs if isinstance(docs, dict) else {}
-
-
-def _load_previous_validation(out: Path) -> dict[str, dict[str, Any]]:
-    """The previous validation.json's entry per input (kept for documents not redone)."""
-    try:
-        data = json.loads((out / "validation.json").read_text(encoding="utf-8"))
-        return {d["path"]: d for d in data["results"] if d.get("status") == "ok"}
-    except (OSError, ValueError, KeyError, TypeError):
-        return {}
-
-
 def _valid_entry(e: Any) -> bool:
     return (isinstance(e, dict) and all(isinstance(e.get(k), str) and e.get(k) for k in
                                         ("sha256", "name", "document", "graph"))
             and ".." not in e["name"].split("/") and not e["name"].startswith("/"))
-
-
-def _write_manifest(out: Path, entries: dict[str, dict[str, Any]]) -> None:
-    """One input per line: readable, and written by json's C encoder (``indent`` would use
-    the pure-Python one, ~10x slower; the manifest is written ~50 times a build)."""
-    lines = [json.dumps(k, ensure_ascii=False) + ": " + json.dumps(entries[k], ensure_ascii=False)
-             for k in sorted(entries)]
-    text = '{"format": %d, "documents": {\n' % MANIFEST_FORMAT + ",\n".join(lines) + "\n}}\n"
-    write_atomic(out / MANIFEST, text.encode("utf-8"))
 
 
 class _GraphWriter:
@@ -544,7 +522,7 @@ class _GraphWriter:
 
     The loading and writing run in a thread of their own (pyoxigraph's ``bulk_load`` and
     the file system calls release the GIL), so that the main thread goes on handing
-    documents to the workers and taking their results meanwhile: at most two batches wait
+    documents to the workers and taking their results meanwhile: at most one batch waits
     for it. :meth:`flush` and :meth:`drop` wait until it has caught up; an error it met
     (a full disk) is raised by the next call.
     """
@@ -559,7 +537,7 @@ class _GraphWriter:
         # graph IRI -> (stable name, N-Quads, the text its evidence points into or None)
         self.pending: dict[str, tuple[str, bytes, bytes | None]] = {}
         self.size = 0
-        self._batches: queue.Queue = queue.Queue(maxsize=2)
+        self._batches: queue.Queue = queue.Queue(maxsize=1)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="treatykg-store-writer", daemon=True)
         self._thread.start()
@@ -660,274 +638,329 @@ def _has_blank_nodes(nq: bytes) -> bool:
     return nq.startswith(b"_:") or b" _:" in nq
 
 
-def _build(srcs: list[Path], out: Path, store, *, limits: _Limits, base: str,
-           emit: Callable[[BuildEvent], None], force: bool, curation: Curation, strict: bool,
-           evidence: str, settings: Settings) -> tuple[BuildReport, BuildEvent]:
-    """The build under the lock: (report, the "finish" event)."""
-    import pyoxigraph as ox
+class _Builder:
+    """One build under the lock, a method per phase: :meth:`run` calls them in order."""
 
-    version, fingerprint = tool_version(), code_fingerprint()
-    options = {"base": base, "strict": strict, "evidence": evidence}
-    report = BuildReport(out_dir=out)
-    inputs, report.skipped = _scan(srcs, out)
-    graphs_dir = out / GRAPHS
-    if force:  # from scratch: nothing of the previous build is trusted
-        entries: dict[str, dict[str, Any]] = {}
-        store.clear()
-        for p in graphs_dir.rglob("*.nq"):
-            p.unlink()
-        for p in (out / TEXTS).rglob("*.txt"):
-            p.unlink()
-    else:
-        entries = _load_manifest(out)
-    previous = _load_previous_validation(out)
-    results: dict[str, DocumentResult] = {}
-    renamed: dict[str, str] = {}  # document IRIs that changed in this build: old -> new
+    def __init__(self, srcs: list[Path], out: Path, store, *, limits: _Limits, base: str,
+                 emit: Callable[[BuildEvent], None], force: bool, curation: Curation, strict: bool,
+                 evidence: str, settings: Settings):
+        self.srcs, self.out, self.store, self.limits, self.base, self.emit = srcs, out, store, limits, base, emit
+        self.force, self.curation, self.strict, self.evidence, self.settings = force, curation, strict, evidence, settings
+        self.version, self.fingerprint = tool_version(), code_fingerprint()
+        self.options = {"base": base, "strict": strict, "evidence": evidence}
+        self.report = BuildReport(out_dir=out)
+        self.results: dict[str, DocumentResult] = {}
+        self.renamed: dict[str, str] = {}  # document IRIs that changed in this build: old -> new
+        self.hashes: dict[str, str] = {}
+        self.curations: dict[str, dict[str, Any]] = {}
+        self.todo: list[str] = []
+        self.changed = False
+        self.done = 0
+        self.graphs_dir = out / GRAPHS
 
-    def nq_path(name: str) -> Path:
-        return graphs_dir / f"{name}.nq"
+    def nq_path(self, name: str) -> Path:
+        return self.graphs_dir / f"{name}.nq"
 
-    def text_path(name: str) -> Path:
-        return out / TEXTS / f"{name}.txt"
+    def text_path(self, name: str) -> Path:
+        return self.out / TEXTS / f"{name}.txt"
 
-    writer = _GraphWriter(store, nq_path, text_path, max_docs=_BATCH_DOCS, max_bytes=_BATCH_BYTES)
-
-    # graph IRI -> the inputs whose entry names it, kept with every change of ``entries``
-    holders: dict[str, set[str]] = {}
-
-    def hold(rel: str, entry: dict[str, Any]) -> None:
-        entries[rel] = entry
-        holders.setdefault(entry["graph"], set()).add(rel)
-
-    def unhold(rel: str) -> dict[str, Any] | None:
-        entry = entries.pop(rel, None)
-        g = entry.get("graph") if isinstance(entry, dict) else None
-        if isinstance(g, str) and g in holders:
-            holders[g].discard(rel)
-            if not holders[g]:
-                del holders[g]
-        return entry
-
-    for rel, e in entries.items():
-        if isinstance(e, dict) and isinstance(e.get("graph"), str):
-            holders.setdefault(e["graph"], set()).add(rel)
-
-    def drop_output(entry: dict[str, Any], keep_graph: str | None = None) -> None:
-        """Remove a (no longer held) entry's graph, unless another input now owns it, and its .nq file."""
-        g = entry.get("graph")
-        if g and g != keep_graph and g not in holders:
-            writer.drop(g)
+    def run(self) -> tuple[BuildReport, BuildEvent]:
+        self.inputs, self.report.skipped = _scan(self.srcs, self.out)
+        if self.force:  # from scratch: nothing of the previous build is trusted
+            self.store.clear()
+            for folder, pattern in ((self.graphs_dir, "*.nq"), (self.out / TEXTS, "*.txt")):
+                for p in folder.rglob(pattern):
+                    p.unlink()
+        self.manifest = Manifest(self.out, fresh=self.force)
+        self.writer = _GraphWriter(self.store, self.nq_path, self.text_path, max_docs=_BATCH_DOCS,
+                                   max_bytes=_BATCH_BYTES)
         try:
-            nq_path(entry["name"]).unlink(missing_ok=True)
-            text_path(entry["name"]).unlink(missing_ok=True)
+            self.remove_deleted()
+            self.plan()
+            self.emit(BuildEvent("start", total=len(self.todo), inputs=len(self.inputs)))
+            self.convert()
+            self.remove_orphans()
+            self.write_collection_graphs()
+            self.write_reports()
+        finally:
+            self.manifest.close()
+        return self.report, BuildEvent("finish", total=len(self.todo), completed=self.done, inputs=len(self.inputs))
+
+    # -- before converting ------------------------------------------------------------------
+    def drop_output(self, entry: dict[str, Any], keep_graph: str | None = None) -> None:
+        """Remove a (no longer held) entry's graph, unless another input now owns it, and its files."""
+        g = entry.get("graph")
+        if g and g != keep_graph and not self.manifest.holders(g):
+            self.writer.drop(g)
+        try:
+            self.nq_path(entry["name"]).unlink(missing_ok=True)
+            self.text_path(entry["name"]).unlink(missing_ok=True)
         except (OSError, KeyError):
             pass
 
-    # -- deleted inputs ---------------------------------------------------------
-    for rel in sorted(set(entries) - set(inputs)):
-        entry = unhold(rel)
-        if not _valid_entry(entry):
-            continue  # its graph, if any, goes with the orphans below
-        drop_output(entry)
-        results[rel] = DocumentResult(path=rel, status="removed", name=entry.get("name"),
-                                      document=entry.get("document"), graph=entry.get("graph"))
+    def remove_deleted(self) -> None:
+        """The outputs of inputs that are gone."""
+        for rel in self.manifest.rels():
+            if rel in self.inputs:
+                continue
+            entry = self.manifest.pop(rel)
+            self.changed = True
+            if not _valid_entry(entry):
+                continue  # its graph, if any, goes with the orphans
+            self.drop_output(entry)
+            self.results[rel] = DocumentResult(path=rel, status="removed", name=entry.get("name"),
+                                               document=entry.get("document"), graph=entry.get("graph"))
+        self.manifest.keep_validations(set(self.inputs))
 
-    # -- what is unchanged, what must be done -------------------------------------
-    todo: list[str] = []
-    hashes: dict[str, str] = {}
-    curations: dict[str, dict[str, Any]] = {}
-    for rel, path in inputs.items():
-        try:
-            hashes[rel] = _sha256_file(path)
-        except OSError as exc:
-            results[rel] = DocumentResult(path=rel, status="failed",
-                                          reason=_one_line(f"cannot read: {exc.strerror or exc}"))
-            continue
-        curations[rel] = curation.for_document(rel, hashes[rel])
-        e = entries.get(rel)
-        if not _valid_entry(e):
-            unhold(rel)  # a damaged manifest entry: redo the input
-            e = None
-        if (e and e["sha256"] == hashes[rel] and e.get("tool_version") == version
-                and e.get("fingerprint") == fingerprint and e.get("options") == options
-                and e.get("curation_key") == _curation_key(curations[rel])
-                and nq_path(e["name"]).is_file() and nq_path(e["name"]).stat().st_size == e.get("nq_size")
-                and (evidence == "none" or text_path(e["name"]).is_file())):
-            if not store.contains_named_graph(ox.NamedNode(e["graph"])):
-                store.load(path=str(nq_path(e["name"])), format=ox.RdfFormat.N_QUADS)  # repair
-                report.repaired += 1
+    def plan(self) -> None:
+        """What is unchanged (kept, its graph re-loaded if the store lost it), what must be done."""
+        import pyoxigraph as ox
+
+        for rel, path in self.inputs.items():
+            try:
+                self.hashes[rel] = _sha256_file(path)
+            except OSError as exc:
+                self.results[rel] = DocumentResult(path=rel, status="failed",
+                                                   reason=_one_line(f"cannot read: {exc.strerror or exc}"))
+                continue
+            self.curations[rel] = self.curation.for_document(rel, self.hashes[rel])
+            e = self.manifest.get(rel)
+            if e is not None and not _valid_entry(e):
+                self.manifest.pop(rel)  # a damaged manifest entry: redo the input
+                e = None
+            if e is None or not self.is_current(rel, e):
+                self.todo.append(rel)
+                continue
+            if not self.store.contains_named_graph(ox.NamedNode(e["graph"])):
+                self.store.load(path=str(self.nq_path(e["name"])), format=ox.RdfFormat.N_QUADS)  # repair
+                self.report.repaired += 1
+                self.changed = True
             v = e.get("validation") or {}
-            results[rel] = DocumentResult(path=rel, status="unchanged", name=e["name"], document=e["document"],
-                                          graph=e["graph"], triples=e.get("triples", 0),
-                                          conforms=v.get("conforms", True), violations=v.get("violations", 0),
-                                          warnings=v.get("warnings", 0), reason=v.get("reason"))
-        else:
-            todo.append(rel)
+            self.results[rel] = DocumentResult(
+                path=rel, status="unchanged", name=e["name"], document=e["document"], graph=e["graph"],
+                triples=e.get("triples", 0), conforms=v.get("conforms", True), violations=v.get("violations", 0),
+                warnings=v.get("warnings", 0), reason=v.get("reason"))
+        self.changed = self.changed or bool(self.todo)
 
-    changed = bool(todo) or any(r.status == "removed" for r in results.values()) or report.repaired
-    emit(BuildEvent("start", total=len(todo), inputs=len(inputs)))
-    validations: dict[str, dict[str, Any]] = {
-        rel: previous.get(rel) or {**(e.get("validation") or {}), "reason": None}
-        for rel, e in entries.items() if rel in inputs}
-    del previous
+    def is_current(self, rel: str, e: dict[str, Any]) -> bool:
+        nq = self.nq_path(e["name"])
+        return (e["sha256"] == self.hashes[rel] and e.get("tool_version") == self.version
+                and e.get("fingerprint") == self.fingerprint and e.get("options") == self.options
+                and e.get("curation_key") == _curation_key(self.curations[rel])
+                and nq.is_file() and nq.stat().st_size == e.get("nq_size")
+                and (self.evidence == "none" or self.text_path(e["name"]).is_file()))
 
-    # -- one finished conversion, in the main process ------------------------------
-    def owner_of(graph: str, rel: str) -> str | None:
-        others = sorted(o for o in holders.get(graph, ()) if o != rel and o in inputs)
-        return others[0] if others else None
+    # -- converting -------------------------------------------------------------------------
+    def convert(self) -> None:
+        """The documents to do, in worker processes; each result handled here as it comes."""
+        self.every = _CHECKPOINT_EVERY  # documents between commits of the manifest
+        self.since_checkpoint = 0
+        try:
+            if self.todo:
+                jobs = ((rel, (str(self.inputs[rel]), rel, self.base, self.curations.get(rel), self.strict,
+                               self.limits.max_bytes, self.evidence)) for rel in self.todo)
+                pool.run(convert_document, jobs, self.handle, workers=min(self.limits.workers, len(self.todo)),
+                         limits=pool.Limits(self.limits.seconds, self.limits.memory),
+                         limit_names=("the time limit per document, --time-limit",
+                                      "the memory limit per document, --memory-limit"))
+            self.checkpoint()
+        except BaseException:
+            # Ctrl-C or an output error: keep what is done (every file written so far is whole;
+            # the manifest only once the graphs it names are in the store).
+            try:
+                self.checkpoint()
+            except Exception:
+                pass
+            raise
+        finally:
+            self.writer.close()
 
-    def fail(rel: str, reason: str, validation: dict[str, Any] | None, document: str | None = None) -> None:
-        old = unhold(rel)
-        if old is not None:
-            drop_output(old)
-        v = validation or {}
-        validations[rel] = {**v, "reason": reason}
-        results[rel] = DocumentResult(path=rel, status="failed", reason=reason, document=document,
-                                      conforms=v.get("conforms"), violations=v.get("violations", 0),
-                                      warnings=v.get("warnings", 0))
-
-    def finish(rel: str, res: dict[str, Any]) -> None:
-        report.converted += 1
-        if not res["ok"]:
-            fail(rel, res["reason"], res.get("validation"), res.get("document"))
-            return
-        graph = res["graph"]
-        owner = owner_of(graph, rel)
-        if owner is not None and owner < rel:
-            fail(rel, f"same document as {owner} ({res['document']})", res["validation"], res["document"])
-            return
-        if owner is not None:  # rel sorts first: it takes the graph over
-            fail(owner, f"same document as {rel} ({res['document']})", validations.get(owner), res["document"])
-        name = stable_name(rel)
-        if name == CITATIONS_NAME:
-            fail(rel, f"its graph file would be the collection's {CITATIONS_NAME}.nq: rename the text",
-                 res["validation"], res["document"])
-            return
-        old = entries.get(rel)
-        if old is not None and old.get("graph") != graph:
-            unhold(rel)
-            drop_output(old, keep_graph=graph)
-            if isinstance(old.get("document"), str):
-                renamed[old["document"]] = res["document"]  # the old IRI stays, as an alias
-        v = res["validation"]
-        hold(rel, {"sha256": hashes[rel], "tool_version": version, "fingerprint": fingerprint,
-                   "options": options, "name": name, "document": res["document"], "graph": graph,
-                   "triples": res["triples"], "nq_size": len(res["nq"]),
-                   "validation": {k: v.get(k) for k in ("conforms", "violations", "warnings", "reason")},
-                   "citation": res.get("citation"), "curation": curations.get(rel) or {},
-                   **({"record": res["record"]} if res.get("record") else {}),
-                   "curation_key": _curation_key(curations.get(rel) or {}),
-                   "stale": res.get("stale") or [], "disagreements": res.get("disagreements") or []})
-        writer.put(graph, name, res["nq"], res.get("text"))  # the manifest is written after the writer's flush
-        validations[rel] = {"reason": None, **v}
-        results[rel] = DocumentResult(path=rel, status="built", name=name, document=res["document"], graph=graph,
-                                      triples=res["triples"], conforms=v["conforms"], violations=v["violations"],
-                                      warnings=v["warnings"], reason=v.get("reason"))
-
-    def checkpoint() -> None:
-        writer.flush()
-        store.flush()
+    def checkpoint(self) -> None:
+        self.writer.flush()
+        self.store.flush()
         _sync()  # the files written since the last checkpoint, durable before the manifest names them
-        _write_manifest(out, entries)
+        self.manifest.commit()
 
-    # The manifest is O(collection) bytes: write it every `every` documents (about 50 times
-    # a build at most), not every few, or writing it grows with the square of the collection.
-    every = max(_CHECKPOINT_EVERY, len(inputs) // _CHECKPOINTS_PER_BUILD)
-    done = since_checkpoint = 0
-
-    def after(rel: str) -> None:
-        nonlocal done, since_checkpoint
-        done += 1
-        since_checkpoint += 1
-        r = results[rel]
-        emit(BuildEvent("document", total=len(todo), completed=done, inputs=len(inputs), path=rel,
-                        status=r.status, reason=r.reason))
-        if since_checkpoint >= every:
-            checkpoint()
-            since_checkpoint = 0
-
-    def handle(rel: str, res: Any) -> None:
+    def handle(self, rel: str, res: Any) -> None:
         if isinstance(res, pool.Failed):
             res = {"ok": False, "reason": _one_line(res.reason)}
-        finish(rel, res)
-        after(rel)
+        self.finish(rel, res)
+        self.done += 1
+        self.since_checkpoint += 1
+        r = self.results[rel]
+        self.emit(BuildEvent("document", total=len(self.todo), completed=self.done, inputs=len(self.inputs),
+                             path=rel, status=r.status, reason=r.reason))
+        if self.since_checkpoint >= self.every:
+            self.checkpoint()
+            self.since_checkpoint = 0
 
-    try:
-        if todo:
-            jobs = ((rel, (str(inputs[rel]), rel, base, curations.get(rel), strict, limits.max_bytes, evidence))
-                    for rel in todo)
-            pool.run(convert_document, jobs, handle, workers=min(limits.workers, len(todo)),
-                     limits=pool.Limits(limits.seconds, limits.memory),
-                     limit_names=("the time limit per document, --time-limit",
-                                  "the memory limit per document, --memory-limit"))
-        writer.flush()
-    except BaseException:
-        # Ctrl-C or an output error: keep what is done (every file written so far is whole;
-        # the manifest only once the graphs it names are in the store).
-        try:
-            checkpoint()
-        except Exception:
-            pass
-        raise
-    finally:
-        writer.close()
+    def fail(self, rel: str, reason: str, validation: dict[str, Any] | None, document: str | None = None) -> None:
+        old = self.manifest.pop(rel)
+        if old is not None:
+            self.drop_output(old)
+        v = validation or {}
+        self.manifest.set_validation(rel, {**v, "reason": reason})
+        self.results[rel] = DocumentResult(path=rel, status="failed", reason=reason, document=document,
+                                           conforms=v.get("conforms"), violations=v.get("violations", 0),
+                                           warnings=v.get("warnings", 0))
 
-    # -- orphans: graphs and files no entry vouches for (left by a killed build) ------
-    wanted = ({g for e in entries.values() for g in document_graphs(e["graph"])}
-              | {citations_graph(base), aliases_graph(base), dataset_graph(base), wikidata_graph(base)})
-    for g in list(store.named_graphs()):
-        if g.value not in wanted:
-            store.remove_graph(g)
-            changed = True
-    wanted_files = {nq_path(e["name"]) for e in entries.values()} | {
-        nq_path(n) for n in (CITATIONS_NAME, ALIASES_NAME, DATASET_NAME, WIKIDATA_NAME)}
-    for p in list(graphs_dir.rglob("*.nq")):
-        if p not in wanted_files:
-            p.unlink()
-            changed = True
-    wanted_texts = {text_path(e["name"]) for e in entries.values()} if evidence != "none" else set()
-    for p in list((out / TEXTS).rglob("*.txt")):
-        if p not in wanted_texts:
-            p.unlink()
-            changed = True
+    def finish(self, rel: str, res: dict[str, Any]) -> None:
+        """One finished conversion: its entry, its graph to the writer; or its failure."""
+        self.report.converted += 1
+        if not res["ok"]:
+            self.fail(rel, res["reason"], res.get("validation"), res.get("document"))
+            return
+        graph = res["graph"]
+        others = [o for o in self.manifest.holders(graph) if o != rel and o in self.inputs]
+        owner = others[0] if others else None
+        if owner is not None and owner < rel:
+            self.fail(rel, f"same document as {owner} ({res['document']})", res["validation"], res["document"])
+            return
+        if owner is not None:  # rel sorts first: it takes the graph over
+            self.fail(owner, f"same document as {rel} ({res['document']})", self.manifest.validation(owner),
+                      res["document"])
+        name = stable_name(rel)
+        if name.startswith("_collection/"):
+            self.fail(rel, "its graph file would be one of the collection's (graphs/_collection/): rename the "
+                           "text or its folder", res["validation"], res["document"])
+            return
+        old = self.manifest.get(rel)
+        if old is not None and old.get("graph") != graph:
+            self.manifest.pop(rel)
+            self.drop_output(old, keep_graph=graph)
+            if isinstance(old.get("document"), str):
+                self.renamed[old["document"]] = res["document"]  # the old IRI stays, as an alias
+        v, cur = res["validation"], self.curations.get(rel) or {}
+        self.manifest.put(rel, {
+            "sha256": self.hashes[rel], "tool_version": self.version, "fingerprint": self.fingerprint,
+            "options": self.options, "name": name, "document": res["document"], "graph": graph,
+            "triples": res["triples"], "nq_size": len(res["nq"]),
+            "validation": {k: v.get(k) for k in ("conforms", "violations", "warnings", "reason")},
+            "citation": res.get("citation"), "curation": cur,
+            **({"record": res["record"]} if res.get("record") else {}),
+            "curation_key": _curation_key(cur), "stale": res.get("stale") or [],
+            "disagreements": res.get("disagreements") or []})
+        self.writer.put(graph, name, res["nq"], res.get("text"))  # committed after the writer's flush
+        self.manifest.set_validation(rel, {"reason": None, **v})
+        self.results[rel] = DocumentResult(path=rel, status="built", name=name, document=res["document"],
+                                           graph=graph, triples=res["triples"], conforms=v["conforms"],
+                                           violations=v["violations"], warnings=v["warnings"],
+                                           reason=v.get("reason"))
 
-    # -- the links between the collection's documents, the IRIs that moved ----------
-    docs = sorted((e["document"], e["citation"]) for e in entries.values()
-                  if isinstance(e.get("citation"), dict) and isinstance(e.get("document"), str))
-    if _write_collection_graph(store, nq_path(CITATIONS_NAME), citations_graph(base),
-                               list(citation_links(docs, base)), base):
-        changed = True
-    table = aliases.update(aliases.load(out / ALIASES_FILE), renamed,
-                           (e["document"] for e in entries.values() if isinstance(e.get("document"), str)))
-    if _write_collection_graph(store, nq_path(ALIASES_NAME), aliases_graph(base), aliases.quads(table, base), base):
-        changed = True
-    if table or (out / ALIASES_FILE).is_file():
-        data = aliases.to_tsv(table)
-        if not (out / ALIASES_FILE).is_file() or (out / ALIASES_FILE).read_bytes() != data:
-            write_atomic(out / ALIASES_FILE, data)
+    # -- after converting -------------------------------------------------------------------
+    def remove_orphans(self) -> None:
+        """Graphs and files no entry vouches for (left by a killed build, or by a rename)."""
+        db = self.manifest.db
+        collection = {g(self.base) for g in (citations_graph, aliases_graph, dataset_graph, wikidata_graph)}
+        for g in list(self.store.named_graphs()):
+            doc = g.value.rsplit("/", 1)[0]
+            if g.value in collection or (g.value in document_graphs(doc + "/graph") and db.execute(
+                    "SELECT 1 FROM documents WHERE graph = ?", (doc + "/graph",)).fetchone()):
+                continue
+            self.store.remove_graph(g)
+            self.changed = True
+        own = {f"{n}" for n in (CITATIONS_NAME, ALIASES_NAME, DATASET_NAME, WIKIDATA_NAME)}
+        for folder, suffix in ((self.graphs_dir, ".nq"), (self.out / TEXTS, ".txt")):
+            for p in list(folder.rglob(f"*{suffix}")):
+                name = p.relative_to(folder).as_posix()[: -len(suffix)]
+                if suffix == ".nq" and name in own:
+                    continue
+                if (suffix == ".txt" and self.evidence == "none") or not db.execute(
+                        "SELECT 1 FROM documents WHERE name = ?", (name,)).fetchone():
+                    p.unlink()
+                    self.changed = True
 
-    # -- the collection's description, then the manifest ---------------------------
-    report.documents = [results[k] for k in sorted(results)]
-    report.triples = sum(e.get("triples", 0) for e in entries.values())
-    said = json.dumps(asdict(settings), sort_keys=True).encode("utf-8")  # what the description was made from
-    if changed or not (out / "void.ttl").is_file() or not (out / "validation.json").is_file() \
-            or not (out / MANIFEST).is_file() or not (out / REVIEW).is_file() \
-            or not (out / SETTINGS).is_file() or (out / SETTINGS).read_bytes() != said:
-        store.flush()
-        _write_validation(out, inputs, results, validations)
-        _write_review(out, inputs, entries, validations, results)
-        _write_description(store, out, entries, base, settings, nq_path)
+    def write_collection_graphs(self) -> None:
+        """The links between the collection's documents, and the IRIs that moved."""
+        docs = sorted((e["document"], e["citation"]) for _, e in self.manifest.items()
+                      if isinstance(e.get("citation"), dict) and isinstance(e.get("document"), str))
+        if _write_collection_graph(self.store, self.nq_path(CITATIONS_NAME), citations_graph(self.base),
+                                   list(citation_links(docs, self.base)), self.base):
+            self.changed = True
+        del docs
+        table = aliases.update(aliases.load(self.out / ALIASES_FILE), self.renamed,
+                               (doc for _, doc, _ in self.manifest.names() if doc))
+        if _write_collection_graph(self.store, self.nq_path(ALIASES_NAME), aliases_graph(self.base),
+                                   aliases.quads(table, self.base), self.base):
+            self.changed = True
+        path = self.out / ALIASES_FILE
+        if table or path.is_file():
+            data = aliases.to_tsv(table)
+            if not path.is_file() or path.read_bytes() != data:
+                write_atomic(path, data)
+
+    def write_reports(self) -> None:
+        """validation.json, review.tsv, the dataset's description and manifest.json, when anything
+        changed (or one is missing)."""
+        out = self.out
+        self.report.documents = [self.results[k] for k in sorted(self.results)]
+        self.report.triples = self.manifest.triples()
+        said = json.dumps(asdict(self.settings), sort_keys=True).encode("utf-8")  # what void.ttl was made from
+        if not (self.changed or any(not (out / f).is_file() for f in ("void.ttl", "validation.json", MANIFEST,
+                                                                        REVIEW, SETTINGS))
+                or (out / SETTINGS).read_bytes() != said):
+            return
+        self.store.flush()
+        write_atomic(out / "validation.json", self.validation_json())
+        write_atomic(out / REVIEW, self.review_tsv())
+        _write_description(self.store, out, self.manifest, self.base, self.settings, self.nq_path)
         write_atomic(out / SETTINGS, said)
         _sync()
-        _write_manifest(out, entries)
-    return report, BuildEvent("finish", total=len(todo), completed=done, inputs=len(inputs))
+        self.manifest.commit()
+        write_atomic(out / MANIFEST, self.manifest.export_json())
+
+    def _validation_of(self, rel: str) -> dict[str, Any]:
+        v = self.manifest.validation(rel)
+        if v is None:
+            e = self.manifest.get(rel) or {}
+            v = {**(e.get("validation") or {}), "reason": None}
+        return v
+
+    def validation_json(self) -> Iterator[bytes]:
+        """``validation.json``: the totals, then one input per line (streamed)."""
+        failed = violations = warnings = count = 0
+        for rel in self.inputs:
+            r, v = self.results.get(rel), self._validation_of(rel)
+            failed += (r is not None and r.status == "failed") or (r is not None and r.conforms is False)
+            violations += v.get("violations", 0) or 0
+            warnings += v.get("warnings", 0) or 0
+            count += 1
+        head = json.dumps({"documents": count, "failed": failed, "conforms": failed == 0,
+                           "violations": violations, "warnings": warnings}, ensure_ascii=False)
+        yield (head[:-1] + ', "results": [\n').encode("utf-8")
+        for i, rel in enumerate(sorted(self.inputs)):
+            r, v = self.results.get(rel), self._validation_of(rel)
+            status = "failed" if r and r.status == "failed" else ("kept" if r and r.conforms is False else "ok")
+            d = {"path": rel, "status": status,
+                 "document": r.document if r else None, "reason": v.get("reason") or (r.reason if r else None),
+                 "conforms": v.get("conforms"), "violations": v.get("violations", 0),
+                 "warnings": v.get("warnings", 0), "results": v.get("results", []),
+                 "extraction_warnings": v.get("extraction_warnings", [])}
+            yield ((",\n" if i else "") + json.dumps(d, ensure_ascii=False)).encode("utf-8")
+        yield b"\n]}\n"
+
+    def review_tsv(self) -> Iterator[bytes]:
+        """``review.tsv``: one row per thing a curator should look at (treatykg.reports.review_rows)."""
+        from .reports import REVIEW_HEADER, review_rows
+
+        yield (REVIEW_HEADER + "\n").encode("utf-8")
+        for rel in sorted(self.inputs):
+            r = self.results.get(rel)
+            v = dict(self._validation_of(rel))
+            v["status"] = r.status if r else None
+            v["document"] = r.document if r else None
+            for row in review_rows(rel, self.manifest.get(rel) or {}, v):
+                yield (row.tsv() + "\n").encode("utf-8")
 
 
-def _write_description(store, out: Path, entries: dict[str, dict[str, Any]], base: str, settings,
+def _write_description(store, out: Path, manifest: Manifest, base: str, settings,
                        nq_path: Callable[[str], Path]) -> None:
     """The collection's links to Wikidata, then its VoID + DCAT description (:mod:`treatykg.dataset`):
     ``void.ttl`` for people, and the same statements in the graph ``{base}graph/dataset`` of the
-    store and of ``graphs/_collection/dataset.nq``, so that push sends them with the graphs."""
+    store and of ``graphs/_collection/dataset.nq`` (but the subset of each document graph), so
+    that push sends them with the graphs."""
+    from datetime import datetime, timezone
+
     import pyoxigraph as ox
 
     from .dataset import description, wikidata_links
@@ -935,11 +968,17 @@ def _write_description(store, out: Path, entries: dict[str, dict[str, Any]], bas
 
     links = wikidata_links(store, base)
     _write_collection_graph(store, nq_path(WIKIDATA_NAME), wikidata_graph(base), links, base)
-    quads = list(description(store, entries, base, settings, len(links)))
-    write_atomic(out / "void.ttl", serialize_quads(iter(quads), "turtle", base=base, in_order=True))
     g = ox.NamedNode(dataset_graph(base))
-    _write_collection_graph(store, nq_path(DATASET_NAME), g.value,
-                            [ox.Quad(q.subject, q.predicate, q.object, g) for q in quads], base)
+
+    now = datetime.now(timezone.utc)
+    write_atomic(out / "void.ttl", serialize_quads(
+        description(store, manifest.documents(), base, settings, len(links), now), "turtle", base=base,
+        in_order=True))
+    # the store holds the description without one subset per document (each document graph
+    # describes itself): its size does not grow with the collection
+    _write_collection_graph(store, nq_path(DATASET_NAME), g.value, [
+        ox.Quad(q.subject, q.predicate, q.object, g)
+        for q in description(store, manifest.documents(), base, settings, len(links), now, subsets=False)], base)
 
 
 def _write_collection_graph(store, path: Path, graph_iri: str, quads: list, base: str) -> bool:
@@ -965,41 +1004,3 @@ def _write_collection_graph(store, path: Path, graph_iri: str, quads: list, base
     return True
 
 
-def _write_review(out: Path, inputs: dict[str, Path], entries: dict[str, dict[str, Any]],
-                  validations: dict[str, dict[str, Any]], results: dict[str, DocumentResult]) -> None:
-    """``review.tsv``: one row per thing a curator should look at (treatykg.reports.review_rows)."""
-    from .reports import REVIEW_HEADER, review_rows
-
-    lines = [REVIEW_HEADER]
-    for rel in sorted(inputs):
-        r = results.get(rel)
-        v = dict(validations.get(rel, {}))
-        v["status"] = r.status if r else None
-        v["document"] = r.document if r else None
-        for row in review_rows(rel, entries.get(rel, {}), v):
-            lines.append(row.tsv())
-    write_atomic(out / REVIEW, ("\n".join(lines) + "\n").encode("utf-8"))
-
-
-def _write_validation(out: Path, inputs: dict[str, Path], results: dict[str, DocumentResult],
-                      validations: dict[str, dict[str, Any]]) -> None:
-    """``validation.json``: the totals, then one input per line (json's C encoder, as the
-    manifest: ``indent`` would build the whole text with the pure-Python one)."""
-    lines, failed, violations, warnings = [], 0, 0, 0
-    for rel in sorted(inputs):
-        r = results.get(rel)
-        v = validations.get(rel, {})
-        status = "failed" if r and r.status == "failed" else ("kept" if r and r.conforms is False else "ok")
-        d = {"path": rel, "status": status,
-             "document": r.document if r else None, "reason": v.get("reason") or (r.reason if r else None),
-             "conforms": v.get("conforms"), "violations": v.get("violations", 0),
-             "warnings": v.get("warnings", 0), "results": v.get("results", []),
-             "extraction_warnings": v.get("extraction_warnings", [])}
-        failed += d["status"] != "ok"
-        violations += d["violations"]
-        warnings += d["warnings"]
-        lines.append(json.dumps(d, ensure_ascii=False))
-    head = json.dumps({"documents": len(lines), "failed": failed, "conforms": failed == 0,
-                       "violations": violations, "warnings": warnings}, ensure_ascii=False)
-    text = head[:-1] + ', "results": [\n' + ",\n".join(lines) + "\n]}\n"
-    write_atomic(out / "validation.json", text.encode("utf-8"))

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import heapq
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields
 from datetime import datetime, timezone
 from pathlib import Path
@@ -133,18 +133,20 @@ def wikidata_links(store, base: str) -> list[ox.Quad]:
 
 
 # ---------------------------------------------------------------- the description
-def description(store, entries: dict[str, dict[str, Any]], base: str, settings: Settings,
-                links: int, now: datetime | None = None) -> Iterator[ox.Quad]:
+def description(store, documents: Iterable[tuple[str, str, int]], base: str, settings: Settings,
+                links: int, now: datetime | None = None, subsets: bool = True) -> Iterator[ox.Quad]:
     """The VoID + DCAT statements of the collection (in the default graph), in Turtle order.
 
-    ``entries`` are the build manifest's (``graph``, ``document``, ``triples`` of each input),
-    ``links`` the number of Wikidata links. Streams: a collection of 20,000 documents has
-    100,000 subset statements."""
+    ``documents`` gives (graph, document IRI, triples) of each document of the build,
+    ``links`` the number of Wikidata links. ``subsets=False`` leaves out the statements about
+    each document graph (its ``void:subset``: three statements a document), which grow with the
+    collection. Streams: a collection of 20,000 documents has 80,000 subset statements."""
     from .rdf import _natural, datetime_literal, quad_order
     from .version import tool_version
 
     dg = ox.DefaultGraph()
     ds = ox.NamedNode(f"{base}dataset")
+    docs = [(g, d, t) for g, d, t in documents if g and d]  # (graph, document, triples): small tuples
     now = (now or datetime.now(timezone.utc)).replace(microsecond=0)
     stamp = datetime_literal(now)
     where = settings.download or ""
@@ -157,8 +159,8 @@ def description(store, entries: dict[str, dict[str, Any]], base: str, settings: 
         (ds, _n("dcterms", "license"), ox.NamedNode(settings.licence)),
         (ds, _n("dcterms", "conformsTo"), ox.NamedNode(_ONTOLOGY)),
         (ds, _n("dcterms", "modified"), stamp),
-        (ds, _n("void", "triples"), _int(sum(e.get("triples", 0) for e in entries.values()))),
-        (ds, _n("void", "documents"), _int(len(entries))),
+        (ds, _n("void", "triples"), _int(sum(t for _, _, t in docs))),
+        (ds, _n("void", "documents"), _int(len(docs))),
         (ds, _n("void", "uriSpace"), ox.Literal(base)),
         (ds, _n("tkg", "toolVersion"), ox.Literal(tool_version())),
     ]
@@ -191,7 +193,7 @@ def description(store, entries: dict[str, dict[str, Any]], base: str, settings: 
                  (service, _n("dcterms", "conformsTo"), ox.NamedNode("https://www.w3.org/TR/sparql11-protocol/"))]
     for prefix in ("eli", "org", "prov", "sem", "oa", "dcterms", "skos", "cito", "tkg"):
         rows.append((ds, _n("void", "vocabulary"), ox.NamedNode(V[prefix])))
-    for doc in sorted(e["document"] for e in entries.values() if isinstance(e.get("document"), str))[:3]:
+    for doc in sorted(d for _, d, _ in docs)[:3]:
         rows.append((ds, _n("void", "exampleResource"), ox.NamedNode(doc)))
     rows += list(_partitions(store, ds, base))
     if links:
@@ -202,7 +204,8 @@ def description(store, entries: dict[str, dict[str, Any]], base: str, settings: 
                  (linkset, _n("void", "objectsTarget"), ox.NamedNode("http://www.wikidata.org/entity/")),
                  (linkset, _n("void", "triples"), _int(links)), (ds, _n("void", "subset"), linkset)]
 
-    subset_of = {e["graph"]: e for e in entries.values() if isinstance(e.get("graph"), str)}
+    subset_of = {g: (d, t) for g, d, t in docs} if subsets else {}
+    del docs
 
     def links_() -> Iterator[ox.Quad]:  # <dataset> void:subset <graph>, in object order
         for g in sorted(subset_of, key=lambda g: _natural(str(ox.NamedNode(g)))):
@@ -210,10 +213,10 @@ def description(store, entries: dict[str, dict[str, Any]], base: str, settings: 
 
     def subsets() -> Iterator[ox.Quad]:  # in subject order
         for g in sorted(subset_of, key=_natural):
-            e, sub = subset_of[g], ox.NamedNode(g)
+            (doc, triples), sub = subset_of[g], ox.NamedNode(g)
             yield from sorted((ox.Quad(sub, _n("rdf", "type"), _n("void", "Dataset"), dg),
-                               ox.Quad(sub, _n("void", "triples"), _int(e.get("triples", 0)), dg),
-                               ox.Quad(sub, _n("dcterms", "subject"), ox.NamedNode(e["document"]), dg)),
+                               ox.Quad(sub, _n("void", "triples"), _int(triples), dg),
+                               ox.Quad(sub, _n("dcterms", "subject"), ox.NamedNode(doc), dg)),
                               key=quad_order)
 
     head = sorted({ox.Quad(s, p, o, dg) for s, p, o in rows}, key=quad_order)

@@ -27,6 +27,7 @@ import os
 import re
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import OutputError
@@ -77,8 +78,10 @@ def _target(p: Path, shown: str) -> tuple[Path, os.stat_result | None]:
     return target, st
 
 
-def write_atomic(path: str | Path, data: bytes, *, durable: bool = True) -> None:
-    """Write ``data`` to ``path`` atomically (temporary file + fsync + rename).
+def write_atomic(path: str | Path, data: bytes | Iterable[bytes], *, durable: bool = True) -> None:
+    """Write ``data`` to ``path`` atomically (temporary file + fsync + rename). ``data`` may be
+    an iterable of byte strings, written one after the other (a large file is never whole in
+    memory).
 
     ``durable=False`` leaves out the fsync, for a caller that writes many files and makes
     them durable together afterwards (``os.sync()``): the rename is still atomic, so a
@@ -101,7 +104,11 @@ def write_atomic(path: str | Path, data: bytes, *, durable: bool = True) -> None
         raise OutputError(f"cannot write here: {exc.strerror or exc}", path=shown) from None
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            if isinstance(data, (bytes, bytearray, memoryview)):
+                fh.write(data)
+            else:
+                for chunk in data:
+                    fh.write(chunk)
             fh.flush()
             os.fchmod(fh.fileno(), mode)
             if durable:
