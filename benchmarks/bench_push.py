@@ -3,7 +3,9 @@
     .venv/bin/python benchmarks/bench_push.py [--copies 40] [--rounds 3]
 
 The data: every text in data/ converted once, each graph copied under ``--copies`` graph IRIs
-(``…/graph/copy-N``), one .nq file per graph. Three measurements on fresh servers:
+(``…/graph/copy-N``), one .nq file per graph; or (``--graphs OUT/graphs``, and what
+``bench.py`` does after its build) the graph files a ``treatykg build`` wrote. Three
+measurements on fresh servers:
 
 * raw: one HTTP POST of all the N-Quads to ``/store`` (``application/n-quads``), no
   verification: the fastest a client can load this data into Oxigraph;
@@ -11,7 +13,8 @@ The data: every text in data/ converted once, each graph copied under ``--copies
   parsing the files, one atomic update per graph, one COUNT per graph to verify;
 * push (replace): the same push again, now replacing every graph.
 
-Prints triples/s of each and the ratio push/raw (target: at least 50 %). Not a test.
+Prints triples/s of each and the ratio push/raw (target, issue 21: at least 70 % into an
+empty store). Not a test.
 """
 from __future__ import annotations
 
@@ -49,6 +52,26 @@ def make_data(folder: Path, copies: int) -> tuple[Path, Path, int]:
     whole = folder / "all.nq"
     whole.write_bytes(ox.serialize(everything, format=ox.RdfFormat.N_QUADS))
     return graphs, whole, len(set(everything))
+
+
+def data_from_build(graphs: Path, folder: Path) -> tuple[Path, int, int]:
+    """The graph files of a build (every ``.nq`` under ``graphs``) concatenated into one file
+    for the raw upload, their quads (lines: a build's files are sorted N-Quads, one quad a
+    line, no quad in two files) and their named graphs (the last term of each line)."""
+    whole = folder / "all.nq"
+    quads, names = 0, set()
+    with open(whole, "wb") as out:
+        for f in sorted(graphs.rglob("*.nq")):
+            data = f.read_bytes()
+            if data and not data.endswith(b"\n"):
+                data += b"\n"
+            for line in data.splitlines():
+                line = line.strip()
+                if line and not line.startswith(b"#"):
+                    quads += 1
+                    names.add(line[:-1].rstrip().rsplit(b" ", 1)[-1])
+            out.write(data)
+    return whole, quads, len(names)
 
 
 class Server:
@@ -102,13 +125,20 @@ def push_twice(graphs: Path) -> tuple[float, float]:
         server.close()
 
 
-def measure(copies: int = 40, rounds: int = 3) -> dict:
+def measure(copies: int = 40, rounds: int = 3, graphs: Path | None = None) -> dict:
     """Raw upload and push (into an empty store, then replacing every graph): the median
-    seconds and triples/s of ``rounds`` rounds, and push's share of the raw rate."""
+    seconds and triples/s of ``rounds`` rounds, and push's share of the raw rate. The data:
+    ``graphs`` (a build's ``OUT/graphs``) when given, else ``copies`` copies of each text
+    of data/."""
     work = Path(tempfile.mkdtemp(prefix="bench-push-"))
     try:
-        graphs, whole, triples = make_data(work, copies)
-        n_graphs = len(list(graphs.glob("*.nq")))
+        if graphs is not None:
+            whole, triples, n_graphs = data_from_build(graphs, work)
+            source = f"the graph files of a build ({len(list(graphs.rglob('*.nq')))} files)"
+        else:
+            graphs, whole, triples = make_data(work, copies)
+            n_graphs = len(list(graphs.glob("*.nq")))
+            source = f"the texts of data/, each graph copied {copies} times"
         raw, new, replace = [], [], []
         for _ in range(rounds):
             raw.append(raw_upload(whole))
@@ -117,7 +147,7 @@ def measure(copies: int = 40, rounds: int = 3) -> dict:
             replace.append(b)
         r, p1, p2 = (statistics.median(x) for x in (raw, new, replace))
         return {"graphs": n_graphs, "triples": triples, "mb": round(whole.stat().st_size / 1e6, 1),
-                "rounds": rounds, "target_share": 0.5,
+                "rounds": rounds, "target_share": 0.7, "source": source,
                 "methods": [{"method": name, "seconds": round(sec, 3), "triples_per_s": round(triples / sec),
                              "share_of_raw": round(r / sec, 3)}
                             for name, sec in (("raw GSP POST /store (n-quads)", r),
@@ -131,8 +161,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--copies", type=int, default=40, help="copies of each converted text (default 40)")
     ap.add_argument("--rounds", type=int, default=3, help="rounds; the median is shown (default 3)")
+    ap.add_argument("--graphs", type=Path, help="push these graph files (a build's OUT/graphs) instead of copies")
     args = ap.parse_args()
-    m = measure(args.copies, args.rounds)
+    m = measure(args.copies, args.rounds, graphs=args.graphs)
     print(f"{m['graphs']} graphs, {m['triples']} triples, {m['mb']:.1f} MB of N-Quads; "
           f"median of {m['rounds']} rounds")
     print(f"{'method':34s} {'seconds':>8s} {'triples/s':>11s} {'vs raw':>7s}")
