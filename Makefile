@@ -5,7 +5,8 @@ BIN    := $(VENV)/bin
 OUT    ?= demo-out
 COLLECTION ?= $(OUT)/collection
 TEXTS  := $(wildcard data/*.txt)
-BENCH_SIZES ?= 200,1000
+BENCH_SIZES ?= 1000,2000,5000,20000
+BENCH_ARGS  ?=
 
 .PHONY: help venv demo test score bench serve docs clean
 
@@ -45,8 +46,8 @@ serve: venv  ## serve the demo collection as a local SPARQL endpoint (Ctrl-C sto
 test: venv  ## run the test suite
 	$(BIN)/pytest -q
 
-bench: venv  ## measure throughput, memory and growth (BENCH_SIZES=1000,5000,20000 for the full run); see benchmarks/README.md
-	$(BIN)/python benchmarks/bench.py --sizes $(BENCH_SIZES)
+bench: venv  ## measure everything issue 21 asks, side by side (~30 min; quick: BENCH_SIZES=200,1000); see benchmarks/README.md
+	$(BIN)/python benchmarks/bench.py --sizes $(BENCH_SIZES) $(BENCH_ARGS)
 
 SCORE_SEED ?= 1
 SCORE_PER_DOC ?= 10
