@@ -163,7 +163,9 @@ class TreeSampler(threading.Thread):
     role (``processes``: pid -> {"role", "cmd", "hwm_kib"}). Children are found by walking
     ``/proc/PID/task/PID/children`` from the root at every sample, so whatever the process
     starts (pool workers, a store process, a server) is seen, grouped by :func:`process_role`;
-    a child holding a file under ``store_dir`` open is a ``store`` process.
+    a child holding a file under ``store_dir`` open (at two checks 0.5 s apart) is a ``store``
+    process. What is sampled of a child before its exec (its parent's command line, memory
+    and open files, between fork and exec) is dropped when its command line changes.
 
     Not ``getrusage(RUSAGE_CHILDREN).ru_maxrss``: Linux records in a child's maxrss the
     resident size of the memory it was forked from, before its exec, so a worker started
@@ -189,17 +191,21 @@ class TreeSampler(threading.Thread):
             kids = _descendants(self.pid)
             self.peak_kib = max(self.peak_kib, _status_kib(self.pid) + sum(_status_kib(k) for k in kids))
             for k in kids:
+                argv = _cmdline(k)
+                if not argv:  # gone
+                    continue
                 p = self.processes.get(k)
-                if p is None:
-                    argv = _cmdline(k)
-                    if not argv:  # gone, or not yet exec'd: next time
-                        continue
+                if p is None or p["argv"] != argv:
+                    # new, or it has just exec'd: a child sampled between its fork and its exec
+                    # shows its parent's command line, memory (VmHWM) and open files, so what
+                    # was sampled before the exec is forgotten
                     p = self.processes[k] = {"role": process_role(argv), "cmd": " ".join(argv)[:200],
-                                             "hwm_kib": 0, "parent_is_root": k in _children(self.pid)}
+                                             "argv": argv, "hwm_kib": 0, "store_checks": 0}
                 p["hwm_kib"] = max(p["hwm_kib"], _status_kib(k, "VmHWM"))
-                if (self.store_dir and p["role"] != "store" and tick % 10 == 0
-                        and _holds_open(k, self.store_dir)):
-                    p["role"] = "store"
+                if self.store_dir and p["role"] != "store" and tick % 10 == 0 and _holds_open(k, self.store_dir):
+                    p["store_checks"] += 1
+                    if p["store_checks"] >= 2:  # twice, 0.5 s apart: not a fork on its way to an exec
+                        p["role"] = "store"
             tick += 1
             self._halt.wait(self.every)
 
@@ -207,6 +213,10 @@ class TreeSampler(threading.Thread):
         self._halt.set()
         self.join()
         return self.peak_kib
+
+    def summary(self) -> list[dict]:
+        return [{"pid": pid, "role": p["role"], "cmd": p["cmd"], "hwm_mib": round(p["hwm_kib"] / 1024, 1)}
+                for pid, p in self.processes.items()]
 
     def by_role(self) -> dict[str, dict]:
         """Per role: how many processes, the largest VmHWM (MiB), and the sum of their VmHWMs."""
@@ -275,7 +285,7 @@ def _memory(res: dict, sampler: TreeSampler, peak_kib: int) -> dict:
             "main_process_rss_mib": res["self_hwm_kib"] / 1024,
             "worker_rss_mib": roles.get("worker", {}).get("peak_mib", 0.0),
             "workers_seen": roles.get("worker", {}).get("processes", 0),
-            "children": roles}
+            "children": roles, "processes": sampler.summary()}
 
 
 def _run_sampled(args: list[str], store_dir: Path | None) -> tuple[dict, TreeSampler, int, float]:
