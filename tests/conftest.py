@@ -40,3 +40,8 @@ def run_main(capsys):
         return code, out, err
 
     return run
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="rewrite tests/cases/*/expected.nq from the current output (tests/cases/README.md)")
