@@ -332,21 +332,18 @@ KILLER = textwrap.dedent("""
     seen = []
     if mode == "checkpointed":  # a store batch and a manifest checkpoint per document
         b._BATCH_DOCS = b._CHECKPOINT_EVERY = 1
-    if mode == "mid-write":
-        real = b.write_atomic
-        def write_atomic(path, data, **kwargs):
-            if len(seen) >= 2 and str(path).endswith(".nq"):
-                # die with a half-written temporary file beside the target
-                part = os.path.join(os.path.dirname(path), "." + os.path.basename(path) + ".x1.part")
-                with open(part, "wb") as fh:
-                    fh.write(data[: len(data) // 2])
-                os.kill(os.getpid(), signal.SIGKILL)
-            real(path, data, **kwargs)
-        b.write_atomic = write_atomic
     def progress(event):
         if event.kind == "document":
             seen.append(event.path)
             if mode in ("after-2", "checkpointed") and len(seen) == 2:
+                os.kill(os.getpid(), signal.SIGKILL)
+            if mode == "mid-write" and len(seen) == 2:
+                # die while a graph file is being written (by the store process, which dies
+                # with us): a half-written temporary file beside its target
+                graphs = os.path.join(out, "graphs")
+                os.makedirs(graphs, exist_ok=True)
+                with open(os.path.join(graphs, ".next.nq.x1.part"), "wb") as fh:
+                    fh.write(b"<urn:x:s> <urn:x:p> ")
                 os.kill(os.getpid(), signal.SIGKILL)
             if mode == "interrupt" and len(seen) == 2:
                 os.kill(os.getpid(), signal.SIGINT)
@@ -377,6 +374,32 @@ def test_a_build_killed_with_sigkill_is_repaired_by_the_next_build(tmp_path, mod
     report = build(src, out, workers=2)
     assert report.ok and report.converted == len(KILLED)  # no manifest yet: everything redone
     assert not list(out.rglob("*.part"))
+    assert snapshot(out) == reference_build
+
+
+def test_a_store_process_that_dies_fails_the_build_with_one_line_and_the_next_build_repairs(
+        tmp_path, reference_build):
+    import multiprocessing
+
+    src = make_src(tmp_path, KILLED)
+    out = tmp_path / "out"
+    seen = []
+
+    def kill_the_store(event):
+        if event.kind == "document":
+            seen.append(event.path)
+            if len(seen) == 1:
+                for child in multiprocessing.active_children():
+                    if child.name == "treatykg-store":
+                        os.kill(child.pid, signal.SIGKILL)
+
+    with pytest.raises(OutputError) as caught:
+        build(src, out, workers=1, progress=kill_the_store)
+    assert "store process ended" in str(caught.value) and "SIGKILL" in str(caught.value)
+    assert "\n" not in str(caught.value)
+    assert not [c for c in multiprocessing.active_children() if c.name == "treatykg-store"]
+    report = build(src, out, workers=2)
+    assert report.ok
     assert snapshot(out) == reference_build
 
 

@@ -42,8 +42,8 @@ Rules:
   process), fails with the limit named; its worker is killed and replaced, and the build
   goes on. So does a worker that dies (killed, out of memory): it fails the one document it
   held. Workers die with the main process (kill -9 included) and leave Ctrl-C to it. The
-  main process only writes files and the store, so no collection-wide graph is ever held
-  in memory.
+  main process hands graphs on to the store and writes the reports, so no collection-wide
+  graph is ever held in memory.
 * **Incremental.** An input whose SHA-256, tool version, fingerprint and options match
   its manifest entry, and whose output file and store graph exist, is not redone: a
   second build with nothing changed converts nothing and rewrites nothing. Graphs of
@@ -61,18 +61,20 @@ Rules:
 * **Crash-safe.** Every file is written atomically (:func:`treatykg.output.write_atomic`).
   Graphs go to the store in batches (up to 100 documents or 16 MiB): each graph of the
   batch is removed (``remove_graph``), the batch is loaded with one ``bulk_load``, and only
-  then are the batch's text and ``.nq`` files written (by a thread of its own, while the
-  main thread goes on with the workers). The manifest's changes are committed *after* the
+  then are the batch's text and ``.nq`` files written (by the store process, while the
+  build goes on with the workers). The manifest's changes are committed *after* the
   outputs they describe are loaded and synced to disk (every 200 documents, and at the
   end), and an entry vouches for a graph only when its ``.nq`` file is there with the size
   it records. A build killed at any point (Ctrl-C, SIGKILL) leaves the previous version or
   the new version of each file, never half of one; the next build redoes whatever the
   manifest does not vouch for (a graph half loaded by a killed ``bulk_load`` included),
   re-loads a graph missing from the store, and deletes stray temporary files.
-* **Memory that does not grow with the collection.** The main process holds a batch or
-  two of graphs on their way to the store, one small result per input for the report, and
-  the store's caches; the manifest, the validation details and the reports stay on disk
-  and are written streamed.
+* **Memory that does not grow with the collection.** The store is opened only by a child
+  process (:mod:`treatykg.build_store`), which loads the graphs, removes what no entry
+  vouches for and writes the collection's description; RocksDB's memory, which grows with
+  the store, ends with it. The main process holds a batch of graphs on its way to the
+  store and one small result per input for the report; the manifest, the validation
+  details and the reports stay on disk and are written streamed.
 * **One writer.** The build holds ``OUT/.treatykg.lock`` exclusively (see
   :mod:`treatykg.store`), and refuses to start while a server, a query or the site stage
   holds it.
@@ -442,7 +444,8 @@ def build(src_dir: str | Path | Sequence[str | Path], out_dir: str | Path, *, wo
     (invalid base). Document failures do not raise: they are in ``report.failed``.
     """
     from . import rdf
-    from .store import STORE_DIR, locked, release_freed_memory
+    from .build_store import StoreProcess
+    from .store import STORE_DIR, locked
 
     base = base or DEFAULT_BASE
     rdf._check_base(base)
@@ -471,27 +474,15 @@ def build(src_dir: str | Path | Sequence[str | Path], out_dir: str | Path, *, wo
 
     with locked(out, exclusive=True):
         _remove_stray_temporaries(out)
-        store = _open_store(out / STORE_DIR)
+        store = StoreProcess(out / STORE_DIR, out, out / GRAPHS, out / TEXTS)
         try:
             report, finished = _Builder(srcs, out, store, limits=limits, base=base, emit=emit, force=force,
                                         curation=curation, strict=strict, evidence=evidence,
                                         settings=settings).run()
         finally:
-            # Release RocksDB's own lock before ours: drop the store and the closures that
-            # still reference it, so the folder can be opened again in this process.
-            store = None
-            release_freed_memory()
+            store.close()  # before our lock is released: RocksDB's own lock goes with the process
         emit(finished)
         return report
-
-
-def _open_store(path: Path):
-    import pyoxigraph as ox
-    try:
-        return ox.Store(str(path))
-    except (OSError, RuntimeError) as exc:
-        raise OutputError(f"cannot open the store: {_one_line(str(exc))[:200]}", path=str(path),
-                          hint="is another process using it?") from None
 
 
 def _remove_stray_temporaries(out: Path) -> None:
@@ -513,37 +504,25 @@ def _valid_entry(e: Any) -> bool:
 class _GraphWriter:
     """Document graphs on their way to the store and to ``graphs/``, a batch at a time.
 
-    :meth:`put` keeps a graph's N-Quads; :meth:`flush` replaces the batch's graphs in the
-    store (``remove_graph`` each, then one ``bulk_load`` of the batch: several times
-    faster than a ``load`` transaction per document) and only then writes their
-    ``.nq`` files. ``bulk_load`` is not atomic, but a graph it left half-loaded has no
-    ``.nq`` file of its size yet, so no manifest entry vouches for it: the next build
-    redoes the document. Flush before writing the manifest.
-
-    The loading and writing run in a thread of their own (pyoxigraph's ``bulk_load`` and
-    the file system calls release the GIL), so that the main thread goes on handing
-    documents to the workers and taking their results meanwhile: at most one batch waits
-    for it. :meth:`flush` and :meth:`drop` wait until it has caught up; an error it met
-    (a full disk) is raised by the next call.
+    :meth:`put` keeps a graph's N-Quads; a full batch goes to the store process
+    (:mod:`treatykg.build_store`), which replaces the batch's graphs in the store
+    (``remove_graph`` each, then one ``bulk_load`` of the batch: several times faster than
+    a ``load`` transaction per document) and only then writes their ``.nq`` files.
+    ``bulk_load`` is not atomic, but a graph it left half-loaded has no ``.nq`` file of its
+    size yet, so no manifest entry vouches for it: the next build redoes the document.
+    Flush before writing the manifest. A batch is loaded while the build goes on handing
+    documents to the workers and taking their results; an error it met (a full disk) is
+    raised by the next call.
     """
 
-    def __init__(self, store, nq_path: Callable[[str], Path], text_path: Callable[[str], Path], *,
-                 max_docs: int, max_bytes: int):
-        import queue
-        import threading
-
-        self.store, self.nq_path, self.text_path = store, nq_path, text_path
+    def __init__(self, store, *, max_docs: int, max_bytes: int):
+        self.store = store
         self.max_docs, self.max_bytes = max_docs, max_bytes
         # graph IRI -> (stable name, N-Quads, the text its evidence points into or None)
         self.pending: dict[str, tuple[str, bytes, bytes | None]] = {}
         self.size = 0
-        self._batches: queue.Queue = queue.Queue(maxsize=1)
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="treatykg-store-writer", daemon=True)
-        self._thread.start()
 
     def put(self, graph: str, name: str, nq: bytes, text: bytes | None = None) -> None:
-        self._raise()
         self._forget(graph)
         self.pending[graph] = (name, nq, text)
         self.size += len(nq) + len(text or b"")
@@ -552,24 +531,13 @@ class _GraphWriter:
 
     def drop(self, graph: str) -> None:
         """Remove ``graph`` from the store, and from the batch if it is waiting there."""
-        import pyoxigraph as ox
-
         self._forget(graph)
-        self._batches.join()  # a batch on its way may hold it
-        self._raise()
-        for g in document_graphs(graph):
-            self.store.remove_graph(ox.NamedNode(g))
+        self.store.call("drop", graph)
 
     def flush(self) -> None:
-        """Load and write everything put so far; return when it is done."""
+        """Load and write everything put so far, and flush the store; return when it is done."""
         self._hand_over()
-        self._batches.join()
-        self._raise()
-
-    def close(self) -> None:
-        """Finish the batches handed over, and end the thread."""
-        self._batches.put(None)
-        self._thread.join()
+        self.store.call("flush")
 
     def _forget(self, graph: str) -> None:
         old = self.pending.pop(graph, None)
@@ -578,64 +546,14 @@ class _GraphWriter:
 
     def _hand_over(self) -> None:
         if self.pending:
-            self._batches.put(self.pending)
-            self.pending, self.size = {}, 0
-
-    def _raise(self) -> None:
-        if self._error is not None:
-            error, self._error = self._error, None
-            raise error
-
-    def _run(self) -> None:
-        while True:
-            batch = self._batches.get()
-            try:
-                if batch is None:
-                    return
-                if self._error is None:
-                    self._write(batch)
-            except BaseException as exc:  # noqa: BLE001 - raised in the main thread by the next call
-                self._error = exc
-            finally:
-                self._batches.task_done()
-
-    def _write(self, batch: dict[str, tuple[str, bytes, bytes | None]]) -> None:
-        import pyoxigraph as ox
-
-        together: list[bytes] = []
-        for graph, (_, nq, _) in batch.items():
-            for g in document_graphs(graph):  # the document's graphs: read, evidence, curated, metadata, report
-                node = ox.NamedNode(g)
-                if self.store.contains_named_graph(node):  # a read: a removal is a write, even of nothing
-                    self.store.remove_graph(node)
-            if _has_blank_nodes(nq):  # one blank node label in two documents would be one node
-                self.store.load(nq, format=ox.RdfFormat.N_QUADS)
-            else:
-                together.append(nq)
-        if together:
-            self.store.bulk_load(b"".join(together), format=ox.RdfFormat.N_QUADS)
-        for name, nq, text in batch.values():
-            # durable together, before the manifest that vouches for them (see checkpoint)
-            if text is not None:  # before the graph file, which is what vouches for the document
-                target = self.text_path(name)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                write_atomic(target, text, durable=False)
-            else:
-                self.text_path(name).unlink(missing_ok=True)
-            target = self.nq_path(name)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(target, nq, durable=False)
+            batch, self.pending, self.size = self.pending, {}, 0
+            self.store.load(batch)
 
 
 def _sync() -> None:
     """Make every file written so far durable (one ``sync`` instead of an fsync per file)."""
     if hasattr(os, "sync"):
         os.sync()
-
-
-def _has_blank_nodes(nq: bytes) -> bool:
-    """Whether N-Quads may hold a blank node (treatykg makes none; a literal may look like one)."""
-    return nq.startswith(b"_:") or b" _:" in nq
 
 
 class _Builder:
@@ -667,13 +585,12 @@ class _Builder:
     def run(self) -> tuple[BuildReport, BuildEvent]:
         self.inputs, self.report.skipped = _scan(self.srcs, self.out)
         if self.force:  # from scratch: nothing of the previous build is trusted
-            self.store.clear()
+            self.store.call("clear")
             for folder, pattern in ((self.graphs_dir, "*.nq"), (self.out / TEXTS, "*.txt")):
                 for p in folder.rglob(pattern):
                     p.unlink()
         self.manifest = Manifest(self.out, fresh=self.force)
-        self.writer = _GraphWriter(self.store, self.nq_path, self.text_path, max_docs=_BATCH_DOCS,
-                                   max_bytes=_BATCH_BYTES)
+        self.writer = _GraphWriter(self.store, max_docs=_BATCH_DOCS, max_bytes=_BATCH_BYTES)
         try:
             self.remove_deleted()
             self.plan()
@@ -714,8 +631,6 @@ class _Builder:
 
     def plan(self) -> None:
         """What is unchanged (kept, its graph re-loaded if the store lost it), what must be done."""
-        import pyoxigraph as ox
-
         for rel, path in self.inputs.items():
             try:
                 self.hashes[rel] = _sha256_file(path)
@@ -731,8 +646,8 @@ class _Builder:
             if e is None or not self.is_current(rel, e):
                 self.todo.append(rel)
                 continue
-            if not self.store.contains_named_graph(ox.NamedNode(e["graph"])):
-                self.store.load(path=str(self.nq_path(e["name"])), format=ox.RdfFormat.N_QUADS)  # repair
+            if not self.store.call("contains", e["graph"]):
+                self.store.call("load_file", str(self.nq_path(e["name"])))  # repair
                 self.report.repaired += 1
                 self.changed = True
             v = e.get("validation") or {}
@@ -772,12 +687,9 @@ class _Builder:
             except Exception:
                 pass
             raise
-        finally:
-            self.writer.close()
 
     def checkpoint(self) -> None:
         self.writer.flush()
-        self.store.flush()
         _sync()  # the files written since the last checkpoint, durable before the manifest names them
         self.manifest.commit()
 
@@ -851,13 +763,9 @@ class _Builder:
     def remove_orphans(self) -> None:
         """Graphs and files no entry vouches for (left by a killed build, or by a rename)."""
         db = self.manifest.db
-        collection = {g(self.base) for g in (citations_graph, aliases_graph, dataset_graph, wikidata_graph)}
-        for g in list(self.store.named_graphs()):
-            doc = g.value.rsplit("/", 1)[0]
-            if g.value in collection or (g.value in document_graphs(doc + "/graph") and db.execute(
-                    "SELECT 1 FROM documents WHERE graph = ?", (doc + "/graph",)).fetchone()):
-                continue
-            self.store.remove_graph(g)
+        collection = sorted(g(self.base) for g in (citations_graph, aliases_graph, dataset_graph, wikidata_graph))
+        self.manifest.commit()  # the store process reads what is committed
+        if self.store.call("remove_orphans", str(self.out), collection):
             self.changed = True
         own = {f"{n}" for n in (CITATIONS_NAME, ALIASES_NAME, DATASET_NAME, WIKIDATA_NAME)}
         for folder, suffix in ((self.graphs_dir, ".nq"), (self.out / TEXTS, ".txt")):
@@ -874,20 +782,27 @@ class _Builder:
         """The links between the collection's documents, and the IRIs that moved."""
         docs = sorted((e["document"], e["citation"]) for _, e in self.manifest.items()
                       if isinstance(e.get("citation"), dict) and isinstance(e.get("document"), str))
-        if _write_collection_graph(self.store, self.nq_path(CITATIONS_NAME), citations_graph(self.base),
-                                   list(citation_links(docs, self.base)), self.base):
+        if self.collection_graph(CITATIONS_NAME, citations_graph(self.base), list(citation_links(docs, self.base))):
             self.changed = True
         del docs
         table = aliases.update(aliases.load(self.out / ALIASES_FILE), self.renamed,
                                (doc for _, doc, _ in self.manifest.names() if doc))
-        if _write_collection_graph(self.store, self.nq_path(ALIASES_NAME), aliases_graph(self.base),
-                                   aliases.quads(table, self.base), self.base):
+        if self.collection_graph(ALIASES_NAME, aliases_graph(self.base), aliases.quads(table, self.base)):
             self.changed = True
         path = self.out / ALIASES_FILE
         if table or path.is_file():
             data = aliases.to_tsv(table)
             if not path.is_file() or path.read_bytes() != data:
                 write_atomic(path, data)
+
+    def collection_graph(self, name: str, graph_iri: str, quads: list) -> bool:
+        """Write a graph about the whole collection (the citation links, the aliases) to
+        ``graphs/{name}.nq`` and the store, when it changed; True when it did. No quads: no
+        file and no graph."""
+        from .rdf import serialize_quads
+
+        data = serialize_quads(quads, "nq", base=self.base) if quads else b""
+        return bool(self.store.call("collection_graph", str(self.nq_path(name)), graph_iri, data))
 
     def write_reports(self) -> None:
         """validation.json, review.tsv, the dataset's description and manifest.json, when anything
@@ -900,10 +815,13 @@ class _Builder:
                                                                         REVIEW, SETTINGS))
                 or (out / SETTINGS).read_bytes() != said):
             return
-        self.store.flush()
+        self.manifest.commit()  # the store process reads what is committed
         write_atomic(out / "validation.json", self.validation_json())
         write_atomic(out / REVIEW, self.review_tsv())
-        _write_description(self.store, out, self.manifest, self.base, self.settings, self.nq_path)
+        # the collection's links to Wikidata, then its VoID + DCAT description (treatykg.dataset)
+        self.store.call("describe", str(out), self.base, self.settings,
+                        (str(self.nq_path(WIKIDATA_NAME)), wikidata_graph(self.base)),
+                        (str(self.nq_path(DATASET_NAME)), dataset_graph(self.base)))
         write_atomic(out / SETTINGS, said)
         _sync()
         self.manifest.commit()
@@ -951,56 +869,3 @@ class _Builder:
             v["document"] = r.document if r else None
             for row in review_rows(rel, self.manifest.get(rel) or {}, v):
                 yield (row.tsv() + "\n").encode("utf-8")
-
-
-def _write_description(store, out: Path, manifest: Manifest, base: str, settings,
-                       nq_path: Callable[[str], Path]) -> None:
-    """The collection's links to Wikidata, then its VoID + DCAT description (:mod:`treatykg.dataset`):
-    ``void.ttl`` for people, and the same statements in the graph ``{base}graph/dataset`` of the
-    store and of ``graphs/_collection/dataset.nq`` (but the subset of each document graph), so
-    that push sends them with the graphs."""
-    from datetime import datetime, timezone
-
-    import pyoxigraph as ox
-
-    from .dataset import description, wikidata_links
-    from .rdf import serialize_quads
-
-    links = wikidata_links(store, base)
-    _write_collection_graph(store, nq_path(WIKIDATA_NAME), wikidata_graph(base), links, base)
-    g = ox.NamedNode(dataset_graph(base))
-
-    now = datetime.now(timezone.utc)
-    write_atomic(out / "void.ttl", serialize_quads(
-        description(store, manifest.documents(), base, settings, len(links), now), "turtle", base=base,
-        in_order=True))
-    # the store holds the description without one subset per document (each document graph
-    # describes itself): its size does not grow with the collection
-    _write_collection_graph(store, nq_path(DATASET_NAME), g.value, [
-        ox.Quad(q.subject, q.predicate, q.object, g)
-        for q in description(store, manifest.documents(), base, settings, len(links), now, subsets=False)], base)
-
-
-def _write_collection_graph(store, path: Path, graph_iri: str, quads: list, base: str) -> bool:
-    """Write a graph about the whole collection (the citation links, the aliases) to ``path``
-    and the store, when it changed; True when it did. No quads: no file and no graph."""
-    import pyoxigraph as ox
-
-    from .rdf import serialize_quads
-
-    graph = ox.NamedNode(graph_iri)
-    data = serialize_quads(quads, "nq", base=base) if quads else b""
-    old = path.read_bytes() if path.is_file() else None
-    if (old or b"") == data and (not quads or store.contains_named_graph(graph)):
-        return False
-    if store.contains_named_graph(graph):
-        store.remove_graph(graph)
-    if quads:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, data)
-        store.extend(quads)
-    elif old is not None:
-        path.unlink()
-    return True
-
-

@@ -1,0 +1,304 @@
+"""The build's store, in a process of its own.
+
+A build never opens its Oxigraph store (``OUT/store``) in the process that runs it. RocksDB
+keeps, for every table file of the store, its index and filter blocks in memory, and a store
+of 20,000 documents has many; the queries that describe the collection at the end fill its
+caches. All of that grows with the collection. So the store lives in a child process
+(:class:`StoreProcess`), started at the beginning of the build and ended at its end, and the
+build process stays as small at 20,000 documents as at 1,000.
+
+The rules:
+
+* The child is the only writer of the store and of the files that go with the graphs in it
+  (``graphs/*.nq``, ``texts/*.txt``): a batch of document graphs is replaced in the store
+  (``remove_graph`` each, then one ``bulk_load``) and only then are their files written, as
+  before (see :class:`treatykg.build._GraphWriter`).
+* Requests are answered in the order they were sent. A batch is sent without waiting for it
+  to be loaded; at most one batch is on its way, so the build goes on taking results from its
+  workers while the store loads the previous batch. Every other request waits for its answer
+  (and so for the batch before it); an error of a batch is raised by the next request.
+* The child ignores Ctrl-C (the build decides what to finish) and dies with its parent
+  (``PR_SET_PDEATHSIG``). When it dies (killed, out of memory) the next request raises
+  :class:`~treatykg.errors.OutputError` saying so; the manifest, written only after the graphs
+  it names are loaded, still describes what the store holds.
+* What the child reads of the manifest it reads from the database file, read-only, after the
+  build committed it: nothing that grows with the collection is sent between the processes.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from .errors import OutputError
+
+__all__ = ["StoreProcess"]
+
+# Batch: graph IRI -> (stable name, N-Quads, the text its evidence points into or None)
+Batch = dict[str, tuple[str, bytes, "bytes | None"]]
+
+
+class StoreProcess:
+    """The build side of the store process: one method per request (see the module docstring)."""
+
+    def __init__(self, path: Path, out: Path, graphs_dir: Path, texts_dir: Path):
+        import multiprocessing
+
+        from .pool import _interrupts_ignored
+
+        self.path = Path(path)
+        ctx = multiprocessing.get_context("spawn")
+        self._conn, child = ctx.Pipe()
+        self._proc = ctx.Process(target=_serve, name="treatykg-store",
+                                 args=(child, str(path), str(graphs_dir), str(texts_dir), os.getpid()),
+                                 daemon=True)
+        with _interrupts_ignored():
+            self._proc.start()
+        child.close()
+        self._in_flight = 0
+        self._answer()  # the store opened, or why not
+
+    # -- requests ----------------------------------------------------------------------------
+    def load(self, batch: Batch) -> None:
+        """Replace the batch's graphs in the store and write their files; does not wait."""
+        self._catch_up()
+        self._send("load", batch)
+        self._in_flight += 1
+
+    def call(self, op: str, *args: Any) -> Any:
+        """Run request ``op`` (a method of :class:`_Store`) and return its answer."""
+        self._catch_up()
+        self._send(op, *args)
+        return self._answer()
+
+    def close(self) -> None:
+        """Finish what was sent, flush and close the store, end the process."""
+        try:
+            if self._proc.is_alive():
+                self.call("close")
+        finally:
+            self._proc.join(timeout=30)
+            if self._proc.is_alive():  # pragma: no cover - a store that does not close
+                self._proc.kill()
+                self._proc.join()
+            self._conn.close()
+
+    # -- the pipe ------------------------------------------------------------------------------
+    def _catch_up(self) -> None:
+        while self._in_flight:
+            self._in_flight -= 1
+            self._answer()
+
+    def _send(self, op: str, *args: Any) -> None:
+        try:
+            self._conn.send((op, args))
+        except (OSError, EOFError):
+            raise self._died() from None
+
+    def _answer(self) -> Any:
+        try:
+            kind, value = self._conn.recv()
+        except (OSError, EOFError):
+            raise self._died() from None
+        if kind == "ok":
+            return value
+        message, path, hint = value
+        raise OutputError(message, path=path or str(self.path), hint=hint)
+
+    def _died(self) -> OutputError:
+        from .pool import _death
+
+        self._proc.join(timeout=5)
+        why = _death(self._proc.exitcode).replace("worker process", "store process")
+        return OutputError(f"the build's store process ended: {why}", path=str(self.path),
+                           hint="the store is rebuilt from graphs/ by the next build")
+
+
+# ---------------------------------------------------------------- the child
+def _serve(conn, path: str, graphs_dir: str, texts_dir: str, parent: int) -> None:
+    from .pool import worker_setup
+
+    worker_setup(parent)
+    try:
+        store = _Store(path, Path(graphs_dir), Path(texts_dir))
+    except Exception as exc:  # noqa: BLE001 - said to the build, which raises it
+        conn.send(("error", _said(exc)))
+        return
+    conn.send(("ok", None))
+    while True:
+        try:
+            op, args = conn.recv()
+        except (EOFError, OSError):  # the build is gone
+            break
+        try:
+            answer: tuple[str, Any] = ("ok", getattr(store, op)(*args))
+        except Exception as exc:  # noqa: BLE001 - said to the build, which raises it
+            answer = ("error", _said(exc))
+        try:
+            conn.send(answer)
+        except (OSError, EOFError):
+            break
+        if op == "close":
+            break
+
+
+def _said(exc: BaseException) -> tuple[str, str | None, str | None]:
+    """(message, path, hint) of an error of the store process, for an OutputError in the build."""
+    from .errors import TreatyKGError
+
+    if isinstance(exc, TreatyKGError):
+        return exc.message, exc.path, exc.hint
+    if isinstance(exc, OSError):
+        return f"cannot write: {exc.strerror or exc}", exc.filename, None
+    text = " ".join(str(exc).split())[:300]
+    return f"the store failed: {type(exc).__name__}: {text}", None, None
+
+
+class _Store:
+    """The child side: the store and the requests it answers."""
+
+    def __init__(self, path: str, graphs_dir: Path, texts_dir: Path):
+        import pyoxigraph as ox
+
+        try:
+            self.store = ox.Store(path)
+        except (OSError, RuntimeError) as exc:
+            raise OutputError(f"cannot open the store: {' '.join(str(exc).split())[:200]}", path=path,
+                              hint="is another process using it?") from None
+        self.graphs_dir, self.texts_dir = graphs_dir, texts_dir
+
+    def close(self) -> None:
+        self.store.flush()
+        del self.store
+
+    def flush(self) -> None:
+        self.store.flush()
+
+    def clear(self) -> None:
+        self.store.clear()
+
+    def contains(self, graph: str) -> bool:
+        import pyoxigraph as ox
+
+        return self.store.contains_named_graph(ox.NamedNode(graph))
+
+    def load_file(self, path: str) -> None:
+        import pyoxigraph as ox
+
+        self.store.load(path=path, format=ox.RdfFormat.N_QUADS)
+
+    def drop(self, graph: str) -> None:
+        """Remove a document's graphs (read, evidence, curated, metadata, report)."""
+        import pyoxigraph as ox
+
+        from .iris import document_graphs
+
+        for g in document_graphs(graph):
+            self.store.remove_graph(ox.NamedNode(g))
+
+    def load(self, batch: Batch) -> None:
+        """Replace the batch's graphs in the store, then write their files."""
+        import pyoxigraph as ox
+
+        from .iris import document_graphs
+        from .output import write_atomic
+
+        together: list[bytes] = []
+        for graph, (_, nq, _) in batch.items():
+            for g in document_graphs(graph):
+                node = ox.NamedNode(g)
+                if self.store.contains_named_graph(node):  # a read: a removal is a write, even of nothing
+                    self.store.remove_graph(node)
+            if _has_blank_nodes(nq):  # one blank node label in two documents would be one node
+                self.store.load(nq, format=ox.RdfFormat.N_QUADS)
+            else:
+                together.append(nq)
+        if together:
+            self.store.bulk_load(b"".join(together), format=ox.RdfFormat.N_QUADS)
+        for name, nq, text in batch.values():
+            # durable together, before the manifest that vouches for them (the build syncs)
+            text_path = self.texts_dir / f"{name}.txt"
+            if text is not None:  # before the graph file, which is what vouches for the document
+                text_path.parent.mkdir(parents=True, exist_ok=True)
+                write_atomic(text_path, text, durable=False)
+            else:
+                text_path.unlink(missing_ok=True)
+            target = self.graphs_dir / f"{name}.nq"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(target, nq, durable=False)
+
+    def remove_orphans(self, manifest_out: str, keep: list[str]) -> bool:
+        """Remove every graph that neither ``keep`` names nor a document of the (committed)
+        manifest owns; True when one was removed."""
+        from .iris import document_graphs
+        from .manifest import Manifest
+
+        manifest = Manifest.reader(Path(manifest_out))
+        changed = False
+        try:
+            kept = set(keep)
+            for g in list(self.store.named_graphs()):
+                doc = g.value.rsplit("/", 1)[0]
+                if g.value in kept or (g.value in document_graphs(doc + "/graph") and manifest.holders(doc + "/graph")):
+                    continue
+                self.store.remove_graph(g)
+                changed = True
+        finally:
+            manifest.close()
+        return changed
+
+    def collection_graph(self, path: str, graph_iri: str, data: bytes) -> bool:
+        """Put a graph about the whole collection (N-Quads ``data``; empty: no graph) in the
+        store and in ``path``, when it changed; True when it did."""
+        import pyoxigraph as ox
+
+        from .output import write_atomic
+
+        file, graph = Path(path), ox.NamedNode(graph_iri)
+        old = file.read_bytes() if file.is_file() else None
+        has = self.store.contains_named_graph(graph)
+        if (old or b"") == data and (not data or has):
+            return False
+        if has:
+            self.store.remove_graph(graph)
+        if data:
+            file.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(file, data)
+            self.store.load(data, format=ox.RdfFormat.N_QUADS)
+        elif old is not None:
+            file.unlink()
+        return True
+
+    def describe(self, out: str, base: str, settings: Any, wikidata: tuple[str, str],
+                 dataset: tuple[str, str]) -> None:
+        """The collection's links to Wikidata (``wikidata``: file, graph), then its VoID + DCAT
+        description: ``void.ttl`` for people, and the same statements in the graph and file
+        ``dataset`` (but the subset of each document graph, which grows with the collection)."""
+        from datetime import datetime, timezone
+
+        import pyoxigraph as ox
+
+        from .dataset import description, wikidata_links
+        from .manifest import Manifest
+        from .output import write_atomic
+        from .rdf import serialize_quads
+
+        links = wikidata_links(self.store, base)
+        self.collection_graph(wikidata[0], wikidata[1], serialize_quads(links, "nq", base=base) if links else b"")
+        g = ox.NamedNode(dataset[1])
+        now = datetime.now(timezone.utc)
+        manifest = Manifest.reader(Path(out))
+        try:
+            write_atomic(Path(out) / "void.ttl", serialize_quads(
+                description(self.store, manifest.documents(), base, settings, len(links), now), "turtle",
+                base=base, in_order=True))
+            quads = [ox.Quad(q.subject, q.predicate, q.object, g) for q in
+                     description(self.store, manifest.documents(), base, settings, len(links), now, subsets=False)]
+        finally:
+            manifest.close()
+        self.collection_graph(dataset[0], dataset[1], serialize_quads(quads, "nq", base=base) if quads else b"")
+
+
+def _has_blank_nodes(nq: bytes) -> bool:
+    """Whether N-Quads may hold a blank node (treatykg makes none; a literal may look like one)."""
+    return nq.startswith(b"_:") or b" _:" in nq
