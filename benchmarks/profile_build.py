@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/profile_build.py [--count 120] [--seed 7] [--top 25]
 
-Runs :func:`treatykg.build.convert_document` — exactly what a ``build`` worker does for
+Runs :func:`treatykg.build_job.convert_document` — exactly what a ``build`` worker does for
 one text: ingest, segment, extract, map to quads, serialise N-Quads, validate (the fast
 SHACL engine, :mod:`treatykg.shacl_fast`) — over ``--count`` generated texts (the six reference
 texts in equal parts) in this process, under cProfile, after a warm-up (imports,
@@ -39,7 +39,7 @@ STAGES = [
     ("  fast engine: core constraints", ("treatykg/shacl_fast.py", "_check_values")),
     ("  fast engine: SPARQL constraints (Oxigraph)", ("treatykg/shacl_fast.py", "_run_sparql")),
     ("  pySHACL (only if the shapes need it)", ("pyshacl/entrypoints.py", "validate")),
-    ("convert_document (the whole worker path)", ("treatykg/build.py", "convert_document")),
+    ("convert_document (the whole worker path)", ("treatykg/build_job.py", "convert_document")),
 ]
 
 
@@ -78,10 +78,10 @@ def main(argv: list[str] | None = None) -> int:
         prof.enable()
         for f in files:
             res = convert_document(str(f), f.name, DEFAULT_BASE)
-            assert res["ok"], res.get("reason")
+            assert res.ok, res.reason
         prof.disable()
     stats = pstats.Stats(prof)
-    whole = _cum(stats, "treatykg/build.py", "convert_document")[0]
+    whole = _cum(stats, "treatykg/build_job.py", "convert_document")[0]
     n = len(files)
     lines = [
         "# Profile of a build worker's per-document path",

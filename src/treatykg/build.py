@@ -81,12 +81,10 @@ Rules:
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
-from functools import lru_cache
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -94,8 +92,10 @@ from . import aliases
 from .aliases import ALIASES_FILE, ALIASES_NAME, aliases_graph
 from .dataset import DATASET_NAME, WIKIDATA_NAME, Settings, dataset_graph, wikidata_graph
 from .citations import CITATIONS_NAME, citations_graph, links as citation_links
-from .iris import document_graphs
-from .errors import InputError, OutputError, TreatyKGError
+from .build_inputs import Curation, curation_key, scan, sha256_file, stable_name
+from .build_job import Converted, convert_document, curate
+from .build_report import BuildEvent, BuildReport, DocumentResult
+from .errors import InputError, OutputError
 from .namespaces import DEFAULT_BASE
 from .ingest import DEFAULT_MAX_BYTES
 from .manifest import MANIFEST_FORMAT, Manifest
@@ -105,7 +105,7 @@ from . import pool
 from .pool import default_memory_limit
 
 __all__ = ["build", "BuildReport", "BuildEvent", "DocumentResult", "MANIFEST_FORMAT",
-           "code_fingerprint", "stable_name"]
+           "code_fingerprint", "stable_name", "convert_document", "Converted", "Curation", "curate"]
 
 MANIFEST = "manifest.json"  # the export for readers; the build's own state is manifest.sqlite
 REVIEW = "review.tsv"
@@ -115,7 +115,6 @@ TEXTS = "texts"
 _CHECKPOINT_EVERY = 200      # documents between manifest checkpoints (a commit: its cost does not grow)
 _BATCH_DOCS = 100            # graphs loaded into the store together, at most ...
 _BATCH_BYTES = 16 << 20      # ... and their N-Quads bytes: what the main process holds does not grow
-_MAX_RESULTS_PER_DOC = 200  # validation results kept per document in validation.json
 DEFAULT_TIME_LIMIT = 300.0   # seconds one document may take in a worker (extract, convert, validate)
 
 
@@ -129,290 +128,9 @@ class _Limits:
     max_bytes: int
 
 
-# ---------------------------------------------------------------- results
-@dataclass(frozen=True)
-class BuildEvent:
-    """What :func:`build` tells its ``progress`` callback.
-
-    ``kind`` is ``"start"`` (``total`` documents to convert, ``inputs`` found),
-    ``"document"`` (one finished: ``path``, ``status`` built|failed|removed, ``reason``;
-    ``completed`` of ``total``) or ``"finish"``.
-    """
-
-    kind: str
-    total: int = 0
-    completed: int = 0
-    inputs: int = 0
-    path: str | None = None
-    status: str | None = None
-    reason: str | None = None
-
-
-@dataclass
-class DocumentResult:
-    """One input of the build. ``status``: built | unchanged | failed | removed."""
-
-    path: str
-    status: str
-    name: str | None = None
-    document: str | None = None
-    graph: str | None = None
-    triples: int = 0
-    reason: str | None = None
-    conforms: bool | None = None
-    violations: int = 0
-    warnings: int = 0
-
-
-@dataclass
-class BuildReport:
-    out_dir: Path
-    documents: list[DocumentResult] = field(default_factory=list)
-    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why): inputs not read
-    converted: int = 0  # documents extracted + converted + validated in this build
-    repaired: int = 0   # graphs re-loaded into the store from their .nq file
-    triples: int = 0    # quads in the store after the build
-
-    def _with(self, status: str) -> list[DocumentResult]:
-        return [d for d in self.documents if d.status == status]
-
-    @property
-    def built(self) -> list[DocumentResult]:
-        return self._with("built")
-
-    @property
-    def unchanged(self) -> list[DocumentResult]:
-        return self._with("unchanged")
-
-    @property
-    def failed(self) -> list[DocumentResult]:
-        return self._with("failed")
-
-    @property
-    def removed(self) -> list[DocumentResult]:
-        return self._with("removed")
-
-    @property
-    def nonconforming(self) -> list[DocumentResult]:
-        """Documents kept in the collection although they do not conform (their report attached)."""
-        return [d for d in self.documents if d.status in ("built", "unchanged") and d.conforms is False]
-
-    @property
-    def ok(self) -> bool:
-        return not self.failed and not self.nonconforming
-
-    def __str__(self) -> str:
-        graphs = len(self.built) + len(self.unchanged)
-        text = (f"{graphs} document graph{'s' * (graphs != 1)} in {self.out_dir}: "
-                f"{len(self.built)} built, {len(self.unchanged)} unchanged, "
-                f"{len(self.removed)} removed, {len(self.failed)} failed; {self.triples} triples")
-        for d in self.failed:
-            text += f"\nfailed: {d.path}: {d.reason}"
-        for d in self.nonconforming:
-            text += f"\nkept, does not conform: {d.path}: {d.reason}"
-        return text
-
-    def to_json(self) -> dict[str, Any]:
-        return {"out_dir": str(self.out_dir), "converted": self.converted, "repaired": self.repaired,
-                "triples": self.triples, "documents": [asdict(d) for d in self.documents],
-                "skipped": [{"path": p, "why": w} for p, w in self.skipped]}
-
-
 # ---------------------------------------------------------------- helpers
-@dataclass
-class Curation:
-    """The collection's corrections file and database metadata, as each document needs them."""
-
-    corrections: Any = None   # treatykg.corrections.CorrectionsFile
-    metadata: Any = None      # treatykg.metadata.MetadataTable
-
-    @classmethod
-    def load(cls, corrections: str | Path | None, metadata: str | Path | None) -> "Curation":
-        from . import corrections as corr
-        from . import metadata as meta
-
-        return cls(corr.load(corrections) if corrections else None, meta.load(metadata) if metadata else None)
-
-    def for_document(self, rel: str, sha256: str) -> dict[str, Any]:
-        """What applies to one input (plain JSON, kept in its manifest entry)."""
-        out: dict[str, Any] = {}
-        if self.metadata is not None:
-            row = self.metadata.for_document(rel)
-            if row:
-                out["metadata"] = row
-                out["metadata_file"] = Path(self.metadata.path).name
-        if self.corrections is not None:
-            items = self.corrections.for_document(rel, sha256)
-            if items:
-                out["corrections"] = [c.to_json() for c in items]
-                out["corrections_file"] = Path(self.corrections.path).name
-        return out
-
-
-def _curation_key(curation: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(curation, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
-
-
-def stable_name(rel: str) -> str:
-    """``sub/004_treaty.txt`` -> ``sub/004_treaty`` (the name of its graph file, without ``.nq``)."""
-    return rel[:-4] if rel.lower().endswith(".txt") else rel
-
-
-def _sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def _one_line(text: str) -> str:
     return " ".join(str(text).split())[:300]
-
-
-def _scan(srcs: list[Path], out: Path) -> tuple[dict[str, Path], list[tuple[str, str]]]:
-    """The texts of the source folders, by their path in the build, and what was skipped, with why.
-
-    Every ``*.txt`` file (any case of the suffix) below each folder, following symbolic links
-    to files and folders (a folder reached twice — a link loop, or two links to one folder —
-    is read once); with several folders, each input's path starts with its folder's name.
-    Our own output folder is never read. Files that are not texts, unreadable folders and
-    links to nothing are skipped and said.
-    """
-    found: dict[str, Path] = {}
-    skipped: list[tuple[str, str]] = []
-    out_r = out.resolve()
-    labels = _labels(srcs)
-    visited: set[str] = set()
-    for src, label in zip(srcs, labels):
-        def failed(exc: OSError, src: Path = src) -> None:
-            skipped.append((str(exc.filename or src), f"cannot read the folder: {exc.strerror or exc}"))
-
-        for dirpath, dirnames, filenames in os.walk(src, onerror=failed, followlinks=True):
-            real = Path(os.path.realpath(dirpath))
-            if str(real) in visited:
-                skipped.append((dirpath, "a folder already read (a link to it, or a link loop)"))
-                dirnames[:] = []
-                continue
-            if real == out_r or out_r in real.parents:
-                dirnames[:] = []  # never read our own output
-                continue
-            visited.add(str(real))
-            dirnames.sort()
-            for name in sorted(filenames):
-                p = Path(dirpath) / name
-                rel = p.relative_to(src).as_posix()
-                key = f"{label}/{rel}" if label else rel
-                if not name.lower().endswith(".txt"):
-                    skipped.append((key, "not a .txt text"))
-                    continue
-                if not p.is_file():
-                    skipped.append((key, "a link to nothing, or not a regular file"))
-                    continue
-                rp = p.resolve()
-                if rp == out_r or out_r in rp.parents:
-                    continue  # never read our own output
-                found[key] = p
-    return found, skipped
-
-
-def _labels(srcs: list[Path]) -> list[str]:
-    """Path prefixes of the inputs of each source folder: none for one folder, else each folder's
-    name (made unique with -2, -3 …)."""
-    if len(srcs) == 1:
-        return [""]
-    out: list[str] = []
-    for s in srcs:
-        name = s.resolve().name or "src"
-        label, n = name, 1
-        while label in out:
-            n += 1
-            label = f"{name}-{n}"
-        out.append(label)
-    return out
-
-
-# ---------------------------------------------------------------- the worker
-def convert_document(path: str, rel: str, base: str, curation: dict[str, Any] | None = None,
-                     strict: bool = False, max_bytes: int = DEFAULT_MAX_BYTES,
-                     evidence: str = "compact") -> dict[str, Any]:
-    """Extract, curate, convert and validate one text (runs in a worker process).
-
-    ``curation`` holds the document's database metadata row and corrections (as the manifest
-    keeps them). Returns a plain dict (picklable): ``ok``, ``reason`` (one line) or ``nq``
-    (bytes), ``document``, ``graph``, ``triples``, the validation summary, the stale corrections
-    and the disagreements with the metadata. A document that does not conform is kept, its
-    SHACL report in its validation graph, unless ``strict``.
-    """
-    from . import rdf
-    from .extract import extract_document
-    from .ingest import ingest_file
-    from .validate import validate_quads
-
-    curation = curation or {}
-    try:
-        ingested = ingest_file(path, max_bytes=max_bytes)
-        record = extract_document(ingested)
-        record, stale, disagreements = curate(record, curation, rel)
-        quads = list(rdf.record_quads(record, base=base, evidence=evidence))
-        report = validate_quads(quads)
-    except TreatyKGError as exc:
-        msg = exc.message + (f" ({exc.hint})" if exc.hint else "")
-        return {"ok": False, "reason": _one_line(msg)}
-    except Exception as exc:  # a bug in one document must not stop the collection
-        return {"ok": False, "reason": _one_line(f"internal error: {type(exc).__name__}: {exc}")}
-    doc = rdf.document_iri(record, base)
-    results = [asdict(r) for r in report.results[:_MAX_RESULTS_PER_DOC]]
-    summary = {"conforms": report.conforms, "violations": len(report.violations),
-               "warnings": len(report.warnings), "results": results,
-               "extraction_warnings": list(record.warnings)}
-    if not report.conforms:
-        first = report.violations[0]
-        reason = _one_line(f"does not conform to the shapes: {len(report.violations)} violation(s), "
-                           f"first: {first.message}")
-        if strict:
-            return {"ok": False, "document": doc, "validation": summary, "reason": reason}
-        from .reports import validation_quads
-
-        quads += list(validation_quads([asdict(r) for r in report.violations], doc))
-        summary["reason"] = reason
-    from .citations import document_keys
-
-    nq = rdf.serialize_quads(quads, "nq", base=base)
-    needs_review = bool(report.results or record.warnings or stale or disagreements)
-    return {"ok": True, "nq": nq, "document": doc, "graph": rdf.graph_iri(doc),
-            # the text the evidence points into (published as OUT/texts/<name>.txt)
-            "text": ingested.original.encode("utf-8") if evidence != "none" else None,
-            "triples": len(quads), "validation": summary,  # record_quads yields no duplicates
-            "citation": document_keys(record, base), "stale": stale, "disagreements": disagreements,
-            # the fields a curator corrects, for `treatykg review` (kept only where there is something to review)
-            "record": _review_fields(record) if needs_review else None}
-
-
-def _review_fields(record) -> dict[str, Any]:
-    from .corrections import FIELDS
-
-    data = record.to_json()
-    return {k: data.get(k) for k in FIELDS}
-
-
-def curate(record, curation: dict[str, Any], rel: str):
-    """The record with its database metadata and its corrections applied (in that order: the
-    curator has the last word); the stale corrections and the disagreements, as plain dicts."""
-    from . import corrections as corr
-    from . import metadata as meta
-
-    disagreements: list[dict[str, str]] = []
-    if curation.get("metadata"):
-        record, found = meta.apply(record, curation["metadata"], source=curation.get("metadata_file"))
-        disagreements = [{"field": d.field, "text": d.text, "metadata": d.metadata} for d in found]
-    stale: list[dict[str, Any]] = []
-    if curation.get("corrections"):
-        items = [corr.Correction.from_json(c) for c in curation["corrections"]]
-        record, outcome = corr.apply(record, items, source=curation.get("corrections_file"),
-                                     sha256=record.source.sha256)
-        stale = [{"number": c.number, "field": c.field, "why": why} for c, why in outcome.stale]
-    return record, stale, disagreements
 
 
 # ---------------------------------------------------------------- the build
@@ -583,7 +301,7 @@ class _Builder:
         return self.out / TEXTS / f"{name}.txt"
 
     def run(self) -> tuple[BuildReport, BuildEvent]:
-        self.inputs, self.report.skipped = _scan(self.srcs, self.out)
+        self.inputs, self.report.skipped = scan(self.srcs, self.out)
         if self.force:  # from scratch: nothing of the previous build is trusted
             self.store.call("clear")
             for folder, pattern in ((self.graphs_dir, "*.nq"), (self.out / TEXTS, "*.txt")):
@@ -633,7 +351,7 @@ class _Builder:
         """What is unchanged (kept, its graph re-loaded if the store lost it), what must be done."""
         for rel, path in self.inputs.items():
             try:
-                self.hashes[rel] = _sha256_file(path)
+                self.hashes[rel] = sha256_file(path)
             except OSError as exc:
                 self.results[rel] = DocumentResult(path=rel, status="failed",
                                                    reason=_one_line(f"cannot read: {exc.strerror or exc}"))
@@ -661,7 +379,7 @@ class _Builder:
         nq = self.nq_path(e["name"])
         return (e["sha256"] == self.hashes[rel] and e.get("tool_version") == self.version
                 and e.get("fingerprint") == self.fingerprint and e.get("options") == self.options
-                and e.get("curation_key") == _curation_key(self.curations[rel])
+                and e.get("curation_key") == curation_key(self.curations[rel])
                 and nq.is_file() and nq.stat().st_size == e.get("nq_size")
                 and (self.evidence == "none" or self.text_path(e["name"]).is_file()))
 
@@ -693,9 +411,9 @@ class _Builder:
         _sync()  # the files written since the last checkpoint, durable before the manifest names them
         self.manifest.commit()
 
-    def handle(self, rel: str, res: Any) -> None:
+    def handle(self, rel: str, res: Converted | pool.Failed) -> None:
         if isinstance(res, pool.Failed):
-            res = {"ok": False, "reason": _one_line(res.reason)}
+            res = Converted(ok=False, reason=_one_line(res.reason))
         self.finish(rel, res)
         self.done += 1
         self.since_checkpoint += 1
@@ -716,46 +434,46 @@ class _Builder:
                                            conforms=v.get("conforms"), violations=v.get("violations", 0),
                                            warnings=v.get("warnings", 0))
 
-    def finish(self, rel: str, res: dict[str, Any]) -> None:
+    def finish(self, rel: str, res: Converted) -> None:
         """One finished conversion: its entry, its graph to the writer; or its failure."""
         self.report.converted += 1
-        if not res["ok"]:
-            self.fail(rel, res["reason"], res.get("validation"), res.get("document"))
+        if not res.ok:
+            self.fail(rel, res.reason, res.validation, res.document)
             return
-        graph = res["graph"]
+        graph = res.graph
         others = [o for o in self.manifest.holders(graph) if o != rel and o in self.inputs]
         owner = others[0] if others else None
         if owner is not None and owner < rel:
-            self.fail(rel, f"same document as {owner} ({res['document']})", res["validation"], res["document"])
+            self.fail(rel, f"same document as {owner} ({res.document})", res.validation, res.document)
             return
         if owner is not None:  # rel sorts first: it takes the graph over
-            self.fail(owner, f"same document as {rel} ({res['document']})", self.manifest.validation(owner),
-                      res["document"])
+            self.fail(owner, f"same document as {rel} ({res.document})", self.manifest.validation(owner),
+                      res.document)
         name = stable_name(rel)
         if name.startswith("_collection/"):
             self.fail(rel, "its graph file would be one of the collection's (graphs/_collection/): rename the "
-                           "text or its folder", res["validation"], res["document"])
+                           "text or its folder", res.validation, res.document)
             return
         old = self.manifest.get(rel)
         if old is not None and old.get("graph") != graph:
             self.manifest.pop(rel)
             self.drop_output(old, keep_graph=graph)
             if isinstance(old.get("document"), str):
-                self.renamed[old["document"]] = res["document"]  # the old IRI stays, as an alias
-        v, cur = res["validation"], self.curations.get(rel) or {}
+                self.renamed[old["document"]] = res.document  # the old IRI stays, as an alias
+        v, cur = res.validation, self.curations.get(rel) or {}
         self.manifest.put(rel, {
             "sha256": self.hashes[rel], "tool_version": self.version, "fingerprint": self.fingerprint,
-            "options": self.options, "name": name, "document": res["document"], "graph": graph,
-            "triples": res["triples"], "nq_size": len(res["nq"]),
+            "options": self.options, "name": name, "document": res.document, "graph": graph,
+            "triples": res.triples, "nq_size": len(res.nq),
             "validation": {k: v.get(k) for k in ("conforms", "violations", "warnings", "reason")},
-            "citation": res.get("citation"), "curation": cur,
-            **({"record": res["record"]} if res.get("record") else {}),
-            "curation_key": _curation_key(cur), "stale": res.get("stale") or [],
-            "disagreements": res.get("disagreements") or []})
-        self.writer.put(graph, name, res["nq"], res.get("text"))  # committed after the writer's flush
+            "citation": res.citation, "curation": cur,
+            **({"record": res.record} if res.record else {}),
+            "curation_key": curation_key(cur), "stale": list(res.stale),
+            "disagreements": list(res.disagreements)})
+        self.writer.put(graph, name, res.nq, res.text)  # committed after the writer's flush
         self.manifest.set_validation(rel, {"reason": None, **v})
-        self.results[rel] = DocumentResult(path=rel, status="built", name=name, document=res["document"],
-                                           graph=graph, triples=res["triples"], conforms=v["conforms"],
+        self.results[rel] = DocumentResult(path=rel, status="built", name=name, document=res.document,
+                                           graph=graph, triples=res.triples, conforms=v["conforms"],
                                            violations=v["violations"], warnings=v["warnings"],
                                            reason=v.get("reason"))
 
