@@ -142,14 +142,43 @@ def description(store, documents: Iterable[tuple[str, str, int]], base: str, set
     each document graph (its ``void:subset``: three statements a document), which grow with the
     collection. Streams: a collection of 20,000 documents has 80,000 subset statements."""
     from .rdf import _natural, datetime_literal, quad_order
-    from .version import tool_version
 
     dg = ox.DefaultGraph()
     ds = ox.NamedNode(f"{base}dataset")
     docs = [(g, d, t) for g, d, t in documents if g and d]  # (graph, document, triples): small tuples
     now = (now or datetime.now(timezone.utc)).replace(microsecond=0)
-    stamp = datetime_literal(now)
-    where = settings.download or ""
+    rows = _about(ds, docs, base, settings, datetime_literal(now))
+    rows += _distributions(ds, base, settings)
+    for prefix in ("eli", "org", "prov", "sem", "oa", "dcterms", "skos", "cito", "tkg"):
+        rows.append((ds, _n("void", "vocabulary"), ox.NamedNode(V[prefix])))
+    for doc in sorted(d for _, d, _ in docs)[:3]:
+        rows.append((ds, _n("void", "exampleResource"), ox.NamedNode(doc)))
+    rows += list(_partitions(store, ds, base))
+    rows += _linkset(ds, base, links)
+
+    subset_of = {g: (d, t) for g, d, t in docs} if subsets else {}
+    del docs
+
+    def links_() -> Iterator[ox.Quad]:  # <dataset> void:subset <graph>, in object order
+        for g in sorted(subset_of, key=lambda g: _natural(str(ox.NamedNode(g)))):
+            yield ox.Quad(ds, _n("void", "subset"), ox.NamedNode(g), dg)
+
+    def subsets() -> Iterator[ox.Quad]:  # in subject order
+        for g in sorted(subset_of, key=_natural):
+            (doc, triples), sub = subset_of[g], ox.NamedNode(g)
+            yield from sorted((ox.Quad(sub, _n("rdf", "type"), _n("void", "Dataset"), dg),
+                               ox.Quad(sub, _n("void", "triples"), _int(triples), dg),
+                               ox.Quad(sub, _n("dcterms", "subject"), ox.NamedNode(doc), dg)),
+                              key=quad_order)
+
+    head = sorted({ox.Quad(s, p, o, dg) for s, p, o in rows}, key=quad_order)
+    return heapq.merge(head, links_(), subsets(), key=quad_order)
+
+
+def _about(ds, docs: list[tuple[str, str, int]], base: str, settings: Settings, stamp) -> list[tuple[Any, Any, Any]]:
+    """What the dataset is, its size, licence, publisher and the build that made it."""
+    from .version import tool_version
+
     rows: list[tuple[Any, Any, Any]] = [
         (ds, _n("rdf", "type"), _n("void", "Dataset")),
         (ds, _n("rdf", "type"), _n("dcat", "Dataset")),
@@ -175,6 +204,13 @@ def description(store, documents: Iterable[tuple[str, str, int]], base: str, set
         rows += [(ds, _n("dcterms", "publisher"), who), (who, _n("rdf", "type"), _n("prov", "Agent"))]
         if settings.publisher:
             rows.append((who, _n("rdfs", "label"), ox.Literal(settings.publisher)))
+    return rows
+
+
+def _distributions(ds, base: str, settings: Settings) -> list[tuple[Any, Any, Any]]:
+    """The files of the collection (graphs, texts) and the SPARQL endpoint, if any."""
+    where = settings.download or ""
+    rows: list[tuple[Any, Any, Any]] = []
     for name, media, what in (("graphs", "application/n-quads", "one N-Quads file per document (graphs/<name>.nq)"),
                               ("texts", "text/plain", "each document's text, UTF-8, what its evidence points into "
                                                       "(texts/<name>.txt)")):
@@ -191,36 +227,19 @@ def description(store, documents: Iterable[tuple[str, str, int]], base: str, set
         rows += [(ds, _n("void", "sparqlEndpoint"), endpoint), (service, _n("rdf", "type"), _n("dcat", "DataService")),
                  (service, _n("dcat", "endpointURL"), endpoint), (service, _n("dcat", "servesDataset"), ds),
                  (service, _n("dcterms", "conformsTo"), ox.NamedNode("https://www.w3.org/TR/sparql11-protocol/"))]
-    for prefix in ("eli", "org", "prov", "sem", "oa", "dcterms", "skos", "cito", "tkg"):
-        rows.append((ds, _n("void", "vocabulary"), ox.NamedNode(V[prefix])))
-    for doc in sorted(d for _, d, _ in docs)[:3]:
-        rows.append((ds, _n("void", "exampleResource"), ox.NamedNode(doc)))
-    rows += list(_partitions(store, ds, base))
-    if links:
-        linkset = ox.NamedNode(f"{base}dataset/wikidata-links")
-        rows += [(linkset, _n("rdf", "type"), _n("void", "Linkset")),
-                 (linkset, _n("void", "linkPredicate"), _n("owl", "sameAs")),
-                 (linkset, _n("void", "subjectsTarget"), ds),
-                 (linkset, _n("void", "objectsTarget"), ox.NamedNode("http://www.wikidata.org/entity/")),
-                 (linkset, _n("void", "triples"), _int(links)), (ds, _n("void", "subset"), linkset)]
+    return rows
 
-    subset_of = {g: (d, t) for g, d, t in docs} if subsets else {}
-    del docs
 
-    def links_() -> Iterator[ox.Quad]:  # <dataset> void:subset <graph>, in object order
-        for g in sorted(subset_of, key=lambda g: _natural(str(ox.NamedNode(g)))):
-            yield ox.Quad(ds, _n("void", "subset"), ox.NamedNode(g), dg)
-
-    def subsets() -> Iterator[ox.Quad]:  # in subject order
-        for g in sorted(subset_of, key=_natural):
-            (doc, triples), sub = subset_of[g], ox.NamedNode(g)
-            yield from sorted((ox.Quad(sub, _n("rdf", "type"), _n("void", "Dataset"), dg),
-                               ox.Quad(sub, _n("void", "triples"), _int(triples), dg),
-                               ox.Quad(sub, _n("dcterms", "subject"), ox.NamedNode(doc), dg)),
-                              key=quad_order)
-
-    head = sorted({ox.Quad(s, p, o, dg) for s, p, o in rows}, key=quad_order)
-    return heapq.merge(head, links_(), subsets(), key=quad_order)
+def _linkset(ds, base: str, links: int) -> list[tuple[Any, Any, Any]]:
+    """The links to Wikidata (graph/wikidata) as a VoID linkset, when there are any."""
+    if not links:
+        return []
+    linkset = ox.NamedNode(f"{base}dataset/wikidata-links")
+    return [(linkset, _n("rdf", "type"), _n("void", "Linkset")),
+            (linkset, _n("void", "linkPredicate"), _n("owl", "sameAs")),
+            (linkset, _n("void", "subjectsTarget"), ds),
+            (linkset, _n("void", "objectsTarget"), ox.NamedNode("http://www.wikidata.org/entity/")),
+            (linkset, _n("void", "triples"), _int(links)), (ds, _n("void", "subset"), linkset)]
 
 
 def _partitions(store, ds: ox.NamedNode, base: str) -> Iterator[tuple[Any, Any, Any]]:
