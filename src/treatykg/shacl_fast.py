@@ -509,8 +509,13 @@ def _format(message: str, bindings: dict[str, Any]) -> str:
     return message
 
 
-def _run_sparql(shape: _Shape, index: _Index, out: list[RawResult]) -> None:
-    focus = _focus_pattern(shape)
+def _run_sparql(shape: _Shape, index: _Index, out: list[RawResult], focus_nodes: list[Any] | None = None) -> None:
+    if focus_nodes and all(isinstance(n, (ox.NamedNode, ox.Literal)) for n in focus_nodes):
+        # the focus nodes the index found, given to the query (pyoxigraph writes each term):
+        # the query need not find them again through rdf:type/rdfs:subClassOf*
+        focus = "{ VALUES ?this { " + " ".join(str(n) for n in focus_nodes) + " } }"
+    else:
+        focus = _focus_pattern(shape)
     for head, body, messages, _node in shape.sparql:
         solutions = index.query(head + focus + body)
         names = [v.value for v in solutions.variables]
@@ -544,5 +549,5 @@ def run(compiled: CompiledShapes, quads: Iterable[Any]) -> list[RawResult]:
             for prop in shape.properties:
                 _check_values(prop, focus, index.values(focus, prop.path), index, out)
         if shape.sparql:
-            _run_sparql(shape, index, out)
+            _run_sparql(shape, index, out, focus_nodes)
     return out
