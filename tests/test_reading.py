@@ -334,3 +334,28 @@ def test_a_title_and_a_name_no_list_knows_before_a_signature_mark():
              "中华人民共和国全权代表 周恩来（签字）\n苏维埃社会主义共和国联盟全权代表 维辛斯基（签字）\n")
     assert sigs(r) == [("周恩来", "中华人民共和国全权代表"), ("维辛斯基", "苏维埃社会主义共和国联盟全权代表")]
     assert [p["state"] for p in r["party_details"]] == ["cn", "suhh"]
+
+
+# -- the visit: the invitation first -------------------------------------------------------------------------
+@pytest.mark.parametrize("sentence, led_by, host, start, end", [
+    ("应中华人民共和国主席习近平的邀请，大韩民国总统李在明于2025年11月1日至4日对中华人民共和国进行了国事访问。",
+     "李在明", "中华人民共和国", "2025-11-01", "2025-11-04"),      # a name holding 在, ASCII numerals
+    (("應巴基斯坦伊斯蘭共和國總理納瓦茲·謝里夫閣下的邀請，中華人民共和國國務院總理李強於二〇二四年六月七日至十日"
+      "對巴基斯坦伊斯蘭共和國進行了正式訪問。"), "李强", "巴基斯坦伊斯兰共和国", "2024-06-07", "2024-06-10"),  # traditional, 阁下
+    ("应大韩民国总统尹明浩的邀请,蒙古国总统巴特尔·朝格图在2014年3月2日对大韩民国进行了国事访问。",
+     "巴特尔·朝格图", "大韩民国", "2014-03-02", "2014-03-02"),      # ASCII comma, a transliterated name, 在
+    ("应尼泊尔王国首相柯伊拉腊的邀请，中华人民共和国国务院总理周恩来访问了尼泊尔王国。",
+     "周恩来", "尼泊尔王国", None, None),                            # no date, 访问了
+])
+def test_a_visit_told_invitation_first_names_its_leader_like_visitor_first(sentence, led_by, host, start, end):
+    r = read(f"中华人民共和国和某国联合公报\n{sentence}\n双方同意加强合作。\n")
+    v = r["visit"]
+    assert (v["led_by"], v["host"], v["start"], v["end"]) == (led_by, host, start, end)
+    assert v["led_by"] not in ("习近平", "纳瓦兹·谢里夫", "尹明浩", "柯伊拉腊")   # never the inviter
+
+
+def test_a_delegation_invited_first_has_no_personal_leader_read_from_its_inviter():
+    r = read("中华人民共和国和越南社会主义共和国联合公报\n"
+             "应中华人民共和国国务院总理李鹏的邀请，越南社会主义共和国政府代表团于一九九一年十一月五日至十日访问了中华人民共和国。\n")
+    v = r["visit"]
+    assert (v["delegation"], v["led_by"], v["host"]) == ("越南社会主义共和国政府代表团", None, "中华人民共和国")

@@ -4,7 +4,10 @@ Read from the first sentence that tells of a visit (访问) by a delegation or a
 
 * delegation — "…为首的<X代表团>" or the first "<X代表团>" (none for a visit in person);
 * led by — the personal name inside "以<…>为首", or the visitor who opens the sentence
-  ("<office><name>(阁下)，应…邀请…", "<state><office><name><office>于<date>访问…");
+  ("<office><name>(阁下)，应…邀请…", "<state><office><name><office>于<date>访问…"), or the
+  visitor who follows the invitation ("应<inviter>的邀请，<state><office><name>于<date>对…进行了
+  …访问", "…邀请，<office><name>访问了…"): the name of the first visitor phrase, cut before
+  于/在/对/访问/前来/率, that reads as a person's;
 * host — the state visited: "在<X>进行…访问", "对<X>进行…访问", "访问了<X>", "来<X>(首都<city>)
   作了…访问"; where the text names only a city ("访问北京期间"), the state the gazetteer
   puts it in, else the party that is not the visitor's; failing those, the state of
@@ -32,6 +35,9 @@ _CAME = re.compile(r"来(?P<h>[\u4e00-\u9fff]{2,20}?)(?:首都(?P<c>[\u4e00-\u9f
 _VISITING = re.compile(r"访问(?P<p>[\u4e00-\u9fff]{2,8}?)(?:期间|时)")
 _VISITOR = re.compile(r"^(?P<v>[\u4e00-\u9fff·]{2,40}?)(?:阁下)?[，,]?(?:应|于|在)")
 _INVITE = re.compile(r"应(?P<h>[\u4e00-\u9fff·]{2,30}?)(?:阁下)?的?邀请")
+# the invitation first: "应<inviter>(阁下)的邀请，<visitor>…"; the visitor ends before one of these
+_INVITED = re.compile(r"^应[\u4e00-\u9fff·]{2,40}?(?:阁下)?的?邀请[，,]?\s*")
+_VISITOR_END = re.compile(r"阁下|于|在|对|访问|前来|率")
 _PLACE = r"(?:(?!等)[\u4e00-\u9fff]){2,8}"
 # at most 50 places: bounds the work per "访问了" (linear time on a huge list without an end)
 _PLACES = re.compile(r"访问了(?P<p>" + _PLACE + r"(?:[、和及]" + _PLACE + r"){1,50}?)(?:等(?:城市|地|地区|省|市)|[，。])")
@@ -107,11 +113,13 @@ def visit(body: list[MappedText], parties: list[Party] | None = None, date: str 
         else:
             d = _DELEGATION.search(sentence)
             v.delegation = d.group("d") if d else None
-            vm = _VISITOR.match(sentence)
+            vm = None if _INVITED.match(sentence) else _VISITOR.match(sentence)
             if vm:
                 visitor_phrase = vm.group("v")
                 if d is None:  # a visit in person: "<office><name>应…邀请…访问了…"
                     v.led_by = _leader(vm.group("v"))
+            else:  # the invitation first: "应…的邀请，<office><name>于…访问…"
+                visitor_phrase = _invited_visitor(sentence, d is None, v)
         places: list[str] = []
         h = _HOST.search(sentence)
         came = _CAME.search(sentence)
@@ -159,6 +167,26 @@ def visit(body: list[MappedText], parties: list[Party] | None = None, date: str 
                 v.places_span = para.span(at, at + len(places[0])) if at >= 0 else None
         return v
     return None
+
+
+def _invited_visitor(sentence: str, in_person: bool, v: Visit) -> str | None:
+    """The visitor who follows the invitation ("应…的邀请，智利共和国总统卡洛斯·门多萨于…"): the
+    shortest phrase up to a word that ends it and that names a person (a name may hold 于 or 在:
+    李在明); its person leads a visit in person."""
+    im = _INVITED.match(sentence)
+    if not im:
+        return None
+    first = None
+    for end in _VISITOR_END.finditer(sentence, im.end(), min(len(sentence), im.end() + 40)):
+        phrase = sentence[im.end():end.start()].strip("，, ")
+        if len(phrase) < 2 or not re.fullmatch(r"[\u4e00-\u9fff·]+", phrase):
+            continue
+        first = first or phrase
+        leader = _leader(phrase) if in_person else None
+        if leader:
+            v.led_by = leader
+            return phrase
+    return first
 
 
 def _host_of_city(city: str, visitor: str | None, parties: list[Party], date: str | None) -> str | None:
