@@ -359,3 +359,26 @@ def test_a_delegation_invited_first_has_no_personal_leader_read_from_its_inviter
              "应中华人民共和国国务院总理李鹏的邀请，越南社会主义共和国政府代表团于一九九一年十一月五日至十日访问了中华人民共和国。\n")
     v = r["visit"]
     assert (v["delegation"], v["led_by"], v["host"]) == ("越南社会主义共和国政府代表团", None, "中华人民共和国")
+
+
+# -- signature blocks: names and offices spaced out ----------------------------------------------------------
+_KZ = ("中华人民共和国政府和哈萨克斯坦共和国政府经济合作协定\n双方达成协议如下：\n第一条 双方合作。\n"
+       "本协定于2010年5月6日在阿斯塔纳签订。\n")
+
+
+@pytest.mark.parametrize("block, names", [
+    # stacked, ideographic spaces between the characters of a three- and a two-character name
+    ("中华人民共和国政府代表\n王　立　军\n哈萨克斯坦共和国政府代表\n努尔兰·卡帕罗夫\n", ("王立军", "努尔兰·卡帕罗夫")),
+    ("中华人民共和国政府代表\n李　明\n哈萨克斯坦共和国政府代表\n阿　里\n", ("李明", "阿里")),
+    # traditional script, with signature marks
+    ("中華人民共和國政府代表\n許　志　強\n（簽字）\n哈薩克斯坦共和國政府代表\n努爾蘭·卡帕羅夫\n（簽字）\n",
+     ("许志强", "努尔兰·卡帕罗夫")),
+    # two columns, wide and single ideographic gaps between them
+    ("中华人民共和国政府代表　　　　哈萨克斯坦共和国政府代表\n王　立　军　　　　　　　　努尔兰·卡帕罗夫\n",
+     ("王立军", "努尔兰·卡帕罗夫")),
+    ("中华人民共和国政府代表　哈萨克斯坦共和国政府代表\n王　立　军　努尔兰·卡帕罗夫\n", ("王立军", "努尔兰·卡帕罗夫")),
+])
+def test_a_name_spaced_with_ideographic_spaces_is_one_signatory(block, names):
+    r = read(_KZ + block)
+    assert sigs(r) == [(names[0], "中华人民共和国政府代表"), (names[1], "哈萨克斯坦共和国政府代表")]
+    assert [s["party"] for s in r["signatories"]] == ["中华人民共和国政府", "哈萨克斯坦共和国政府"]

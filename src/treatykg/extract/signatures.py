@@ -11,7 +11,9 @@ A block (see :mod:`treatykg.segment`) is read as rows of *cells*:
 * a cell where the block expects more columns may be several written together
   ("代表代表", "甲国外交部乙国外交部", "…全权代表乙国政府全权代表", "吴学谦布莱恩·塔尔博伊斯"):
   it is cut into one text repeated, into parties (where a state's or a party's name
-  begins), or into names (:func:`treatykg.extract.names.split_names`).
+  begins), or into names (:func:`treatykg.extract.names.split_names`);
+* a single ideographic space next to a single character spaces out one word, as a single
+  ASCII space does ("陳　文　華" is one name, never three columns).
 
 Then the layout:
 
@@ -94,6 +96,16 @@ def _strong_gap(mt: MappedText, a: int, b: int) -> bool:
     return len(gap) >= 2 or "\t" in gap or "\u3000" in gap
 
 
+def _spaced_letter(line: MappedText, prev: tuple[int, int], run: tuple[int, int]) -> bool:
+    """Whether the one ideographic space between the runs ``prev`` and ``run`` (start, end) spaces
+    out the characters of one word ("陳　文　華", "代　表"), as a single ASCII space does: one
+    U+3000 as printed, with a single Chinese character on one side of it."""
+    gap = line.original[line.origin[prev[1] - 1] + 1:line.origin[run[0]]]
+    if gap != "\u3000":
+        return False
+    return any(e - s == 1 and is_cjk(line.text[s]) for s, e in (prev, run))
+
+
 def _signed_after(line: MappedText, end: int) -> bool:
     """Whether a signature marker follows ``line.text[:end]`` (spaces aside)."""
     pos = end
@@ -117,7 +129,7 @@ def _tokens(line: MappedText) -> list[tuple[int, int, bool]]:
         weak[m.start()] = True
     out: list[tuple[int, int, bool]] = []
     i = 0
-    prev_end = None
+    prev: tuple[int, int] | None = None  # the run before, (start, end)
     marker_since = False
     while i < len(text):
         if not keep[i] or text[i] == " ":
@@ -127,9 +139,10 @@ def _tokens(line: MappedText) -> list[tuple[int, int, bool]]:
         j = i
         while j < len(text) and keep[j] and text[j] != " ":
             j += 1
-        strong = prev_end is not None and (marker_since or _strong_gap(line, prev_end, i))
+        strong = prev is not None and (marker_since or (
+            _strong_gap(line, prev[1], i) and not _spaced_letter(line, prev, (i, j))))
         out.append((i, j, strong))
-        prev_end, marker_since = j, False
+        prev, marker_since = (i, j), False
         i = j
     return out
 
