@@ -382,3 +382,16 @@ def test_a_name_spaced_with_ideographic_spaces_is_one_signatory(block, names):
     r = read(_KZ + block)
     assert sigs(r) == [(names[0], "中华人民共和国政府代表"), (names[1], "哈萨克斯坦共和国政府代表")]
     assert [s["party"] for s in r["signatories"]] == ["中华人民共和国政府", "哈萨克斯坦共和国政府"]
+
+
+@pytest.mark.parametrize("block, office", [
+    ("中华人民共和国政府 哈萨克斯坦共和国政府\n代 表 代 表\n王 立 军 努尔兰·卡帕罗夫\n", "代表"),   # single spaces only
+    ("中华人民共和国政府　　　　哈萨克斯坦共和国政府\n代　表　　　　　　　　代　表\n王　立　军　　　　　　努尔兰·卡帕罗夫\n",
+     "代表"),                                                                              # ideographic spaces
+    ("中华人民共和国政府 哈萨克斯坦共和国政府\n全 权 代 表 全 权 代 表\n王 立 军 努尔兰·卡帕罗夫\n", "全权代表"),
+    ("中华人民共和国政府    哈萨克斯坦共和国政府\n代表代表\n王立军    努尔兰·卡帕罗夫\n", "代表"),   # written together
+])
+def test_an_office_printed_once_per_column_goes_to_each_column(block, office):
+    r = read(_KZ + block)
+    assert [(s["name"], s["title"]) for s in r["signatories"]] == [
+        ("王立军", f"中华人民共和国政府 {office}"), ("努尔兰·卡帕罗夫", f"哈萨克斯坦共和国政府 {office}")]

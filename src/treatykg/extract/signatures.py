@@ -11,7 +11,9 @@ A block (see :mod:`treatykg.segment`) is read as rows of *cells*:
 * a cell where the block expects more columns may be several written together
   ("代表代表", "甲国外交部乙国外交部", "…全权代表乙国政府全权代表", "吴学谦布莱恩·塔尔博伊斯"):
   it is cut into one text repeated, into parties (where a state's or a party's name
-  begins), or into names (:func:`treatykg.extract.names.split_names`);
+  begins), or into names (:func:`treatykg.extract.names.split_names`). In a block whose
+  other rows show k columns, a row that is one office printed k times with its letters
+  spaced ("代 表 代 表", "代　表　　代　表") is k cells, one per column;
 * a single ideographic space next to a single character spaces out one word, as a single
   ASCII space does ("陳　文　華" is one name, never three columns).
 
@@ -537,6 +539,8 @@ def _block_signatories(block: list[MappedText], parties: list[Party], offset: in
         rows = [[_join_cells(r)] if len(r) == 2 else r for r in rows]
     if any(len(r) >= 2 for r in rows):
         kk = max(len(r) for r in rows)
+        # one office printed once per column, its letters spaced ("代 表 代 表") or not ("代表代表")
+        rows = [_split_repeated(r[0], kk) or r if len(r) == 1 else r for r in rows]
         if kk == 2 and all(len(r) == 2 for r in rows) and all(
                 split_title_name(r[0].text.text) is None and not _is_name_cell(r[0].text.text) for r in rows) and \
                 all(_is_name_cell(r[1].text.text) for r in rows) and len(rows) == 1:
@@ -561,6 +565,17 @@ def _block_signatories(block: list[MappedText], parties: list[Party], offset: in
                 r[0] = Cell(r[0].text, 0, r[0].signed)
         return _side_by_side(new_rows, k, parties, offset)
     return _stacked(rows, parties, k, offset)
+
+
+def _split_repeated(cell: Cell, k: int) -> list[Cell] | None:
+    """A cell that is one word of two characters or more written ``k`` times, once per column
+    ("代表代表" from "代 表 代 表" or "代　表　代　表"): ``k`` cells, each where it is printed."""
+    t = cell.text.text
+    if k < 2 or _repeat_unit(t) != k or len(t) < 2 * k:
+        return None
+    size = len(t) // k
+    pieces = [cell.text.slice(i * size, (i + 1) * size) for i in range(k)]
+    return [Cell(p, _display_col(p, 0), cell.signed) for p in pieces]
 
 
 def _join_cells(row: list[Cell]) -> Cell:
