@@ -395,3 +395,18 @@ def test_an_office_printed_once_per_column_goes_to_each_column(block, office):
     r = read(_KZ + block)
     assert [(s["name"], s["title"]) for s in r["signatories"]] == [
         ("王立军", f"中华人民共和国政府 {office}"), ("努尔兰·卡帕罗夫", f"哈萨克斯坦共和国政府 {office}")]
+
+
+# -- commitments inside numbered articles --------------------------------------------------------------------
+_MN = "中华人民共和国政府和蒙古国政府关于边境口岸合作的协定\n中华人民共和国政府和蒙古国政府达成协议如下：\n"
+
+
+@pytest.mark.parametrize("clause, action, deadline", [
+    ("第三条 双方同意于2015年12月31日前互派常驻代表。", "互派常驻代表", "2015-12-31"),
+    ("第五條　雙方同意於二〇〇八年三月一日以前交換批准書。", "交换批准书", "2008-03-01"),       # traditional, 以前
+    ("（二）双方商定于二〇一六年一月一日之前开通直达航线。", "开通直达航线", "2016-01-01"),        # (二), 之前
+    ("第十二条 两国政府同意于1999年6月底以前完成勘界工作。", "完成勘界工作", "1999-06-30"),       # a month's end
+])
+def test_a_deadline_commitment_in_an_article_is_one_commitment_of_both_sides(clause, action, deadline):
+    r = read(_MN + clause + "\n本协定于二〇一一年九月八日在北京签订。\n")
+    assert [(c["actor"], c["action"], c["deadline"]) for c in r["commitments"]] == [("双方", action, deadline)]

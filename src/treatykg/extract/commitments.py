@@ -4,14 +4,15 @@ A commitment is a clause with a deadline or a date of effect, in a sentence that
 decides or promises (决定, 同意, 将, 承诺, 保证, 商定 …) or that acts at once (即日):
 
 * "在<date>(年底)以前<action>" / "于<date>前<action>" — done by that date; a year's end
-  (年底) is 12-31, a month's end (月底) its last day;
+  (年底) is 12-31, a month's end (月底) its last day; "同意于<date>前<action>" is this one
+  commitment, never also one *on* that date whose action starts with 前;
 * "自<date>起(，)<action>" / "于<date>起<action>" — in effect from that date;
 * "(决定|将)于<date><action>" — done on that date;
 * "自(本)公报签署之日起<action>", "自签字之日起…", "即日<action>", "自即日起…" — from the
   document's own date (the signing date);
 
 The actor is the sentence's subject (its opening noun phrase, after a connective such
-as 据此); a subject naming two parties ("甲政府和乙政府", "两国", "双方") is ``双方``. A
+as 据此, and after what numbers the paragraph: "一、", "（一）", "第二条 "); a subject naming two parties ("甲政府和乙政府", "两国", "双方") is ``双方``. A
 clause whose own subject is a part of the actor ("第一批将…") keeps that part in the
 action.
 """
@@ -30,7 +31,7 @@ _ACT = r"\s*[，,]?\s*(?P<act>[^，。；]*)"
 _DEADLINE = re.compile(r"(?:在|于)?\s*(?P<date>" + DATE_RE + r")\s*(?P<end>年底|年末|底|末)?\s*(?:以前|之前|前)(?P<act>[^，。；]*)")
 _FROM = re.compile(r"[自于从]\s*(?P<date>" + DATE_RE + r")\s*起" + _ACT)
 _ON = re.compile(r"(?:决定|将|商定|同意)于\s*(?P<date>" + DATE_RE + r")(?!\s*起)(?![0-9〇一二三四五六七八九十日月号])"
-                 r"(?P<act>[^，。；]*)")
+                 r"(?!\s*(?:年底|年末|底|末)?\s*(?:以前|之前|前))(?P<act>[^，。；]*)")
 # from the document's own date
 _OWN_DATE = re.compile(r"(?:自|从)(?:本?(?:公报|声明|协定|议定书|换文|备忘录|条约)?(?:签署|签字|签订|发表|公布)之日|即日)起"
                        + _ACT + r"|(?<![自从])即日(?!起)(?P<act2>[^，。；]*)")
@@ -39,7 +40,8 @@ _SUBJECT = re.compile(r"^(?:据此|为此|因此|同时|此外|另外)?[，,]?(?
                       r"|根据|按照|本着|为了|经过|鉴于)")
 _CLAUSE_SUBJECT = re.compile(r"(?P<s>[\u4e00-\u9fff]{1,6}?)将\s*$")
 _TWO = re.compile(r".+(?:(?<!共)和(?!国)|与|同).+|两国|双方|两国政府|双方政府")
-_ENUM = re.compile(r"^[一二三四五六七八九十]+、")
+# what numbers a paragraph: "一、", "（一）", an article heading "第二条 " (the heading is no part of the subject)
+_ENUM = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十百零〇0-9]+条)\s*")
 _SELF_EIF = re.compile(r"^(?:开始|即|正式)?生效")
 _SELF_ACTOR = re.compile(r"^(?:第[一二三四五六七八九十百0-9]+条)?本")
 
