@@ -410,3 +410,22 @@ _MN = "中华人民共和国政府和蒙古国政府关于边境口岸合作的�
 def test_a_deadline_commitment_in_an_article_is_one_commitment_of_both_sides(clause, action, deadline):
     r = read(_MN + clause + "\n本协定于二〇一一年九月八日在北京签订。\n")
     assert [(c["actor"], c["action"], c["deadline"]) for c in r["commitments"]] == [("双方", action, deadline)]
+
+
+# -- entry into force: the clause that says so, not one that counts from it ---------------------------------
+@pytest.mark.parametrize("articles, clause, date", [
+    ("第二条 双方应当在本议定书生效后六个月内互相通报疫情信息。\n第四条 本议定书自签字之日起生效，有效期五年。",
+     "本议定书自签字之日起生效，有效期五年。", "2011-09-08"),
+    ("第一条 自本协定生效之日起三十日内，双方互派联络员。\n第二条 本协定自双方完成各自国内法律程序并相互通知之日起生效。",
+     "本协定自双方完成各自国内法律程序并相互通知之日起生效。", None),   # depends on a later act
+    ("第一條　雙方應在本協定生效前指定聯絡機構。\n第二條　本協定自簽字之日起生效。", "本协定自签字之日起生效。", "2011-09-08"),
+])
+def test_entry_into_force_comes_from_the_clause_that_says_the_instrument_enters_into_force(articles, clause, date):
+    r = read(_MN + articles + "\n本协定于二〇一一年九月八日在北京签订。\n")
+    assert (r["entry_into_force"], r["entry_into_force_date"]) == (clause, date)
+
+
+def test_a_period_counted_from_entry_into_force_is_no_entry_into_force_clause():
+    r = read("中华人民共和国政府和法兰西共和国政府关于互免海运企业税收的换文\n"
+             "双方同意：缔约任何一方的航运企业的收入，自本换文生效之日起免付一切税捐。\n一九八〇年五月六日于巴黎\n")
+    assert r["entry_into_force"] is None

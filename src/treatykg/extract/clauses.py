@@ -16,7 +16,8 @@ The place is taken with the date; where the chosen source gives none, from anoth
 source of the same date.
 
 Entry into force: the sentence in which this document says when it enters into force
-("本协定自签字之日起生效"), and the date it resolves to where the text allows: "自签字之日
+("本协定自签字之日起生效", "本议定书自…之日起生效", "…生效。"), never a sentence that counts a
+period from it ("双方应当在本议定书生效后六个月内…", "自本协定生效之日起…"), and the date it resolves to where the text allows: "自签字之日
 起" / "自即日起" / "自公报签署之日起" → the signing date; "自<date>起生效" → that date; a
 compiler's note "注：…本议定书自<date>起生效" → that date; "自(阁下)复照之日起生效" → the
 date of the reply (the last letter of an exchange of notes, where it is dated). A date
@@ -268,6 +269,9 @@ _EIF_ON_SIGNING = re.compile(r"自(?:双方|各方|缔约双方)?(?:签字|签�
                              r"(?:之日)?起[^。]{0,6}?生效|自即日起[^。]{0,6}?生效")
 _EIF_DATE = re.compile(r"自\s*(?P<date>" + DATE_RE + r")\s*起[^。]{0,6}?生效")
 _EIF_ON_REPLY = re.compile(r"自[^。]{0,6}?复(?:照|函|信)之日起[^。]{0,6}?生效")
+# 生效 as what the document does ("…起生效", "…生效。"), not a moment a period is counted from
+# ("本议定书生效后六个月内", "生效之日起", "生效前", "生效时"): such a sentence is no clause of entry into force
+_EIF_VERB = re.compile(r"生效(?!\s*(?:后|之后|以后|前|之前|以前|之日|日|时|的|期间|当日|满))")
 
 
 @dataclass
@@ -292,7 +296,7 @@ def entry_into_force(seg: Segments, signing_: Signing, *, last_letter_date: str 
             if "生效" not in sentence:
                 continue
             m = _EIF_SELF.match(sentence) or _EIF_REPLY.search(sentence)
-            if not m:
+            if not m or not _EIF_VERB.search(sentence, m.start("s") if "s" in m.re.groupindex else m.start()):
                 continue
             start = s0 + (m.start("s") if "s" in m.re.groupindex else m.start())
             end = s0 + (m.end("s") if "s" in m.re.groupindex else m.end())
