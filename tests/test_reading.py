@@ -429,3 +429,20 @@ def test_a_period_counted_from_entry_into_force_is_no_entry_into_force_clause():
     r = read("中华人民共和国政府和法兰西共和国政府关于互免海运企业税收的换文\n"
              "双方同意：缔约任何一方的航运企业的收入，自本换文生效之日起免付一切税捐。\n一九八〇年五月六日于巴黎\n")
     assert r["entry_into_force"] is None
+
+
+# -- references: a recurring meeting is no referenced event ----------------------------------------------------
+@pytest.mark.parametrize("clause", [
+    "第三条 双方每年轮流在两国举行一次会议，商讨执行本协定的有关事宜。",
+    "第三条 两国外交部每两年举行两次会议。",
+    "第三条 混合委员会每年举行定期会议，必要时可举行特别会议。",
+    "第三條　雙方每年輪流在兩國舉行一次會議。",
+])
+def test_a_recurring_or_counted_meeting_is_not_a_referenced_event(clause):
+    r = read(_MN + clause + "\n本协定于二〇一一年九月八日在北京签订。\n")
+    assert r["referenced"] == []
+
+
+def test_a_particular_meeting_is_still_a_referenced_event():
+    r = read(_MN + "第一条 双方重申一九五五年万隆会议的原则，每年举行一次会议。\n本协定于二〇一一年九月八日在北京签订。\n")
+    assert [(x["label"], x["kind"]) for x in r["referenced"] if x["kind"] == "event"] == [("一九五五年万隆会议", "event")]

@@ -14,7 +14,9 @@ Rules (for kinds of mention, not for particular documents):
   ("…合作协定之事务" in a 合作协定); the bare word of its own type ("自公报签署之日起" in a
   公报); what it agrees to conclude now ("同意签订…议定书"); an abbreviation it defines
   ("以下简称“协定”"); an indefinite mention ("一项协议", "其他官方协议", "有关协定");
-  a proposal (a meeting or treaty "建议…举行/缔结").
+  a proposal (a meeting or treaty "建议…举行/缔结"); a meeting counted or recurring, not a
+  particular one ("每年举行一次会议", "每两年举行一届大会", "定期会议", "特别会议", "第一次会议" with
+  nothing naming whose).
 * **Dates**, at the precision the text gives: a date in the name ("1955年万隆亚非会议十项原则");
   "<issuer>在<date>声明" and "在<date>的声明"; a date that opens the clause of the name
   ("本着1970年12月15日两国建立外交关系的联合公报的精神" → 1970-12-15); "今天/同日签署的<name>":
@@ -74,9 +76,12 @@ _BEFORE_TITLED = re.compile(r"(?:于|在)?\s*(?P<date>" + DATE_RE + r")\s*(?:在
 _DEFINED = re.compile(r"(?:以下|下文)?简称\s*[“\"「]?(?P<abbr>[\u4e00-\u9fff]{1,10})[”\"」]?")
 _CONCLUDES = re.compile(r"(?:同意|决定|愿意|商定|一致同意)(?:签订|缔结|签署|订立)$")
 _INDEFINITE = re.compile(r"(?:一项|一个|一份|一些|若干|任何|其他|其它|另一项?)$")
+# a meeting counted, not named: "每年举行一次会议", "每两年举行一届大会", "第一次会议" (of a body this text sets up)
+_COUNTED_EVENT = re.compile(r"^(?:每年|每两年|每[一二三四五六七八九十两]+年)?(?:第|首)?[一二两三四五六七八九十几0-9]*(?:次|届|轮|期)$")
 _GENERIC_WORDS = ("国际", "指导", "有关", "双边", "多边", "委员会", "新的", "这次", "该项", "此项", "各项", "一切", "上次",
                   "下次", "全体", "共同", "基本", "上述", "其他", "其它", "官方", "所有", "任何", "一些", "各种", "政府间",
-                  "国家间", "此类", "类似", "相关", "现行", "有效", "正式", "书面", "一项", "一个", "另一项", "另一")
+                  "国家间", "此类", "类似", "相关", "现行", "有效", "正式", "书面", "一项", "一个", "另一项", "另一",
+                  "定期", "例行", "年度", "特别", "临时")
 _GENERIC = re.compile("^(?:" + "|".join(sorted(_GENERIC_WORDS, key=len, reverse=True)) + ")*$")
 _DATE_ONLY = re.compile(r"^(?:" + DATE_RE + r")$")
 _AGENT_END = re.compile(r"(?:政府|共和国|王国|国|外交部|部|委员会)$")
@@ -287,6 +292,8 @@ class _Reader:
         if _SELF.match(name) or _THIS_END.search(sentence, lo, bend) or _THIS_END.search(name):
             return
         if _INDEFINITE.search(name) or (not name and _INDEFINITE.search(before)):
+            return
+        if _EVENT.search(word) and name and _COUNTED_EVENT.match(name):
             return
         date = date_span = None
         # a title phrase "关于…的协定" is a name whole
