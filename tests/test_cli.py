@@ -144,3 +144,12 @@ def test_strict_turns_warnings_into_exit_1(tmp_path, capsys):
     assert code == 0 and "warning" in err
     code, _, err = run_main(["extract", no_sig, "--strict"], capsys)
     assert code == 1 and "nosig.txt" in err
+
+
+def test_python_dash_m_treatykg_is_the_treatykg_command():
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "treatykg", "--help"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "Usage:" in proc.stdout and "build" in proc.stdout
