@@ -88,10 +88,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from . import aliases
-from .aliases import ALIASES_FILE, ALIASES_NAME, aliases_graph
+from .aliases import ALIASES_NAME, aliases_graph
 from .dataset import DATASET_NAME, WIKIDATA_NAME, Settings, dataset_graph, wikidata_graph
-from .citations import CITATIONS_NAME, citations_graph, links as citation_links
+from .citations import CITATIONS_NAME, citations_graph
 from .build_inputs import Curation, curation_key, scan, sha256_file, stable_name
 from .build_job import Converted, convert_document, curate
 from .build_report import BuildEvent, BuildReport, DocumentResult
@@ -356,7 +355,9 @@ class _Builder:
                 self.results[rel] = DocumentResult(path=rel, status="failed",
                                                    reason=_one_line(f"cannot read: {exc.strerror or exc}"))
                 continue
-            self.curations[rel] = self.curation.for_document(rel, self.hashes[rel])
+            cur = self.curation.for_document(rel, self.hashes[rel])
+            if cur:  # most inputs have none: nothing is kept for them
+                self.curations[rel] = cur
             e = self.manifest.get(rel)
             if e is not None and not _valid_entry(e):
                 self.manifest.pop(rel)  # a damaged manifest entry: redo the input
@@ -368,6 +369,7 @@ class _Builder:
                 self.store.call("load_file", str(self.nq_path(e["name"])))  # repair
                 self.report.repaired += 1
                 self.changed = True
+            del self.hashes[rel]  # kept only for the inputs to do
             v = e.get("validation") or {}
             self.results[rel] = DocumentResult(
                 path=rel, status="unchanged", name=e["name"], document=e["document"], graph=e["graph"],
@@ -379,7 +381,7 @@ class _Builder:
         nq = self.nq_path(e["name"])
         return (e["sha256"] == self.hashes[rel] and e.get("tool_version") == self.version
                 and e.get("fingerprint") == self.fingerprint and e.get("options") == self.options
-                and e.get("curation_key") == curation_key(self.curations[rel])
+                and e.get("curation_key") == curation_key(self.curations.get(rel, {}))
                 and nq.is_file() and nq.stat().st_size == e.get("nq_size")
                 and (self.evidence == "none" or self.text_path(e["name"]).is_file()))
 
@@ -415,6 +417,7 @@ class _Builder:
         if isinstance(res, pool.Failed):
             res = Converted(ok=False, reason=_one_line(res.reason))
         self.finish(rel, res)
+        self.hashes.pop(rel, None)  # its entry has it now
         self.done += 1
         self.since_checkpoint += 1
         r = self.results[rel]
@@ -487,40 +490,23 @@ class _Builder:
             self.changed = True
         own = {f"{n}" for n in (CITATIONS_NAME, ALIASES_NAME, DATASET_NAME, WIKIDATA_NAME)}
         for folder, suffix in ((self.graphs_dir, ".nq"), (self.out / TEXTS, ".txt")):
-            for p in list(folder.rglob(f"*{suffix}")):
+            orphans = []  # (few) collected first: the folder is not changed while it is read
+            for p in folder.rglob(f"*{suffix}"):
                 name = p.relative_to(folder).as_posix()[: -len(suffix)]
                 if suffix == ".nq" and name in own:
                     continue
                 if (suffix == ".txt" and self.evidence == "none") or not db.execute(
                         "SELECT 1 FROM documents WHERE name = ?", (name,)).fetchone():
-                    p.unlink()
-                    self.changed = True
+                    orphans.append(p)
+            for p in orphans:
+                p.unlink()
+                self.changed = True
 
     def write_collection_graphs(self) -> None:
-        """The links between the collection's documents, and the IRIs that moved."""
-        docs = sorted((e["document"], e["citation"]) for _, e in self.manifest.items()
-                      if isinstance(e.get("citation"), dict) and isinstance(e.get("document"), str))
-        if self.collection_graph(CITATIONS_NAME, citations_graph(self.base), list(citation_links(docs, self.base))):
+        """The links between the collection's documents, and the IRIs that moved: made by the
+        store process from the committed manifest (they need every document's keys at once)."""
+        if self.store.call("collection_graphs", str(self.out), self.base, self.renamed):
             self.changed = True
-        del docs
-        table = aliases.update(aliases.load(self.out / ALIASES_FILE), self.renamed,
-                               (doc for _, doc, _ in self.manifest.names() if doc))
-        if self.collection_graph(ALIASES_NAME, aliases_graph(self.base), aliases.quads(table, self.base)):
-            self.changed = True
-        path = self.out / ALIASES_FILE
-        if table or path.is_file():
-            data = aliases.to_tsv(table)
-            if not path.is_file() or path.read_bytes() != data:
-                write_atomic(path, data)
-
-    def collection_graph(self, name: str, graph_iri: str, quads: list) -> bool:
-        """Write a graph about the whole collection (the citation links, the aliases) to
-        ``graphs/{name}.nq`` and the store, when it changed; True when it did. No quads: no
-        file and no graph."""
-        from .rdf import serialize_quads
-
-        data = serialize_quads(quads, "nq", base=self.base) if quads else b""
-        return bool(self.store.call("collection_graph", str(self.nq_path(name)), graph_iri, data))
 
     def write_reports(self) -> None:
         """validation.json, review.tsv, the dataset's description and manifest.json, when anything

@@ -51,7 +51,7 @@ def stable_name(rel: str) -> str:
     return rel[:-4] if rel.lower().endswith(".txt") else rel
 
 
-def sha256_file(path: Path) -> str:
+def sha256_file(path: str | Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -59,7 +59,7 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def scan(srcs: list[Path], out: Path) -> tuple[dict[str, Path], list[tuple[str, str]]]:
+def scan(srcs: list[Path], out: Path) -> tuple[dict[str, str], list[tuple[str, str]]]:
     """The texts of the source folders, by their path in the build, and what was skipped, with why.
 
     Every ``*.txt`` file (any case of the suffix) below each folder, following symbolic links
@@ -68,7 +68,7 @@ def scan(srcs: list[Path], out: Path) -> tuple[dict[str, Path], list[tuple[str, 
     Our own output folder is never read. Files that are not texts, unreadable folders and
     links to nothing are skipped and said.
     """
-    found: dict[str, Path] = {}
+    found: dict[str, str] = {}  # (str, not Path: one per input, 20,000 in a large build)
     skipped: list[tuple[str, str]] = []
     out_r = out.resolve()
     labels = _labels(srcs)
@@ -101,7 +101,7 @@ def scan(srcs: list[Path], out: Path) -> tuple[dict[str, Path], list[tuple[str, 
                 rp = p.resolve()
                 if rp == out_r or out_r in rp.parents:
                     continue  # never read our own output
-                found[key] = p
+                found[key] = str(p)
     return found, skipped
 
 

@@ -269,6 +269,38 @@ class _Store:
             file.unlink()
         return True
 
+    def collection_graphs(self, out: str, base: str, renamed: dict[str, str]) -> bool:
+        """The links between the collection's documents (graph/citations) and the IRIs that
+        moved (graph/aliases, ``aliases.tsv``; ``renamed``: old -> new in this build), from the
+        committed manifest; True when one changed."""
+        from . import aliases
+        from .citations import CITATIONS_NAME, citations_graph, links
+        from .manifest import Manifest
+        from .output import write_atomic
+        from .rdf import serialize_quads
+
+        def nq(quads: list) -> bytes:
+            return serialize_quads(quads, "nq", base=base) if quads else b""
+
+        manifest = Manifest.reader(Path(out))
+        try:
+            docs = sorted((e["document"], e["citation"]) for _, e in manifest.items()
+                          if isinstance(e.get("citation"), dict) and isinstance(e.get("document"), str))
+            changed = self.collection_graph(str(self.graphs_dir / f"{CITATIONS_NAME}.nq"), citations_graph(base),
+                                            nq(list(links(docs, base))))
+            del docs
+            path = Path(out) / aliases.ALIASES_FILE
+            table = aliases.update(aliases.load(path), renamed, (doc for _, doc, _ in manifest.names() if doc))
+        finally:
+            manifest.close()
+        changed |= self.collection_graph(str(self.graphs_dir / f"{aliases.ALIASES_NAME}.nq"),
+                                         aliases.aliases_graph(base), nq(aliases.quads(table, base)))
+        if table or path.is_file():
+            data = aliases.to_tsv(table)
+            if not path.is_file() or path.read_bytes() != data:
+                write_atomic(path, data)
+        return changed
+
     def describe(self, out: str, base: str, settings: Any, wikidata: tuple[str, str],
                  dataset: tuple[str, str]) -> None:
         """The collection's links to Wikidata (``wikidata``: file, graph), then its VoID + DCAT
