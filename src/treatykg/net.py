@@ -20,16 +20,29 @@ passwords and tokens in use, the Base64 of ``user:password`` (a Basic ``Authoriz
 header that a server echoes *is* the password), any ``Authorization`` header or
 ``Basic``/``Bearer`` credential, and the user information of URLs.
 
+**Retries.** :func:`retry_after` is the one reader of a ``Retry-After`` header (seconds or an
+HTTP date), and :class:`RetryPolicy` the one answer to "how long before the next attempt":
+what the server asked for, else the caller's fallback, else exponential backoff with jitter;
+never less than 0 nor more than ``max_wait``. ``push`` and the Wikidata client both use it
+(what each retries on is theirs: push also retries connection errors and 5xx).
+
+>>> RetryPolicy(retries=3).delay(0, {"Retry-After": "7"})
+7.0
+
 Library code: nothing here prints or exits.
 """
 from __future__ import annotations
 
 import base64
+import email.utils
+import random
 import re
 import socket
 import threading
+import time
 from contextlib import contextmanager
-from typing import Any, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import requests
 import urllib3
@@ -37,7 +50,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 
 __all__ = ["DeadlineExceeded", "Deadline", "deadline", "session", "track", "redact", "secrets_of",
-           "redact_url", "check_url"]
+           "redact_url", "check_url", "retry_after", "RetryPolicy"]
 
 
 class DeadlineExceeded(requests.Timeout):
@@ -259,3 +272,52 @@ def redact_url(url: str) -> str:
         host = f"[{host}]"
     netloc = f"{host}:{parts.port}" if parts.port else host
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+# ---------------------------------------------------------------- retries
+def retry_after(headers: Mapping[str, str] | None) -> float | None:
+    """The seconds a ``Retry-After`` header asks to wait (a number, or an HTTP date from now):
+    None when there is none or it does not read as either.
+
+    >>> retry_after({"Retry-After": "3"}), retry_after({"Retry-After": "soon"}), retry_after(None)
+    (3.0, None, None)
+    """
+    value = headers.get("Retry-After") if headers is not None else None
+    if not value:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        try:
+            return email.utils.parsedate_to_datetime(value).timestamp() - time.time()
+        except (TypeError, ValueError, IndexError):
+            return None
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often to try a request again, and how long to wait before each new attempt."""
+
+    #: attempts after the first
+    retries: int = 4
+    #: seconds before the first retry when neither the server nor the caller says (doubled each time)
+    backoff: float = 0.5
+    #: the longest wait, whatever the server asks
+    max_wait: float = 120.0
+    #: how to wait (None: ``time.sleep``; tests pass a list's ``append``)
+    sleep: Callable[[float], None] | None = None
+
+    def delay(self, attempt: int, headers: Mapping[str, str] | None = None,
+              fallback: float | None = None) -> float:
+        """Seconds to wait after attempt ``attempt`` (0 the first) failed: the answer's
+        ``Retry-After``, else ``fallback``, else ``backoff * 2**attempt`` plus up to a quarter
+        more (jitter); between 0 and ``max_wait``."""
+        wait = retry_after(headers)
+        if wait is None:
+            wait = fallback if fallback is not None else self.backoff * (2 ** attempt) * (1 + random.random() / 4)
+        return max(0.0, min(wait, self.max_wait))
+
+    def pause(self, attempt: int, headers: Mapping[str, str] | None = None,
+              fallback: float | None = None) -> None:
+        """Sleep :meth:`delay` seconds."""
+        (self.sleep or time.sleep)(self.delay(attempt, headers, fallback))

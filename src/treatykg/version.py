@@ -19,7 +19,9 @@ _PKG = Path(__file__).resolve().parent
 #: does not redo the documents, nor change the version their graphs record.
 NOT_IN_OUTPUT = {"cli.py", "view.py", "site.py", "site_pages.py", "charts.py", "collection.py", "templating.py",
                  "docs.py", "serve.py", "publish.py", "sparql.py", "store.py", "net.py", "output.py", "review.py",
-                 "pool.py", "rdfio.py", "__main__.py"} | {
+                 "pool.py", "rdfio.py", "__main__.py", "publish_profiles.py", "publish_graphs.py",
+                 "publish_http.py", "publish_verify.py", "publish_report.py", "sparql_text.py", "sparql_results.py",
+                 "sparql_endpoint.py", "serve_oxigraph.py"} | {
     f"{pkg}/{p.name}" for pkg in ("commands", "wikidata", "pages") for p in (_PKG / pkg).glob("*.py")}
 
 

@@ -6,7 +6,6 @@ cached on disk keyed by the request. Failures raise :class:`~treatykg.errors.End
 """
 from __future__ import annotations
 
-import datetime as _dt
 import hashlib
 import json
 import os
@@ -88,21 +87,6 @@ def _wikidata_date(value: str, precision: int | None = None) -> str | None:
     return f"{y}-{mo}-{d}"
 
 
-def _retry_after(headers: Any, default: float) -> float:
-    value = headers.get("Retry-After") if headers is not None else None
-    if value is None:
-        return default
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        from email.utils import parsedate_to_datetime
-        try:
-            when = parsedate_to_datetime(value)
-            return max(0.0, (when - _dt.datetime.now(when.tzinfo)).total_seconds())
-        except (TypeError, ValueError):
-            return default
-
-
 def _request_error(url: str, exc: Exception, timeout: float) -> EndpointError:
     """One line for a request that got no HTTP answer (requests' own messages run to several
     hundred characters of pool and socket detail)."""
@@ -159,6 +143,8 @@ class WikidataClient:
         self.max_wait = max_wait
         self.timeout = timeout
         self.sleep = sleep
+        #: the waits between attempts (``Retry-After`` honoured: :class:`treatykg.net.RetryPolicy`)
+        self.policy = net.RetryPolicy(retries=max_retries, max_wait=max_wait, sleep=sleep)
         # --timeout is the whole request (treatykg.net.deadline): a server that trickles its
         # answer is cut off. A session passed in gets the same (when it is a requests.Session).
         if session is None or isinstance(session, requests.Session):
@@ -218,9 +204,8 @@ class WikidataClient:
                                             timeout=limit.timeout)
             except requests.RequestException as exc:
                 raise _request_error(url, exc, self.timeout) from exc
-            wait = None
             if resp.status_code in (429, 503):
-                wait = _retry_after(resp.headers, 5.0)
+                wait = 5.0
             elif resp.status_code != 200:
                 first = net.redact(" ".join(resp.text.strip().splitlines()[:2])[:200])
                 raise EndpointError(f"GET {url} answered HTTP {resp.status_code}: {first}")
@@ -236,14 +221,14 @@ class WikidataClient:
                 if err is not None and not isinstance(err, dict):
                     err = {"code": str(err), "info": ""}
                 if err and err.get("code") == "maxlag":
-                    wait = _retry_after(resp.headers, float(err.get("lag") or 5))
+                    wait = float(err.get("lag") or 5)
                 elif err:
                     raise EndpointError(f"GET {url}: API error {err.get('code')}: {err.get('info')}")
                 else:
                     self._cache_put(path, url, params, data)
                     return data
             if attempt < self.max_retries:
-                self.sleep(min(wait or 0.0, self.max_wait))
+                self.policy.pause(attempt, resp.headers, fallback=wait)
         raise EndpointError(f"GET {url}: the server is busy (HTTP 429/503 or maxlag) after "
                             f"{self.max_retries + 1} attempts", hint="try again later")
 

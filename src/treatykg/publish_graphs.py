@@ -1,0 +1,138 @@
+"""The named graphs ``push`` publishes, read from files: each graph's IRI and its N-Triples lines.
+
+Rules: a graph is the set of its triples, written by pyoxigraph's N-Triples serialiser, sorted and
+distinct (the canonical form that the read-back check compares with, line by line); literals of
+any length are read (:func:`treatykg.rdfio.read_quads`). Triples outside a named graph belong to
+the one ``tkg:DocumentGraph`` they describe, or are an error; a graph named by a blank node, or
+found in two files, is an error. A graph that says of itself ``<g> a tkg:EvidenceGraph`` is
+marked, so that ``push --no-evidence`` can leave it out.
+
+Library code: nothing here prints or exits.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from .errors import InputError, RDFError
+from .rdfio import read_quads
+
+__all__ = ["LocalGraph", "read_graphs", "nt_iri", "DOCUMENT_GRAPH", "EVIDENCE_GRAPH", "RDF_TYPE"]
+
+DOCUMENT_GRAPH = "https://w3id.org/treatykg/ontology#DocumentGraph"
+EVIDENCE_GRAPH = "https://w3id.org/treatykg/ontology#EvidenceGraph"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+#: the files push reads (their format: :meth:`pyoxigraph.RdfFormat.from_extension`)
+_SUFFIXES = (".nq", ".trig", ".nt", ".ttl")
+_RDF_TYPE = ox.NamedNode(RDF_TYPE)
+_EVIDENCE_GRAPH = ox.NamedNode(EVIDENCE_GRAPH)
+
+
+@dataclass
+class LocalGraph:
+    """One named graph read from the files: its IRI, its N-Triples lines (sorted, distinct)."""
+
+    iri: str
+    lines: list[bytes]
+    sources: list[str]
+    has_blank_nodes: bool = False
+    #: the graph says of itself ``<g> a tkg:EvidenceGraph``
+    evidence: bool = False
+    #: triples outside a named graph (a .nt/.ttl file) that hold an evidence graph's
+    #: statements: the evidence cannot be told apart from the facts
+    mixed_evidence: bool = False
+
+    @property
+    def triples(self) -> int:
+        return len(self.lines)
+
+    @property
+    def nbytes(self) -> int:
+        return sum(len(x) + 1 for x in self.lines)
+
+
+def nt_iri(iri: str) -> str:
+    """An IRI in SPARQL/N-Triples syntax, written by pyoxigraph (which rejects invalid IRIs)."""
+    try:
+        return str(ox.NamedNode(iri))
+    except ValueError as exc:
+        raise RDFError(f"not a valid IRI: {exc}") from None
+
+
+def _files(path: Path) -> list[Path]:
+    if not path.exists():
+        raise InputError("no such file or folder", path=str(path))
+    if path.is_file():
+        if path.suffix.lower() not in _SUFFIXES:
+            raise InputError("push reads .nq, .trig, .nt or .ttl files, or a folder of .nq/.trig files",
+                             path=str(path))
+        return [path]
+    found = [p for p in sorted(path.rglob("*"))
+             if p.is_file() and p.suffix.lower() in (".nq", ".trig")
+             and "store" not in p.relative_to(path).parts[:-1]]
+    if not found:
+        raise InputError("the folder holds no .nq or .trig file", path=str(path))
+    return found
+
+
+def read_graphs(path: str | Path) -> list[LocalGraph]:
+    """The named graphs of a file (.nq, .trig, .nt, .ttl) or of every .nq/.trig file below a
+    folder (a ``store`` folder skipped), sorted by IRI.
+
+    Triples outside any named graph (all of a .nt or .ttl file) belong to the graph that
+    describes itself as a ``tkg:DocumentGraph`` in them; without exactly one such graph they
+    raise :class:`~treatykg.errors.RDFError`. A graph found in two files is an InputError.
+    """
+    graphs: dict[str, set[ox.Triple]] = {}
+    sources: dict[str, list[str]] = {}
+    mixed_in: set[str] = set()
+    for file in _files(Path(path)):
+        fmt = ox.RdfFormat.from_extension(file.suffix.lower()[1:])
+        by_graph: dict[Any, set[ox.Triple]] = {}   # graph term -> triples (the hot loop: keep it lean)
+        for quad in read_quads(file, fmt):          # literals of any length (treatykg.rdfio)
+            bucket = by_graph.get(quad.graph_name)
+            if bucket is None:
+                bucket = by_graph[quad.graph_name] = set()
+            bucket.add(quad.triple)
+        here: dict[str, set[ox.Triple]] = {}
+        default: set[ox.Triple] = set()
+        mixed = False
+        for g, triples in by_graph.items():
+            if isinstance(g, ox.DefaultGraph):
+                default = triples
+            elif isinstance(g, ox.NamedNode):
+                here[g.value] = triples
+            else:
+                raise RDFError("a graph named by a blank node cannot be published", path=str(file))
+        if default:
+            names = {t.subject.value for t in default
+                     if t.predicate.value == RDF_TYPE and isinstance(t.object, ox.NamedNode)
+                     and t.object.value == DOCUMENT_GRAPH and isinstance(t.subject, ox.NamedNode)}
+            if len(names) != 1:
+                raise RDFError("triples outside a named graph, and no single tkg:DocumentGraph "
+                               "among them to name it", path=str(file),
+                               hint="convert to .nq or .trig, which keep the graph")
+            mixed = any(t.predicate.value == RDF_TYPE and isinstance(t.object, ox.NamedNode)
+                        and t.object.value == EVIDENCE_GRAPH for t in default)
+            here.setdefault(names.pop(), set()).update(default)
+        for iri, triples in here.items():
+            if iri in graphs:
+                raise InputError(f"graph <{iri}> is also in {sources[iri][0]}; give one copy of each graph",
+                                 path=str(file))
+            graphs[iri] = triples
+            sources[iri] = [str(file)]
+            if mixed and default:
+                mixed_in.add(iri)
+    out = []
+    for iri in sorted(graphs):
+        triples = graphs[iri]
+        data = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES)
+        lines = sorted(x for x in data.split(b"\n") if x)
+        bnodes = b"_:" in data and any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
+                                       for t in triples)
+        evidence = ox.Triple(ox.NamedNode(iri), _RDF_TYPE, _EVIDENCE_GRAPH) in triples
+        out.append(LocalGraph(iri, lines, sources[iri], bnodes, evidence, iri in mixed_in))
+    return out

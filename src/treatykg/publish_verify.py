@@ -1,0 +1,174 @@
+"""The read-back check of ``push``: a graph at the endpoint holds exactly the triples sent.
+
+Rules: the graph is read back with ``SELECT ?s ?p ?o`` (SPARQL JSON results, which carry every
+term exactly: datatype, language tag, any length), each term written by pyoxigraph's N-Triples
+serialiser, and the set of lines must be the set of local lines; a graph with blank nodes is
+compared by isomorphism (rdflib). A large graph is read in ranges of subjects, each holding at
+most ``read_rows`` local triples (:func:`subject_ranges`), the first and last ranges open, so
+every triple at the endpoint lands in one range. An answer cut short (``X-SPARQL-MaxRows``) is a
+difference, never a short read taken as the graph. A difference is said with one triple: one
+sent and what the endpoint holds instead, or one missing, or one not sent (:func:`_difference`).
+
+Library code: nothing here prints or exits.
+"""
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from . import net
+from .errors import EndpointError
+from .publish_graphs import LocalGraph, nt_iri
+from .publish_http import Client, answer_text, first_lines
+from .publish_report import GraphReport, RequestInfo
+from .sparql_results import json_term
+
+__all__ = ["ReadBack", "subject_ranges"]
+
+
+class ReadBack:
+    """Reads graphs back from the SPARQL query endpoint ``url`` and compares them with the local
+    ones (nothing is sent when ``dry_run``: the requests are listed)."""
+
+    def __init__(self, client: Client, url: str, read_rows: int, dry_run: bool):
+        self.client = client
+        self.url = url
+        self.read_rows = read_rows
+        self.dry_run = dry_run
+
+    def verify(self, graph: LocalGraph, report: GraphReport) -> None:
+        """Read the graph back (in subject ranges of at most ``read_rows`` triples) and compare it
+        with what was sent: ``report.same`` and, when it differs, ``report.difference``."""
+        ranges = [(None, None)] if graph.has_blank_nodes else subject_ranges(graph.lines, self.read_rows)
+        local = set(graph.lines)
+        seen: set[bytes] = set()
+        remote: list[bytes] = []      # every line read (blank node graphs only)
+        extra: list[bytes] = []
+        for i, (lo, hi) in enumerate(ranges):
+            part = f" (part {i + 1}/{len(ranges)})" if len(ranges) > 1 else ""
+            try:
+                lines = self._read(graph.iri, lo, hi, part, report)
+            except _CutShort as cut:
+                report.same = False
+                report.difference = (f"could not read it back whole: the endpoint cut its answer at {cut} "
+                                     "rows (X-SPARQL-MaxRows; raise Virtuoso's ResultSetMaxRows)")
+                return
+            for line in lines:
+                if graph.has_blank_nodes:
+                    remote.append(line)
+                elif line in local:
+                    seen.add(line)
+                else:
+                    extra.append(line)
+        if self.dry_run:
+            return
+        if graph.has_blank_nodes:
+            report.same = _isomorphic(graph.lines, remote)
+            if not report.same:
+                report.difference = (f"not the graph sent: {len(set(remote))} triples read back, not isomorphic "
+                                     "to the local graph (blank nodes compared by structure)")
+            return
+        report.same = not extra and len(seen) == len(local)
+        if not report.same:
+            missing = [line for line in graph.lines if line not in seen]
+            report.difference = _difference(missing, extra, report.remote_triples == graph.triples)
+
+    def _read(self, iri: str, lo: str | None, hi: str | None, part: str, report: GraphReport) -> list[bytes]:
+        """The N-Triples lines the endpoint holds in graph ``iri`` with subjects in ``[lo, hi)``
+        (none in a dry run, the request only listed). Raises :class:`_CutShort` for an answer
+        the endpoint cut, :class:`~treatykg.errors.EndpointError` for one that is not results."""
+        q = _read_query(iri, lo, hi)
+        info = RequestInfo("POST", net.redact_url(self.url),
+                           f"verify: read back the triples of <{iri}>{part}",
+                           "application/x-www-form-urlencoded", len(q.encode("utf-8")))
+        report.requests.append(info)
+        if self.dry_run:
+            return []
+        r = self.client.send(info, self.url, data={"query": q},
+                             headers={"Accept": "application/sparql-results+json"})
+        cut = r.headers.get("X-SPARQL-MaxRows")
+        if cut:
+            raise _CutShort(cut)
+        try:
+            bnodes: dict[str, ox.BlankNode] = {}
+            triples = [ox.Triple(json_term(row["s"], bnodes), json_term(row["p"], bnodes),
+                                 json_term(row["o"], bnodes))
+                       for row in r.json()["results"]["bindings"]]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise EndpointError(f"POST {info.url}: the answer to a SELECT query is not SPARQL JSON "
+                                f"results ({type(exc).__name__}): {first_lines(answer_text(r), 1, 120)!r}") from None
+        data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) if triples else b""
+        return [line for line in data.split(b"\n") if line]
+
+
+class _CutShort(Exception):
+    """The endpoint cut its answer at this many rows (``X-SPARQL-MaxRows``)."""
+
+
+def subject_ranges(lines: list[bytes], limit: int) -> list[tuple[str | None, str | None]]:
+    """Ranges ``[lo, hi)`` of subject IRIs (code point order, as SPARQL compares strings), each
+    holding at most ``limit`` of the N-Triples ``lines`` (a subject with more is a range of its
+    own). Together they cover every string: the first has no lower bound (None), the last no
+    upper bound, so a triple the endpoint holds lands in exactly one range whatever its subject.
+    """
+    per_subject: dict[bytes, int] = {}
+    for line in lines:
+        subject = line[1:line.index(b"> ")] if line.startswith(b"<") else line.split(b" ", 1)[0]
+        per_subject[subject] = per_subject.get(subject, 0) + 1
+    starts: list[str | None] = []
+    size = 0
+    for subject in sorted(per_subject):  # UTF-8 bytes sort in code point order
+        n = per_subject[subject]
+        if size and size + n > limit:
+            starts.append(subject.decode("utf-8"))
+            size = 0
+        size += n
+    bounds: list[str | None] = [None, *starts, None]
+    return list(zip(bounds[:-1], bounds[1:]))
+
+
+def _read_query(iri: str, lo: str | None, hi: str | None) -> str:
+    """``SELECT ?s ?p ?o`` of graph ``iri``, subjects in ``[lo, hi)`` (bounds written by pyoxigraph)."""
+    cond = ([f"STR(?s) >= {ox.Literal(lo)}"] if lo is not None else []) + \
+           ([f"STR(?s) < {ox.Literal(hi)}"] if hi is not None else [])
+    where = f" FILTER({' && '.join(cond)})" if cond else ""
+    return f"SELECT ?s ?p ?o WHERE {{ GRAPH {nt_iri(iri)} {{ ?s ?p ?o }}{where} }}"
+
+
+def _shown(line: bytes, width: int = 300) -> str:
+    text = line.decode("utf-8", errors="replace")
+    return text if len(text) <= width else text[:width] + f"… ({len(text)} characters)"
+
+
+def _predicate_end(line: bytes) -> int:
+    """Where the object of an N-Triples line starts (0 if the line does not read as one)."""
+    try:
+        return line.index(b" ", line.index(b" ") + 1) + 1
+    except ValueError:
+        return 0
+
+
+def _difference(missing: list[bytes], extra: list[bytes], counted_same: bool) -> str:
+    """One differing triple, in words: a triple sent and what the endpoint holds instead (same
+    subject and predicate) where there is one, else a triple missing or one not sent."""
+    counts = f"{len(missing)} triple{'s' * (len(missing) != 1)} sent not at the endpoint, {len(extra)} there not sent"
+    if missing:
+        first = min(missing)
+        key = first[:_predicate_end(first)]
+        instead = sorted(x for x in extra if key and x.startswith(key))
+        if instead:
+            return f"{counts}; sent {_shown(first)} but the endpoint holds {_shown(instead[0])}"
+        hint = (" (the count matched: the endpoint may have cut its answer short)"
+                if counted_same and not extra else "")
+        return f"{counts}; missing at the endpoint: {_shown(first)}{hint}"
+    return f"{counts}; at the endpoint, not sent: {_shown(min(extra))}"
+
+
+def _isomorphic(local: list[bytes], remote: list[bytes]) -> bool:
+    """Whether two sets of N-Triples lines with blank nodes are the same graph (rdflib)."""
+    import rdflib
+    from rdflib.compare import isomorphic
+
+    a, b = rdflib.Graph(), rdflib.Graph()
+    a.parse(data=b"\n".join(local).decode("utf-8"), format="nt")
+    b.parse(data=b"\n".join(remote).decode("utf-8"), format="nt")
+    return isomorphic(a, b)
