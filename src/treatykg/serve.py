@@ -50,6 +50,10 @@ its whole life (see :mod:`treatykg.store`): ``treatykg build`` refuses to write 
 while it runs. The default graph is the union of the document graphs, as in
 ``treatykg query``.
 
+This module is the front server (the page, the routes, the checks, passing queries on);
+:mod:`treatykg.serve_oxigraph` has the Oxigraph process behind it and :class:`Server`, the
+running endpoint (re-exported here).
+
 Library code: nothing here prints or exits.
 """
 from __future__ import annotations
@@ -57,35 +61,27 @@ from __future__ import annotations
 import ipaddress
 import json
 import os
-import shutil
-import signal
+import ipaddress
+import json
+import os
 import socket
-import subprocess
-import sys
-import tempfile
 import threading
-import time
-from dataclasses import dataclass, field
-from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from .deref import PREFIX, Minted
 from .errors import EndpointError, InputError
+from .serve_oxigraph import (DEFAULT_TIMEOUT, MAX_CONCURRENT, Server, Starter, free_port, oxigraph_executable,
+                             start_oxigraph, wait_ready)
 
 __all__ = ["Server", "start", "is_loopback", "oxigraph_executable", "free_port", "DEFAULT_TIMEOUT",
            "MAX_QUERY_BYTES"]
 
-#: Seconds a query may run (``--timeout``).
-DEFAULT_TIMEOUT = 60.0
 #: Seconds past the time limit before a query's Oxigraph process is replaced.
 GRACE = 5.0
 #: The largest query accepted (bytes).
 MAX_QUERY_BYTES = 1024 * 1024
-#: Queries served at once; more get HTTP 503.
-MAX_CONCURRENT = 32
 #: An answer is held back (and a cancelled one turned into an error) up to this size.
 HOLD_BYTES = 16 * 1024 * 1024
 _CANCELLED = b"The SPARQL operation has been cancelled"
@@ -101,28 +97,6 @@ def is_loopback(host: str) -> bool:
     except ValueError:
         return False
 
-
-def oxigraph_executable() -> str:
-    """The ``oxigraph`` server program: beside this Python (a virtualenv), else on PATH."""
-    here = Path(sys.executable).parent / ("oxigraph.exe" if os.name == "nt" else "oxigraph")
-    if here.is_file():
-        return str(here)
-    found = shutil.which("oxigraph")
-    if found:
-        return found
-    raise EndpointError("the oxigraph server is not installed", hint="pip install oxigraph")
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    """A TCP port free on ``host`` right now."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as s:
-        s.bind((host.strip("[]"), 0))
-        return s.getsockname()[1]
-
-
-def _url_host(host: str) -> str:
-    return f"[{host.strip('[]')}]" if ":" in host else host
 
 
 # ---------------------------------------------------------------- the page
@@ -404,162 +378,6 @@ class _Unavailable(Exception):
         self.status = status
 
 
-# ---------------------------------------------------------------- the server
-@dataclass
-class Server:
-    """A running endpoint: the Oxigraph process and the front server (see the module doc)."""
-
-    process: subprocess.Popen
-    host: str
-    port: int
-    log: Path
-    timeout: float = DEFAULT_TIMEOUT
-    allow_service: bool = False
-    site_dir: Path | None = None
-    oxigraph_url: str = ""
-    page: bytes = b""
-    httpd: _FrontServer | None = None
-    upstream: Any = None
-    slots: threading.BoundedSemaphore = field(default_factory=lambda: threading.BoundedSemaphore(MAX_CONCURRENT))
-    folder: Path | None = None
-    lock_fd: int | None = None      # the build folder's shared lock, held while serving
-    generation: int = 0             # how many times Oxigraph was replaced
-    _replacing: threading.Lock = field(default_factory=threading.Lock)
-    starter: _Starter | None = None
-    minted: Any = None              # treatykg.deref.Minted: the IRIs served under /id/
-
-    @property
-    def url(self) -> str:
-        """The query page."""
-        return f"http://{_url_host(self.host)}:{self.port}/"
-
-    @property
-    def query_url(self) -> str:
-        """The SPARQL 1.1 query endpoint."""
-        return self.url + "query"
-
-    @property
-    def iri_url(self) -> str:
-        """Where the collection's IRIs are served: ``{base}{rest}`` at this URL plus ``{rest}``."""
-        return self.url + PREFIX.lstrip("/")
-
-    @property
-    def site_url(self) -> str | None:
-        """The build's static site, or None when the build has none."""
-        return self.url + "site/" if self.site_dir is not None else None
-
-    def wait(self) -> int:
-        """Until the Oxigraph process stops (other than by :meth:`replace_oxigraph`): its exit status."""
-        while True:
-            proc = self.process
-            code = proc.wait()
-            with self._replacing:
-                if self.process is proc:
-                    return code
-
-    def replace_oxigraph(self, generation: int) -> None:
-        """Kill the Oxigraph process (a query ran past the time limit) and start another on the
-        same store, unless another thread did so since ``generation``."""
-        with self._replacing:
-            if generation != self.generation or self.lock_fd is None or self.starter is None:
-                return
-            old, old_log = self.process, self.log
-            old.kill()
-            old.wait()
-            old_log.unlink(missing_ok=True)
-            self.process, inner_port, self.log = self.starter.call(_start_oxigraph, self.folder, self.lock_fd,
-                                                                   self.timeout)
-            self.oxigraph_url = f"http://127.0.0.1:{inner_port}/query"
-            self.generation += 1
-
-    def stop(self) -> None:
-        """Stop the front server and Oxigraph (SIGTERM, then SIGKILL), release the lock, remove the log."""
-        if self.httpd is not None:
-            self.httpd.shutdown()
-            self.httpd.server_close()
-            self.httpd = None
-        with self._replacing:
-            if self.process.poll() is None:
-                self.process.terminate()
-                try:
-                    self.process.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    self.process.kill()
-                    self.process.wait()
-            if self.lock_fd is not None:
-                os.close(self.lock_fd)
-                self.lock_fd = None
-            if self.starter is not None:
-                self.starter.close()
-                self.starter = None
-        if self.upstream is not None:
-            self.upstream.close()
-        try:
-            self.log.unlink()
-        except OSError:
-            pass
-
-    def error(self) -> str:
-        from .net import redact
-
-        try:
-            lines = [ln for ln in self.log.read_text(encoding="utf-8", errors="replace").splitlines() if ln.strip()]
-        except OSError:
-            lines = []
-        errors = [ln for ln in lines if ln.startswith("Error")]
-        return redact((errors or lines)[-1][:300]) if lines else f"exit status {self.process.returncode}"
-
-
-class _Starter:
-    """One long-lived thread that starts every Oxigraph process: Linux sends the parent-death
-    signal (:func:`_die_with_parent`) when the *thread* that started a child ends, so a child
-    started by a request's thread would die with that request."""
-
-    def __init__(self):
-        import queue
-
-        self._jobs: queue.Queue = queue.Queue()
-        threading.Thread(target=self._run, name="treatykg-oxigraph-starter", daemon=True).start()
-
-    def _run(self) -> None:
-        while True:
-            job = self._jobs.get()
-            if job is None:
-                return
-            job()
-
-    def call(self, fn, *args):
-        done = threading.Event()
-        box: dict[str, Any] = {}
-
-        def job() -> None:
-            try:
-                box["value"] = fn(*args)
-            except BaseException as exc:
-                box["error"] = exc
-            finally:
-                done.set()
-
-        self._jobs.put(job)
-        done.wait()
-        if "error" in box:
-            raise box["error"]
-        return box["value"]
-
-    def close(self) -> None:
-        self._jobs.put(None)
-
-
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child
-    """Linux: the server gets SIGTERM when treatykg dies, even by SIGKILL."""
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except Exception:
-        pass
-
-
 def _bind(host: str, port: int, app: Server) -> _FrontServer:
     """The front server on ``host``:``port``; a port in use is an EndpointError saying so."""
     import errno
@@ -578,42 +396,6 @@ def _bind(host: str, port: int, app: Server) -> _FrontServer:
         if exc.errno == errno.EADDRNOTAVAIL:
             raise EndpointError(f"cannot serve on {host}: no such address on this machine") from None
         raise EndpointError(f"cannot serve on {host} port {port}: {exc.strerror or exc}") from None
-
-
-def _start_oxigraph(folder: Path, fd: int, timeout: float) -> tuple[subprocess.Popen, int, Path]:
-    """Oxigraph on a free loopback port that it did bind: started again on another port if
-    something took the one chosen first."""
-    exe = oxigraph_executable()
-    for _attempt in range(5):
-        port = free_port("127.0.0.1")
-        log_fd, log_name = tempfile.mkstemp(prefix="treatykg-serve-", suffix=".log")
-        cmd = [exe, "serve-read-only", "--location", str(folder), "--bind", f"127.0.0.1:{port}",
-               "--union-default-graph", "--timeout-s", str(max(1, round(timeout)))]
-        try:
-            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log_fd, stderr=log_fd, pass_fds=(fd,),
-                                    preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
-        except OSError as exc:
-            raise EndpointError(f"cannot start {exe}: {exc.strerror or exc}") from None
-        finally:
-            os.close(log_fd)
-        log = Path(log_name)
-        # Oxigraph says "Listening for requests at …" once it holds the port, and exits if it cannot.
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                break
-            if b"Listening for requests" in log.read_bytes():
-                return proc, port, log
-            time.sleep(0.05)
-        text = log.read_text(encoding="utf-8", errors="replace")
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        log.unlink(missing_ok=True)
-        if "Address already in use" not in text:
-            first = next((ln for ln in text.splitlines() if ln.startswith("Error")), text.strip()[:200])
-            raise EndpointError(f"the oxigraph server did not start: {first or f'exit status {proc.returncode}'}")
-    raise EndpointError("the oxigraph server found no free port on 127.0.0.1")
 
 
 def start(out: str | Path, *, port: int = 7878, host: str = "127.0.0.1", public: bool = False,
@@ -638,9 +420,9 @@ def start(out: str | Path, *, port: int = 7878, host: str = "127.0.0.1", public:
     site_dir = site if (site / "index.html").is_file() else None
     oxigraph_executable()
     fd = acquire(folder, exclusive=False)  # held by us and by each Oxigraph process we start
-    starter = _Starter()
+    starter = Starter()
     try:
-        proc, inner_port, log = starter.call(_start_oxigraph, folder, fd, timeout)
+        proc, inner_port, log = starter.call(start_oxigraph, folder, fd, timeout)
     except BaseException:
         starter.close()
         os.close(fd)
@@ -654,27 +436,8 @@ def start(out: str | Path, *, port: int = 7878, host: str = "127.0.0.1", public:
         server.httpd = _bind(host, port, server)
         server.port = server.httpd.server_address[1]
         threading.Thread(target=server.httpd.serve_forever, name="treatykg-serve", daemon=True).start()
-        _wait_ready(server, ready_timeout)
+        wait_ready(server, ready_timeout)
     except BaseException:
         server.stop()
         raise
     return server
-
-
-def _wait_ready(server: Server, ready_timeout: float) -> None:
-    import requests
-
-    deadline = time.monotonic() + ready_timeout
-    while True:
-        if server.process.poll() is not None:
-            raise EndpointError(f"the oxigraph server stopped at once: {server.error()}")
-        try:
-            r = server.upstream.get(server.oxigraph_url, params={"query": "ASK {}"}, timeout=2,
-                                    headers={"Accept": "application/sparql-results+json"})
-            if r.status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        if time.monotonic() > deadline:
-            raise EndpointError(f"the oxigraph server did not answer within {ready_timeout:g} s")
-        time.sleep(0.1)
