@@ -77,62 +77,110 @@ def quickstatements(records: Iterable[Record], *, source_url: str | dict[str, st
     ``stated_in`` is skipped (it could not be referenced) and listed for review.
     Raises ``ValueError`` for a malformed ``stated_in``, ``item_class`` or ``retrieved``.
     """
-    gaz = gazetteer or default_gazetteer()
-    decisions = decisions or Decisions()
-    en_titles = en_titles or {}
+    retrieved = _checked(stated_in, item_class, retrieved)
+    export = _Export(gazetteer or default_gazetteer(), decisions or Decisions(), en_titles or {}, item_class)
+    for record in records:
+        url = source_url.get(record.source.name) if isinstance(source_url, dict) else source_url
+        export.add(record, url, stated_in, retrieved)
+    return ExportResult(export.commands, export.review, export.done)
+
+
+def _checked(stated_in: str | None, item_class: str | None, retrieved: str | None) -> str:
+    """The retrieval date (default today), once ``stated_in``, ``item_class`` and it are well formed."""
     for name, value in (("stated_in", stated_in), ("item_class", item_class)):
         if value and not _QID.match(value):
             raise ValueError(f"{name}: {value!r} is not a Wikidata item id (Q…)")
     retrieved = retrieved or _dt.date.today().isoformat()
     if not re.match(r"^\d{4}-\d{2}-\d{2}$", retrieved):
         raise ValueError(f"retrieved: {retrieved!r} is not a date YYYY-MM-DD")
-    commands: list[str] = []
-    review: list[tuple[str, str, str, str]] = []
-    done = 0
-    for record in records:
+    return retrieved
+
+
+class _Export:
+    """The commands and the review list, a document at a time: one method per part of an item.
+
+    Every statement ends with the document's reference (``ref``); what is left out is listed in
+    ``review`` in the order the parts are written."""
+
+    def __init__(self, gaz: Gazetteer, decisions: Decisions, en_titles: dict[str, str], item_class: str | None):
+        self.gaz = gaz
+        self.decisions = decisions
+        self.en_titles = en_titles
+        self.item_class = item_class
+        self.commands: list[str] = []
+        self.review: list[tuple[str, str, str, str]] = []
+        self.done = 0
+
+    def add(self, record: Record, url: str | None, stated_in: str | None, retrieved: str) -> None:
+        """The item of one document, or its entry in the review list when it cannot have one."""
         doc = record.source.name
-        url = source_url.get(doc) if isinstance(source_url, dict) else source_url
-        if url and (not re.match(r"^https?://\S+$", url) or '"' in url):
-            review.append((doc, "source_url", url, "not an http(s) URL: document skipped"))
-            continue
-        if not url and not stated_in:
-            review.append((doc, "reference", "", "no source URL and no stated-in item: "
-                           "every statement needs a reference; document skipped"))
-            continue
-        ref = (["S854", f'"{url}"'] if url else []) + (["S248", stated_in] if stated_in else [])
-        ref += ["S813", qs_time(retrieved)]
+        ref = self._reference(doc, url, stated_in, retrieved)
+        if ref is None:
+            return
         title = _qs_string(record.title or "")
         if not title:
-            review.append((doc, "title", record.title or "", "no title, or an ASCII quote in it: "
-                           "document skipped"))
-            continue
-        done += 1
+            self.review.append((doc, "title", record.title or "", "no title, or an ASCII quote in it: "
+                                "document skipped"))
+            return
+        self.done += 1
         date = record.signed_date if record.signed_date and _DATE.match(record.signed_date) else None
-
-        def stmt(*parts: str) -> None:
-            commands.append("\t".join(("LAST",) + parts + tuple(ref)))
-
-        commands.append("CREATE")
-        commands.append(f"LAST\tLzh\t{title}")
-        en = _qs_string(en_titles.get(doc, ""))
+        self.commands.append("CREATE")
+        self.commands.append(f"LAST\tLzh\t{title}")
+        en = _qs_string(self.en_titles.get(doc, ""))
         if en:
-            commands.append(f"LAST\tLen\t{en}")
-        cls = wikidata_class(record, item_class)
-        if cls:
-            stmt("P31", cls)
+            self.commands.append(f"LAST\tLen\t{en}")
+        self._class(record, ref)
+        self._parties(record, date, ref)
+        if date:
+            self._stmt(ref, "P585", qs_time(date))
         else:
-            review.append((doc, "doc_type", record.doc_type, "no verified Wikidata class for this "
-                           "document type: P31 left out (add it by hand, or pass --class QID)"))
+            self.review.append((doc, "signed_date", record.signed_date or "", "no date: P585 left out"))
+        self._place(record, date, ref)
+        self._languages(record, date, ref)
+        self._stmt(ref, "P1476", f"zh:{title}")
+        if url:
+            self._stmt(ref, "P953", f'"{url}"')
+        for sig in record.signatories:
+            self.review.append((doc, "signatories", sig.name, "a person: no item is created and no "
+                                "statement made (link persons with `treatykg wikidata reconcile`)"))
+
+    def _reference(self, doc: str, url: str | None, stated_in: str | None, retrieved: str) -> list[str] | None:
+        """``S854``/``S248`` and ``S813`` of the document's statements; None (listed for review)
+        when the URL is not one, or there is neither a URL nor ``stated_in``."""
+        if url and (not re.match(r"^https?://\S+$", url) or '"' in url):
+            self.review.append((doc, "source_url", url, "not an http(s) URL: document skipped"))
+            return None
+        if not url and not stated_in:
+            self.review.append((doc, "reference", "", "no source URL and no stated-in item: "
+                                "every statement needs a reference; document skipped"))
+            return None
+        ref = (["S854", f'"{url}"'] if url else []) + (["S248", stated_in] if stated_in else [])
+        return ref + ["S813", qs_time(retrieved)]
+
+    def _stmt(self, ref: list[str], *parts: str) -> None:
+        self.commands.append("\t".join(("LAST",) + parts + tuple(ref)))
+
+    def _class(self, record: Record, ref: list[str]) -> None:
+        """``P31``: ``item_class``, else the verified class of the document type, else review."""
+        cls = wikidata_class(record, self.item_class)
+        if cls:
+            self._stmt(ref, "P31", cls)
+        else:
+            self.review.append((record.source.name, "doc_type", record.doc_type, "no verified Wikidata class for "
+                                "this document type: P31 left out (add it by hand, or pass --class QID)"))
+
+    def _parties(self, record: Record, date: str | None, ref: list[str]) -> None:
+        """``P1891`` per party with a verified id (once per item), qualified by date and name as printed."""
         seen_states: set[str] = set()
         for party in record.parties:
             if not _norm(party.name):
                 continue
-            entry = party_entry(party, date, gaz)
+            entry = party_entry(party, date, self.gaz)
             key = f"{entry.type}:{entry.id}" if entry else f"state:{state_name(party.name)}"
-            qid = verified(entry) or decisions.confirmed(key)
+            qid = verified(entry) or self.decisions.confirmed(key)
             if not qid:
-                review.append((doc, "parties", party.name, f"no verified Wikidata id for {key} "
-                               "(gazetteer, or an accept or verified decision)"))
+                self.review.append((record.source.name, "parties", party.name, f"no verified Wikidata id for {key} "
+                                    "(gazetteer, or an accept or verified decision)"))
                 continue
             if qid in seen_states:
                 continue
@@ -141,34 +189,31 @@ def quickstatements(records: Iterable[Record], *, source_url: str | dict[str, st
             printed = _qs_string(party.name)
             if printed:
                 quals += ["P1932", printed]
-            stmt("P1891", qid, *quals)
-        if date:
-            stmt("P585", qs_time(date))
+            self._stmt(ref, "P1891", qid, *quals)
+
+    def _place(self, record: Record, date: str | None, ref: list[str]) -> None:
+        """``P1071``: the signing place, when it has a verified id."""
+        if not (record.signed_place and _norm(record.signed_place)):
+            return
+        entry = self.gaz.lookup(_norm(record.signed_place), "place", date)
+        pname = entry.zh if entry else _norm(record.signed_place)
+        qid = verified(entry) or self.decisions.confirmed(f"place:{pname}")
+        if qid:
+            self._stmt(ref, "P1071", qid)
         else:
-            review.append((doc, "signed_date", record.signed_date or "", "no date: P585 left out"))
-        if record.signed_place and _norm(record.signed_place):
-            entry = gaz.lookup(_norm(record.signed_place), "place", date)
-            pname = entry.zh if entry else _norm(record.signed_place)
-            qid = verified(entry) or decisions.confirmed(f"place:{pname}")
-            if qid:
-                stmt("P1071", qid)
-            else:
-                review.append((doc, "signed_place", record.signed_place,
-                               f"no verified Wikidata id for place:{pname} (gazetteer, or an "
-                               "accept decision)"))
+            self.review.append((record.source.name, "signed_place", record.signed_place,
+                                f"no verified Wikidata id for place:{pname} (gazetteer, or an "
+                                "accept decision)"))
+
+    def _languages(self, record: Record, date: str | None, ref: list[str]) -> None:
+        """``P407`` per authentic language with a verified id in the gazetteer."""
         languages: set[str] = set()
         for lang in record.authentic_languages or []:
-            qid = verified(gaz.lookup(_norm(lang), "language", date))
+            qid = verified(self.gaz.lookup(_norm(lang), "language", date))
             if qid:
                 if qid not in languages:
                     languages.add(qid)
-                    stmt("P407", qid)
+                    self._stmt(ref, "P407", qid)
             else:
-                review.append((doc, "authentic_languages", lang, "no verified Wikidata id in the gazetteer"))
-        stmt("P1476", f"zh:{title}")
-        if url:
-            stmt("P953", f'"{url}"')
-        for sig in record.signatories:
-            review.append((doc, "signatories", sig.name, "a person: no item is created and no "
-                           "statement made (link persons with `treatykg wikidata reconcile`)"))
-    return ExportResult(commands, review, done)
+                self.review.append((record.source.name, "authentic_languages", lang,
+                                    "no verified Wikidata id in the gazetteer"))
