@@ -159,53 +159,110 @@ def htaccess(out: str | Path, base_url: str, *, target: str = "static", sparql_e
                                          if host == "w3id.org" else "."),
              "# Patterns match the path after that folder, decoded (Apache mod_rewrite).",
              "Options +FollowSymLinks", "RewriteEngine on", ""]
-    rules: list[str] = []
-
-    def rule(pattern: str, substitution: str, flags: str, accept_rdf: bool = False) -> None:
-        if accept_rdf:
-            rules.append(f"RewriteCond %{{HTTP_ACCEPT}} {RDF_ACCEPT}")
-        rules.append(f"RewriteRule ^{pattern} {substitution} [{flags}]")
-        config.rules += 1
-
+    rules = _Rules(config, re.escape(prefix), base, base_url)
     if target == "serve":
         lines.append(f"# Everything to `treatykg serve` at {base_url}: it negotiates, redirects aliases, answers 404.")
-        rule(f"{re.escape(prefix)}(.*)$", _target(unquote(base_url) + "id/") + "$1", "R=302,L")
-        return "\n".join(lines + rules) + "\n"
+        rules.rule(f"{re.escape(prefix)}(.*)$", _target(unquote(base_url) + "id/") + "$1", "R=302,L")
+        return "\n".join(lines + rules.lines) + "\n"
+    rules.aliases(minted)
+    rules.documents(minted)
+    rules.collection(Path(out), minted)
+    rules.entities(Path(out), minted, sparql_endpoint)
+    return "\n".join(lines + rules.lines) + "\n"
 
-    p = re.escape(prefix)
-    if minted.aliases:
-        rules.append("# Aliases: IRIs that moved (aliases.tsv), and every IRI under them")
+
+class _Rules:
+    """The rules of a ``static`` target, a section at a time (one method each), counted in ``config``.
+
+    ``p`` is the pattern of the base's path after the ``.htaccess`` folder (escaped)."""
+
+    def __init__(self, config: Config, p: str, base: str, base_url: str):
+        self.config = config
+        self.p = p
+        self.base = base
+        self.base_url = base_url
+        self.lines: list[str] = []
+
+    def rule(self, pattern: str, substitution: str, flags: str, accept_rdf: bool = False) -> None:
+        if accept_rdf:
+            self.lines.append(f"RewriteCond %{{HTTP_ACCEPT}} {RDF_ACCEPT}")
+        self.lines.append(f"RewriteRule ^{pattern} {substitution} [{flags}]")
+        self.config.rules += 1
+
+    def aliases(self, minted: Minted) -> None:
+        """301 from an alias (and every IRI under it) to the IRI it moved to."""
+        if not minted.aliases:
+            return
+        self.lines.append("# Aliases: IRIs that moved (aliases.tsv), and every IRI under them")
         for old, new in sorted(minted.aliases.items()):
-            if old.startswith(base):   # the new IRI decoded: Apache encodes the result (no NE), $1 too
-                rule(f"{p}{_pattern(old[len(base):])}(/.*)?$", _target(unquote(new)) + "$1", "R=301,L")
-                config.aliases += 1
-        rules.append("")
-    rules.append("# Documents: the text; RDF (N-Quads, whatever RDF type is asked for); the page of the site")
-    for iri, doc in sorted(minted.documents.items()):
-        if not iri.startswith(base):
-            continue
-        here = f"{p}{_pattern(iri[len(base):])}"
-        nq = _target(_url(base_url, f"graphs/{doc.name}.nq"))
-        if minted.text_file(doc.name).is_file():
-            rule(f"{here}/text$", _target(_url(base_url, f"texts/{doc.name}.txt")), "R=302,NE,L")
-        page = minted.page(iri)
-        if page is not None:
-            rule(f"{here}(/.*)?$", nq, "R=303,NE,L", accept_rdf=True)
-            rule(f"{here}(/.*)?$", _target(_url(base_url, page.lstrip("/"))), "R=303,NE,L")
+            if old.startswith(self.base):   # the new IRI decoded: Apache encodes the result (no NE), $1 too
+                self.rule(f"{self.p}{_pattern(old[len(self.base):])}(/.*)?$", _target(unquote(new)) + "$1", "R=301,L")
+                self.config.aliases += 1
+        self.lines.append("")
+
+    def documents(self, minted: Minted) -> None:
+        """Per document: its text (302), its N-Quads for RDF, else its page (303)."""
+        base, base_url = self.base, self.base_url
+        self.lines.append("# Documents: the text; RDF (N-Quads, whatever RDF type is asked for); the page of the site")
+        for iri, doc in sorted(minted.documents.items()):
+            if not iri.startswith(base):
+                continue
+            here = f"{self.p}{_pattern(iri[len(base):])}"
+            nq = _target(_url(base_url, f"graphs/{doc.name}.nq"))
+            if minted.text_file(doc.name).is_file():
+                self.rule(f"{here}/text$", _target(_url(base_url, f"texts/{doc.name}.txt")), "R=302,NE,L")
+            page = minted.page(iri)
+            if page is not None:
+                self.rule(f"{here}(/.*)?$", nq, "R=303,NE,L", accept_rdf=True)
+                self.rule(f"{here}(/.*)?$", _target(_url(base_url, page.lstrip("/"))), "R=303,NE,L")
+            else:
+                self.rule(f"{here}(/.*)?$", nq, "R=303,NE,L")
+            self.config.documents += 1
+        self.lines.append("")
+
+    def collection(self, out: Path, minted: Minted) -> None:
+        """The collection's graphs (303 to their N-Quads) and the dataset (``void.ttl``, or the index)."""
+        p, base_url = self.p, self.base_url
+        self.lines.append("# The collection's graphs, and the dataset (VoID + DCAT)")
+        for nq in sorted((out / "graphs" / "_collection").glob("*.nq")):
+            self.rule(f"{p}graph/{re.escape(nq.stem)}$", _target(_url(base_url, f"graphs/_collection/{nq.name}")),
+                      "R=303,NE,L")
+        void = _target(_url(base_url, "void.ttl"))
+        if minted.site is not None:
+            self.rule(f"{p}dataset$", void, "R=303,NE,L", accept_rdf=True)
+            self.rule(f"{p}dataset$", _target(_url(base_url, "site/index.html")), "R=303,NE,L")
         else:
-            rule(f"{here}(/.*)?$", nq, "R=303,NE,L")
-        config.documents += 1
-    rules.append("")
-    rules.append("# The collection's graphs, and the dataset (VoID + DCAT)")
-    for nq in sorted((Path(out) / "graphs" / "_collection").glob("*.nq")):
-        rule(f"{p}graph/{re.escape(nq.stem)}$", _target(_url(base_url, f"graphs/_collection/{nq.name}")), "R=303,NE,L")
-    void = _target(_url(base_url, "void.ttl"))
-    if minted.site is not None:
-        rule(f"{p}dataset$", void, "R=303,NE,L", accept_rdf=True)
-        rule(f"{p}dataset$", _target(_url(base_url, "site/index.html")), "R=303,NE,L")
-    else:
-        rule(f"{p}dataset$", void, "R=303,NE,L")
-    entities, others = _entities(Path(out), base)
+            self.rule(f"{p}dataset$", void, "R=303,NE,L")
+
+    def entities(self, out: Path, minted: Minted, sparql_endpoint: str | None) -> None:
+        """States, parties and persons with a page (303 to it; RDF to the endpoint's DESCRIBE when
+        there is one); with an endpoint, every other entity to its DESCRIBE."""
+        base = self.base
+        with_page, others = _pages(out, minted, base)
+        if with_page:
+            self.lines.append("")
+            self.lines.append("# States, parties and persons: their page of the site"
+                              + ("; RDF: the SPARQL endpoint's DESCRIBE" if sparql_endpoint else ""))
+        for iri, page in with_page:
+            here = f"{self.p}{_pattern(iri[len(base):])}$"
+            if sparql_endpoint:
+                self.rule(here, _target(_describe_url(sparql_endpoint, iri)), "R=303,NE,L", accept_rdf=True)
+            self.rule(here, _target(_url(self.base_url, page.lstrip("/"))), "R=303,NE,L")
+            self.config.pages += 1
+        if sparql_endpoint:
+            self.lines.append("")
+            self.lines.append("# Other entities (places, organisations, cited documents …): the SPARQL endpoint's "
+                              "DESCRIBE")
+            for iri in sorted(set(others)):
+                self.rule(f"{self.p}{_pattern(iri[len(base):])}$", _target(_describe_url(sparql_endpoint, iri)),
+                          "R=303,NE,L")
+                self.config.described += 1
+
+
+def _pages(out: Path, minted: Minted, base: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """((entity, its page) for each state, party and person with a page of the site, every other
+    entity under ``base``): a party's page is its state's."""
+    entities, others = _entities(out, base)
     with_page = []
     for iri, state in sorted(entities.items()):
         quads = []
@@ -217,23 +274,7 @@ def htaccess(out: str | Path, base_url: str, *, target: str = "static", sparql_e
             with_page.append((iri, page))
         else:
             others.append(iri)
-    if with_page:
-        rules.append("")
-        rules.append("# States, parties and persons: their page of the site"
-                     + ("; RDF: the SPARQL endpoint's DESCRIBE" if sparql_endpoint else ""))
-    for iri, page in with_page:
-        here = f"{p}{_pattern(iri[len(base):])}$"
-        if sparql_endpoint:
-            rule(here, _target(_describe_url(sparql_endpoint, iri)), "R=303,NE,L", accept_rdf=True)
-        rule(here, _target(_url(base_url, page.lstrip("/"))), "R=303,NE,L")
-        config.pages += 1
-    if sparql_endpoint:
-        rules.append("")
-        rules.append("# Other entities (places, organisations, cited documents …): the SPARQL endpoint's DESCRIBE")
-        for iri in sorted(set(others)):
-            rule(f"{p}{_pattern(iri[len(base):])}$", _target(_describe_url(sparql_endpoint, iri)), "R=303,NE,L")
-            config.described += 1
-    return "\n".join(lines + rules) + "\n"
+    return with_page, others
 
 
 # ---------------------------------------------------------------- the layout, in words
