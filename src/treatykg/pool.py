@@ -30,7 +30,7 @@ import threading
 import time
 from collections import deque
 from contextlib import contextmanager
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing import connection, get_context
 from typing import Any, Hashable
@@ -205,74 +205,103 @@ def run(fn: Callable[..., Any], jobs: Iterable[tuple[Hashable, tuple]], handle: 
     process between two; a worker that is killed hands the jobs it had not begun to its
     successor.
     """
-    ctx = get_context("spawn")
-    queue = iter(jobs)
-    pool: list[_Worker] = []
+    pool = _Pool(fn, iter(jobs), handle, limits, poll, limit_names)
+    try:
+        for _ in range(max(1, workers)):
+            pool.start()
+        while pool.workers:
+            pool.step()
+    except BaseException:
+        for w in pool.workers:
+            w.kill()
+        raise
 
-    def fill(w: _Worker) -> None:
+
+class _Pool:
+    """The workers of one :func:`run` and the jobs not yet given out; one method per event."""
+
+    def __init__(self, fn: Callable[..., Any], queue: Iterator[tuple[Hashable, tuple]],
+                 handle: Callable[[Hashable, Any], None], limits: Limits, poll: float,
+                 limit_names: tuple[str, str]):
+        self.ctx = get_context("spawn")
+        self.fn = fn
+        self.queue = queue
+        self.handle = handle
+        self.limits = limits
+        self.poll = poll
+        self.limit_names = limit_names
+        self.workers: list[_Worker] = []
+
+    def fill(self, w: _Worker) -> None:
+        """Give ``w`` jobs until it holds :data:`_AHEAD` more than the one it runs."""
         while len(w.jobs) <= _AHEAD:
-            job = next(queue, None)
+            job = next(self.queue, None)
             if job is None:
                 return
             w.give(job)
 
-    def start(backlog: list[tuple[Hashable, tuple]] | None = None) -> None:
+    def start(self, backlog: list[tuple[Hashable, tuple]] | None = None) -> None:
         """A new worker for ``backlog`` (jobs a dead worker had not begun) and the next jobs."""
-        w = _Worker(ctx, fn)
+        w = _Worker(self.ctx, self.fn)
         for job in backlog or ():
             w.give(job)
-        fill(w)
+        self.fill(w)
         if w.jobs:
-            pool.append(w)
+            self.workers.append(w)
         else:
             w.stop()
 
-    def replace(w: _Worker, reason: str) -> None:
+    def replace(self, w: _Worker, reason: str) -> None:
+        """Kill ``w``, fail the job it was running with ``reason``, and start another for the rest."""
         w.kill()
-        pool.remove(w)
+        self.workers.remove(w)
         key, _ = w.jobs.popleft()
-        handle(key, Failed(reason))
-        start(list(w.jobs))
+        self.handle(key, Failed(reason))
+        self.start(list(w.jobs))
 
-    try:
-        for _ in range(max(1, workers)):
-            start()
-        while pool:
-            waitables = [w.conn for w in pool] + [w.proc.sentinel for w in pool]
-            ready = set(connection.wait(waitables, timeout=poll))
-            for w in list(pool):
-                if w.conn in ready:
-                    try:
-                        status, value = w.conn.recv()
-                    except (EOFError, OSError):
-                        w.proc.join(timeout=1)
-                        replace(w, _death(w.proc.exitcode))
-                        continue
-                    key = w.done()
-                    try:
-                        fill(w)
-                    except OSError:  # it died after answering: the next ones go to a new worker
-                        w.proc.join(timeout=1)
-                        pool.remove(w)
-                        w.kill()
-                        start(list(w.jobs))
-                    handle(key, value if status == "ok" else Failed(value))
-                    if w in pool and not w.jobs:
-                        w.stop()
-                        pool.remove(w)
-                elif w.conn.poll():
-                    continue  # done while we were busy with another: taken next time round
-                elif w.proc.sentinel in ready:
-                    w.proc.join(timeout=1)
-                    replace(w, _death(w.proc.exitcode))
-                elif limits.seconds is not None and time.monotonic() - w.since > limits.seconds:
-                    replace(w, f"took longer than {limits.seconds:g} s ({limit_names[0]}); stopped")
-                elif limits.memory is not None:
-                    rss = w.resident()
-                    if rss is not None and rss > limits.memory:
-                        replace(w, f"needed more than {_megabytes(limits.memory)} of memory "
-                                   f"({limit_names[1]}); stopped")
-    except BaseException:
-        for w in pool:
+    def step(self) -> None:
+        """Wait up to ``poll`` seconds, then look at every worker once."""
+        waitables = [w.conn for w in self.workers] + [w.proc.sentinel for w in self.workers]
+        ready = set(connection.wait(waitables, timeout=self.poll))
+        for w in list(self.workers):
+            if w.conn in ready:
+                self.answered(w)
+            elif w.conn.poll():
+                continue  # done while we were busy with another: taken next time round
+            elif w.proc.sentinel in ready:
+                w.proc.join(timeout=1)
+                self.replace(w, _death(w.proc.exitcode))
+            else:
+                self.check_limits(w)
+
+    def answered(self, w: _Worker) -> None:
+        """``w`` sent a result (or died trying): hand it over, give ``w`` the next job."""
+        try:
+            status, value = w.conn.recv()
+        except (EOFError, OSError):
+            w.proc.join(timeout=1)
+            self.replace(w, _death(w.proc.exitcode))
+            return
+        key = w.done()
+        try:
+            self.fill(w)
+        except OSError:  # it died after answering: the next ones go to a new worker
+            w.proc.join(timeout=1)
+            self.workers.remove(w)
             w.kill()
-        raise
+            self.start(list(w.jobs))
+        self.handle(key, value if status == "ok" else Failed(value))
+        if w in self.workers and not w.jobs:
+            w.stop()
+            self.workers.remove(w)
+
+    def check_limits(self, w: _Worker) -> None:
+        """Replace ``w`` when its job has run past the time limit or its memory past the memory limit."""
+        limits = self.limits
+        if limits.seconds is not None and time.monotonic() - w.since > limits.seconds:
+            self.replace(w, f"took longer than {limits.seconds:g} s ({self.limit_names[0]}); stopped")
+        elif limits.memory is not None:
+            rss = w.resident()
+            if rss is not None and rss > limits.memory:
+                self.replace(w, f"needed more than {_megabytes(limits.memory)} of memory "
+                                f"({self.limit_names[1]}); stopped")
