@@ -34,6 +34,7 @@ Every search looks back a bounded window from a word, so the work is linear in t
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ..dates import DATE_RE, parse_date
 from ..ingest import MappedText
@@ -296,22 +297,8 @@ class _Reader:
         if _EVENT.search(word) and name and _COUNTED_EVENT.match(name):
             return
         date = date_span = None
-        # a title phrase "关于…的协定" is a name whole
         if stop == "的" and not name:
-            k = sentence.rfind("关于", lo, bend)
-            if k >= 0 and doc_type_of_word(word) and not any(c in sentence[k:bend] for c in "，；：《》"):
-                a_start, agent, _ = _name_before(sentence, k, protected=self.protected)
-                start = a_start if agent and _AGENT_END.search(agent) and "和" in agent else k
-                name = sentence[start:wm.start()]
-            else:
-                cm = _CLAUSE_DATE.search(sentence, lo, wm.start())
-                if cm:
-                    d = parse_date(cm.group("date"))
-                    if d is not None:
-                        ds = cm.start("date")
-                        date, date_span = d.iso, para.span(s0 + ds + d.start, s0 + ds + d.end)
-                        start = cm.start("rest")
-                        name = sentence[start:wm.start()]
+            start, name, date, date_span = self.title_phrase(para, s0, sentence, wm, lo, start)
         if _GENERIC.match(name) and date is None:
             if not (_ISSUER_DATE.search(sentence, lo, bend) or _DATE_DE.search(sentence, lo, bend)):
                 return
@@ -322,53 +309,95 @@ class _Reader:
         label = name + word
         concluded = sentence[max(0, start - 12):start]
         if _COUNTED.match(name):
-            qm = _QUALIFIER.search(sentence, lo, bend)
-            if held_label and "发表" in sentence[lo:bend]:
-                label = f"{held_label}发表的{label}"
-            elif qm and not _STOP_RE.search(qm.group("q")) and not qm.group("q").startswith("具有"):
-                label = qm.group("q") + label
-                start = qm.start()
+            label, start = _qualified(sentence, lo, bend, start, label, held_label)
         if date is None:
             dmn = parse_date(name)
             if dmn:
                 date = dmn.iso
                 date_span = para.span(s0 + start + dmn.start, s0 + start + dmn.end)
-        im = _ISSUER_DATE.search(sentence, lo, bend)
-        if not name and im:
-            d = parse_date(im.group("date"))
-            if d:
-                label = im.group("who") + im.group("date") + word
-                start = im.start()
-                date = d.iso
-                ds = s0 + im.start("date")
-                date_span = para.span(ds + d.start, ds + d.end)
-        elif not name and _DATE_DE.search(sentence, lo, bend):
-            dd = _DATE_DE.search(sentence, lo, bend)
-            d = parse_date(dd.group("date"))
-            if d:
-                subj = _SUBJECT.match(sentence)
-                who = subj.group("who") if subj else ""
-                label = who + dd.group("date") + word
-                date = d.iso
-                ds = s0 + dd.start("date")
-                date_span = para.span(ds + d.start, ds + d.end)
-                start = dd.start()
+        if not name:
+            found = _issued_or_dated(para, s0, sentence, lo, bend, word)
+            if found is not None:
+                label, start, date, date_span = found
         if len(label) < 3 or self.is_self(label, word, concluded):
             return
-        # the clause before the name, looked at no further back than the window
-        clause_lo = max(0, start - _WINDOW)
-        clause_start = max(max(sentence.rfind(c, clause_lo, start) for c in "，；：") + 1, clause_lo)
-        ref = Reference(label=label, kind="event" if _EVENT.search(word) else "document",
-                        span=para.span(s0 + start, s0 + wm.end()), date=date, date_span=date_span,
-                        stance=stance(sentence[clause_start:start]))
-        tm = _TODAY.search(sentence, max(0, start - _WINDOW), start) if ref.date is None else None
-        if tm:
-            ref.date = TODAY  # resolved to the document's own date by the caller
-            ref.date_span = para.span(s0 + tm.start(), s0 + tm.start() + 2)
-        elif ref.date is None and sent_date is not None:
-            ref.date = sent_date.iso
-            ref.date_span = para.span(s0 + sent_date.start, s0 + sent_date.end)
-        self.add(ref)
+        self.add(_reference(para, s0, sentence, wm, start, label, date, date_span, sent_date))
+
+    def title_phrase(self, para: MappedText, s0: int, sentence: str, wm: re.Match, lo: int,
+                     start: int) -> tuple[int, str, str | None, Any]:
+        """A name ending in 的 with nothing before it: a title phrase "关于…的协定" is a name whole
+        (with the agent before it when that names two parties); else a date opening the clause
+        dates it. (start, name, date, date span)."""
+        word = wm.group("w")
+        bend = start
+        k = sentence.rfind("关于", lo, bend)
+        if k >= 0 and doc_type_of_word(word) and not any(c in sentence[k:bend] for c in "，；：《》"):
+            a_start, agent, _ = _name_before(sentence, k, protected=self.protected)
+            start = a_start if agent and _AGENT_END.search(agent) and "和" in agent else k
+            return start, sentence[start:wm.start()], None, None
+        cm = _CLAUSE_DATE.search(sentence, lo, wm.start())
+        if cm:
+            d = parse_date(cm.group("date"))
+            if d is not None:
+                ds = cm.start("date")
+                start = cm.start("rest")
+                return start, sentence[start:wm.start()], d.iso, para.span(s0 + ds + d.start, s0 + ds + d.end)
+        return start, "", None, None
+
+
+def _qualified(sentence: str, lo: int, bend: int, start: int, label: str, held_label) -> tuple[str, int]:
+    """The label of a counted name ("两国政府…"): after the meeting that issued it, or with the
+    qualifier before it. (label, start)."""
+    qm = _QUALIFIER.search(sentence, lo, bend)
+    if held_label and "发表" in sentence[lo:bend]:
+        label = f"{held_label}发表的{label}"
+    elif qm and not _STOP_RE.search(qm.group("q")) and not qm.group("q").startswith("具有"):
+        label = qm.group("q") + label
+        start = qm.start()
+    return label, start
+
+
+def _issued_or_dated(para: MappedText, s0: int, sentence: str, lo: int, bend: int,
+                     word: str) -> tuple[str, int, str, Any] | None:
+    """A word with no name before it, named by who issued it and when ("…于1月1日发表的声明"),
+    or by the sentence's subject and a date ("…日的声明"): (label, start, date, date span), or None."""
+    im = _ISSUER_DATE.search(sentence, lo, bend)
+    if im:
+        d = parse_date(im.group("date"))
+        if not d:
+            return None
+        ds = s0 + im.start("date")
+        return im.group("who") + im.group("date") + word, im.start(), d.iso, para.span(ds + d.start, ds + d.end)
+    dd = _DATE_DE.search(sentence, lo, bend)
+    if dd:
+        d = parse_date(dd.group("date"))
+        if not d:
+            return None
+        subj = _SUBJECT.match(sentence)
+        who = subj.group("who") if subj else ""
+        ds = s0 + dd.start("date")
+        return who + dd.group("date") + word, dd.start(), d.iso, para.span(ds + d.start, ds + d.end)
+    return None
+
+
+def _reference(para: MappedText, s0: int, sentence: str, wm: re.Match, start: int, label: str,
+               date: str | None, date_span, sent_date) -> Reference:
+    """The reference found: its kind, span, the stance of the clause before it (looked at no
+    further back than the window), and, when it has no date of its own, "today" or its
+    sentence's date."""
+    clause_lo = max(0, start - _WINDOW)
+    clause_start = max(max(sentence.rfind(c, clause_lo, start) for c in "，；：") + 1, clause_lo)
+    ref = Reference(label=label, kind="event" if _EVENT.search(wm.group("w")) else "document",
+                    span=para.span(s0 + start, s0 + wm.end()), date=date, date_span=date_span,
+                    stance=stance(sentence[clause_start:start]))
+    tm = _TODAY.search(sentence, max(0, start - _WINDOW), start) if ref.date is None else None
+    if tm:
+        ref.date = TODAY  # resolved to the document's own date by the caller
+        ref.date_span = para.span(s0 + tm.start(), s0 + tm.start() + 2)
+    elif ref.date is None and sent_date is not None:
+        ref.date = sent_date.iso
+        ref.date_span = para.span(s0 + sent_date.start, s0 + sent_date.end)
+    return ref
 
 
 def references(body: list[MappedText], title: str | None, doc_type: str | None = None) -> list[Reference]:
