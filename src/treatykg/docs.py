@@ -21,7 +21,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from .namespaces import VOCABULARIES
+from .namespaces import VOCABULARIES, curie
 from .templating import render
 
 __all__ = ["ontology_html", "shapes_html", "write_docs"]
@@ -41,11 +41,7 @@ def _graph(path: Path):
 
 
 def _qname(iri: str) -> str:
-    best = ("", "")
-    for p, ns in list(VOCABULARIES.items()) + [("tkgsh", "https://w3id.org/treatykg/shapes#")]:
-        if iri.startswith(ns) and len(ns) > len(best[1]):
-            best = (p, ns)
-    return f"{best[0]}:{iri[len(best[1]):]}" if best[1] else f"<{iri}>"
+    return curie(iri, {**VOCABULARIES, "tkgsh": "https://w3id.org/treatykg/shapes#"}) or f"<{iri}>"
 
 
 def _lit(g, s, p, lang: str) -> list[str]:

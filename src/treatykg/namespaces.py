@@ -7,6 +7,9 @@ never an invented ``ns1:``.
 """
 from __future__ import annotations
 
+from typing import Mapping
+from urllib.parse import unquote
+
 from rdflib import Namespace
 
 #: Our own ontology (classes and properties no existing vocabulary offers).
@@ -69,6 +72,26 @@ def prefixes(base: str | None = None) -> dict[str, str]:
     out = dict(VOCABULARIES)
     out["id"] = base or DEFAULT_BASE
     return out
+
+
+def curie(iri: str, table: Mapping[str, str] | None = None, *, decode: bool = False,
+          needs_local: bool = False) -> str | None:
+    """``prefix:local`` of ``iri`` by the longest namespace of ``table`` (prefix -> namespace,
+    default :func:`prefixes`) that it starts with; None when there is none. ``decode``:
+    the local part percent-decoded (for reading, never for RDF); ``needs_local``: a namespace
+    IRI itself is not shortened to ``prefix:``.
+
+    >>> curie("http://www.w3.org/ns/prov#Person"), curie("https://example.org/x")
+    ('prov:Person', None)
+    """
+    best, namespace = "", ""
+    for prefix, ns in (prefixes() if table is None else table).items():
+        if iri.startswith(ns) and len(ns) > len(namespace) and not (needs_local and len(iri) == len(ns)):
+            best, namespace = prefix, ns
+    if not namespace:
+        return None
+    local = iri[len(namespace):]
+    return f"{best}:{unquote(local) if decode else local}"
 
 
 def bind_prefixes(graph, base: str | None = None) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import RDFError
-from .namespaces import bind_prefixes, prefixes
+from .namespaces import bind_prefixes, curie, prefixes
 
 __all__ = ["ValidationResult", "ValidationReport", "validate_dataset", "validate_quads", "validate_record",
            "validate_file", "load_shapes", "parse_file", "parse_quads", "SEVERITY_ORDER", "ENGINES"]
@@ -25,10 +25,8 @@ __all__ = ["ValidationResult", "ValidationReport", "validate_dataset", "validate
 _SH = "http://www.w3.org/ns/shacl#"
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 
-_EXT_FORMATS = {
-    ".ttl": "TURTLE", ".turtle": "TURTLE", ".trig": "TRIG", ".nt": "N_TRIPLES",
-    ".nq": "N_QUADS", ".jsonld": "JSON_LD", ".json": "JSON_LD",
-}
+#: the extensions validate reads (the format: :meth:`pyoxigraph.RdfFormat.from_extension`)
+_EXTENSIONS = (".ttl", ".turtle", ".trig", ".nt", ".nq", ".jsonld", ".json")
 
 
 @dataclass(frozen=True)
@@ -100,10 +98,7 @@ class ValidationReport:
 
 
 def _short(iri: str) -> str:
-    for p, ns in prefixes().items():
-        if iri.startswith(ns) and p != "id":
-            return f"{p}:{iri[len(ns):]}"
-    return iri
+    return curie(iri, {p: ns for p, ns in prefixes().items() if p != "id"}) or iri
 
 
 # ---------------------------------------------------------------- shapes
@@ -145,16 +140,16 @@ def parse_quads(path: str | Path) -> list:
     """
     import pyoxigraph as ox
     p = Path(path)
-    fmt = _EXT_FORMATS.get(p.suffix.lower())
-    if fmt is None:
+    if p.suffix.lower() not in _EXTENSIONS:
         raise RDFError(f"unknown RDF file extension {p.suffix!r} (expected one of "
-                       f"{', '.join(sorted(_EXT_FORMATS))})", path=str(p))
+                       f"{', '.join(sorted(_EXTENSIONS))})", path=str(p))
+    fmt = ox.RdfFormat.from_extension("ttl" if p.suffix.lower() == ".turtle" else p.suffix.lower()[1:])
     if not p.is_file():
         raise RDFError("no such file", path=str(p))
     from .errors import InputError
     from .rdfio import read_quads
     try:   # literals of any length: treatykg.rdfio
-        return read_quads(p, getattr(ox.RdfFormat, fmt), base_iri=p.resolve().as_uri())
+        return read_quads(p, fmt, base_iri=p.resolve().as_uri())
     except InputError as exc:
         raise RDFError(f"cannot read RDF: {exc.message}", path=str(p)) from None
 

@@ -220,18 +220,13 @@ def table_out(result, tty: bool) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from ..namespaces import prefixes
-
-    known = sorted(((iri, p) for p, iri in prefixes().items()), key=lambda x: -len(x[0]))
+    from ..namespaces import curie
 
     def shown(term) -> str:
         if term is None:
             return ""
         if term.kind == "uri":  # IRIs as prefixed names, decoded, for reading (csv/json keep them whole)
-            for iri, prefix in known:
-                if term.value.startswith(iri) and len(term.value) > len(iri):
-                    return terminal_safe(f"{prefix}:{unquote(term.value[len(iri):])}")
-            return terminal_safe(unquote(term.value))
+            return terminal_safe(curie(term.value, decode=True, needs_local=True) or unquote(term.value))
         return terminal_safe(term.value, newlines=True)
 
     cells = [[shown(t) for t in row] for row in result.rows]
