@@ -174,6 +174,8 @@ class _Site(Pages):
     def save_page_cache(self) -> None:
         from .output import write_atomic
 
+        if hasattr(os, "sync"):
+            os.sync()  # the pages written so far, durable before the cache that names them
         data = json.dumps(self.pages, sort_keys=True, indent=0).encode("utf-8")
         try:
             if self.cache_path.read_bytes() == data:
@@ -197,7 +199,9 @@ class _Site(Pages):
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise OutputError(f"cannot create the folder: {exc.strerror or exc}", path=str(path.parent)) from None
-        write_atomic(path, data)
+        # whole or absent (atomic), made durable together by save_page_cache's sync: a page the
+        # cache records is checked against its SHA-256 before it is kept
+        write_atomic(path, data, durable=False)
         try:
             os.chmod(path, 0o644)  # a page is for everyone to read (mkstemp makes 0600)
         except OSError:
