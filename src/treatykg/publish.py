@@ -17,6 +17,17 @@ What :func:`push` does, for every named graph found under ``path``:
    graph is counted and, only when complete, moved into place with ``MOVE GRAPH <tmp>
    TO <g>`` in one update request. The old graph stays untouched until that request.
 
+   Small graphs travel together: consecutive graphs that each fit one request, without blank
+   nodes, on a store replaced by updates, go several to a request while their bytes fit
+   ``batch_bytes`` and their triples the profile's ``batch_triples`` and ``read_rows``. Of
+   such a group, the graphs the endpoint does not hold yet (one query: ``FILTER NOT EXISTS``)
+   are created by one Graph Store ``POST`` of N-Quads where the profile loads batches by the
+   Graph Store Protocol (Oxigraph: its loader, the fastest way in; there is nothing to
+   replace, so nothing for atomicity to protect, and the read-back below checks them); the
+   others are replaced by one update, ``DROP SILENT GRAPH`` each then one ``INSERT DATA``
+   (one transaction on Oxigraph: every graph of it replaced at once). The group is read back
+   in one query (``VALUES ?g``) and each graph compared on its own.
+
    ``MOVE`` is sent without ``SILENT`` and is never blindly retried: on Oxigraph and
    Virtuoso a ``MOVE`` whose source graph is missing *empties the target*, so a retried
    ``MOVE`` after a lost response would destroy the graph just published. Before a retry
@@ -93,6 +104,7 @@ TMP_PREFIX = "urn:treatykg:tmp:"
 GSP_LINE_LIMIT = 8 * 1024 * 1024
 _UPDATE_TYPE = "application/sparql-update; charset=utf-8"
 _NT_TYPE = "application/n-triples"
+_NQ_TYPE = "application/n-quads"
 
 
 class VerificationError(EndpointError):
@@ -127,6 +139,21 @@ def _insert(iri: str, lines: Iterable[bytes], *, drop_first: bool, blank_nodes: 
     head = (b"DROP SILENT GRAPH " + g + b" ;\n") if drop_first else b""
     verb, tail = (b"INSERT", b"\n} } WHERE {}\n") if blank_nodes else (b"INSERT DATA", b"\n} }\n")
     return head + verb + b" { GRAPH " + g + b" {\n" + b"\n".join(lines) + tail
+
+
+def _quads(graph: LocalGraph) -> bytes:
+    """The graph's N-Triples lines (``s p o .``, as pyoxigraph writes them) as N-Quads."""
+    tail = b" " + _iri(graph.iri).encode("utf-8") + b" .\n"
+    return b"".join(line[:-2] + tail for line in graph.lines)
+
+
+def _insert_many(graphs: list[LocalGraph]) -> bytes:
+    """``DROP SILENT GRAPH <g1> ; … ; INSERT DATA { GRAPH <g1> { … } GRAPH <g2> { … } … }``: several
+    small graphs replaced by one request (one transaction on Oxigraph)."""
+    names = [_iri(g.iri).encode("utf-8") for g in graphs]
+    drops = b"".join(b"DROP SILENT GRAPH " + n + b" ;\n" for n in names)
+    data = b"".join(b"GRAPH " + n + b" {\n" + b"\n".join(g.lines) + b"\n}\n" for n, g in zip(names, graphs))
+    return drops + b"INSERT DATA {\n" + data + b"}\n"
 
 
 def _batches(lines: list[bytes], limit: int, max_lines: int | None = None) -> list[list[bytes]]:
@@ -188,6 +215,95 @@ class _Publisher:
             return int(bindings[0]["n"]["value"]) if bindings else 0
         except (ValueError, KeyError, IndexError, TypeError):
             raise EndpointError(f"POST {info.url}: the answer to a COUNT query is not SPARQL JSON results: "
+                                f"{first_lines(answer_text(r), 1, 120)!r}") from None
+
+    # -- small graphs together -------------------------------------------------
+    def groupable(self, graph: LocalGraph) -> bool:
+        """Whether ``graph`` may share its replacing request with others: a graph replaced by an
+        update (not a GSP PUT), without blank nodes (scoped to a request), that fits in one
+        request and in one read-back answer."""
+        return (self.profile.replace == "update" and not graph.has_blank_nodes
+                and graph.nbytes <= self.batch_bytes and graph.triples <= self.read_back.read_rows
+                and (self.profile.batch_triples is None or graph.triples <= self.profile.batch_triples))
+
+    def groups(self, graphs: list[LocalGraph]) -> Iterable[list[LocalGraph]]:
+        """The graphs in order, consecutive groupable ones together while their bytes fit
+        ``batch_bytes`` and their triples the profile's ``batch_triples`` and ``read_rows``."""
+        group: list[LocalGraph] = []
+        nbytes = triples = 0
+        cap = min(self.read_back.read_rows, self.profile.batch_triples or self.read_back.read_rows)
+        for graph in graphs:
+            if not self.groupable(graph):
+                if group:
+                    yield group
+                    group, nbytes, triples = [], 0, 0
+                yield [graph]
+                continue
+            if group and (nbytes + graph.nbytes > self.batch_bytes or triples + graph.triples > cap):
+                yield group
+                group, nbytes, triples = [], 0, 0
+            group.append(graph)
+            nbytes += graph.nbytes
+            triples += graph.triples
+        if group:
+            yield group
+
+    def publish_group(self, graphs: list[LocalGraph]) -> list[GraphReport]:
+        """Put ``graphs`` at the endpoint, two requests for all of them, then read them back in
+        one query (one graph alone: :meth:`publish`). Graphs the endpoint does not hold yet go in
+        one Graph Store POST of N-Quads (where the profile loads batches by the Graph Store
+        Protocol: nothing to replace, so the store's own loader, the fastest way in); the others
+        are replaced in one update (``DROP SILENT GRAPH`` each, one ``INSERT DATA``)."""
+        if len(graphs) == 1:
+            return [self.publish(graphs[0])]
+        reports = {g.iri: GraphReport(g.iri, g.sources, g.triples) for g in graphs}
+        absent = self.absent(graphs, reports)
+        new = [g for g in graphs if g.iri in absent]
+        if new:
+            body = b"".join(_quads(g) for g in new)
+            info = RequestInfo("POST", redact_url(self.urls.store or ""),
+                               f"create {len(new)} graphs ({sum(g.triples for g in new)} triples), "
+                               f"<{new[0].iri}> …", _NQ_TYPE, len(body))
+            for g in new:
+                reports[g.iri].strategy = (f"created with {len(new) - 1} other graphs by one Graph Store POST "
+                                           "(it was not at the endpoint)")
+                reports[g.iri].requests.append(info)
+            self.client.send(info, self.urls.store or "", data=body, headers={"Content-Type": _NQ_TYPE})
+        old = [g for g in graphs if g.iri not in absent]
+        if old:
+            body = _insert_many(old)
+            info = RequestInfo("POST", redact_url(self.urls.update),
+                               f"replace {len(old)} graphs ({sum(g.triples for g in old)} triples), "
+                               f"<{old[0].iri}> …", _UPDATE_TYPE, len(body))
+            for g in old:
+                reports[g.iri].strategy = (f"one update with {len(old) - 1} other graphs: "
+                                           "DROP SILENT GRAPH + INSERT DATA")
+                reports[g.iri].requests.append(info)
+            if not self.dry_run:
+                self.client.send(info, self.urls.update, data=body, headers={"Content-Type": _UPDATE_TYPE})
+        done = [reports[g.iri] for g in graphs]
+        self.read_back.verify_many(graphs, done)
+        return done
+
+    def absent(self, graphs: list[LocalGraph], reports: dict[str, GraphReport]) -> set[str]:
+        """The IRIs of ``graphs`` the endpoint holds no triple of (one query), when the profile
+        loads by the Graph Store Protocol; none in a dry run (nothing is asked)."""
+        if self.dry_run or self.profile.batches != "gsp" or self.urls.store is None:
+            return set()
+        if any(len(line) > GSP_LINE_LIMIT for g in graphs for line in g.lines):
+            return set()
+        q = ("SELECT ?g WHERE { VALUES ?g { " + " ".join(_iri(g.iri) for g in graphs)
+             + " } FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }")
+        info = RequestInfo("POST", redact_url(self.urls.query), f"which of {len(graphs)} graphs are new",
+                           "application/x-www-form-urlencoded", len(q.encode("utf-8")))
+        for r in reports.values():
+            r.requests.append(info)
+        r = self.client.send(info, self.urls.query, data={"query": q},
+                             headers={"Accept": "application/sparql-results+json"})
+        try:
+            return {row["g"]["value"] for row in r.json()["results"]["bindings"]}
+        except (ValueError, KeyError, TypeError):
+            raise EndpointError(f"POST {info.url}: the answer to a SELECT query is not SPARQL JSON results: "
                                 f"{first_lines(answer_text(r), 1, 120)!r}") from None
 
     # -- one graph -----------------------------------------------------------
@@ -297,10 +413,11 @@ def push(path: str | Path, endpoint: str, *, profile: str, query_url: str | None
     publisher = _Publisher(client, urls, prof, limit, dry_run)
     started = time.perf_counter()
     try:
-        for graph in graphs:
-            report.graphs.append(publisher.publish(graph))
-            if on_graph is not None:
-                on_graph(report.graphs[-1])
+        for group in publisher.groups(graphs):
+            for done in publisher.publish_group(group):
+                report.graphs.append(done)
+                if on_graph is not None:
+                    on_graph(done)
     except EndpointError as exc:
         exc.report = report  # type: ignore[attr-defined]
         raise

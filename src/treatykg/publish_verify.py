@@ -67,10 +67,65 @@ class ReadBack:
                 report.difference = (f"not the graph sent: {len(set(remote))} triples read back, not isomorphic "
                                      "to the local graph (blank nodes compared by structure)")
             return
-        report.same = not extra and len(seen) == len(local)
-        if not report.same:
-            missing = [line for line in graph.lines if line not in seen]
-            report.difference = _difference(missing, extra, report.remote_triples == graph.triples)
+        _compare(graph, report, seen, extra)
+
+    def verify_many(self, graphs: list[LocalGraph], reports: list[GraphReport]) -> None:
+        """Read several graphs without blank nodes (together at most ``read_rows`` triples) back in
+        one query and compare each with what was sent; each report's ``remote_triples`` is the
+        number of triples read back for it."""
+        q = _read_many_query([g.iri for g in graphs])
+        info = RequestInfo("POST", net.redact_url(self.url),
+                           f"verify: read back the triples of {len(graphs)} graphs, <{graphs[0].iri}> …",
+                           "application/x-www-form-urlencoded", len(q.encode("utf-8")))
+        for report in reports:
+            report.requests.append(info)
+        if self.dry_run:
+            return
+        try:
+            rows = self._select(info, q)
+        except _CutShort as cut:
+            for report in reports:
+                report.same = False
+                report.difference = (f"could not read it back whole: the endpoint cut its answer at {cut} "
+                                     "rows (X-SPARQL-MaxRows; raise Virtuoso's ResultSetMaxRows)")
+            return
+        by_graph: dict[str, list[ox.Triple]] = {g.iri: [] for g in graphs}
+        for g, triple in rows:
+            by_graph.setdefault(g or "", []).append(triple)
+        for graph, report in zip(graphs, reports):
+            triples = by_graph[graph.iri]
+            data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) if triples else b""
+            lines = {line for line in data.split(b"\n") if line}
+            local = set(graph.lines)
+            report.remote_triples = len(lines)
+            _compare(graph, report, lines & local, sorted(lines - local))
+
+    def _select(self, info: RequestInfo, q: str) -> list[tuple[str | None, ox.Triple]]:
+        """Each row of the answer to ``q`` (``?s ?p ?o``, and ``?g`` when the query has it): the
+        IRI ``?g`` is bound to, and the triple. The answer is read by pyoxigraph's SPARQL JSON
+        results parser, or, where it refuses one (older forms such as ``typed-literal``), term by
+        term (:func:`treatykg.sparql_results.json_term`). Raises :class:`_CutShort` for an answer
+        the endpoint cut, :class:`~treatykg.errors.EndpointError` for one that is not results."""
+        r = self.client.send(info, self.url, data={"query": q},
+                             headers={"Accept": "application/sparql-results+json"})
+        cut = r.headers.get("X-SPARQL-MaxRows")
+        if cut:
+            raise _CutShort(cut)
+        try:
+            solutions = ox.parse_query_results(r.content, format=ox.QueryResultsFormat.JSON)
+            return [(g.value if (g := sol["g"]) is not None else None, ox.Triple(sol["s"], sol["p"], sol["o"]))
+                    for sol in solutions]
+        except (SyntaxError, ValueError, TypeError, KeyError):
+            pass
+        try:
+            bnodes: dict[str, ox.BlankNode] = {}
+            return [(row["g"]["value"] if "g" in row else None,
+                     ox.Triple(json_term(row["s"], bnodes), json_term(row["p"], bnodes),
+                               json_term(row["o"], bnodes)))
+                    for row in r.json()["results"]["bindings"]]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise EndpointError(f"POST {info.url}: the answer to a SELECT query is not SPARQL JSON "
+                                f"results ({type(exc).__name__}): {first_lines(answer_text(r), 1, 120)!r}") from None
 
     def _read(self, iri: str, lo: str | None, hi: str | None, part: str, report: GraphReport) -> list[bytes]:
         """The N-Triples lines the endpoint holds in graph ``iri`` with subjects in ``[lo, hi)``
@@ -83,21 +138,18 @@ class ReadBack:
         report.requests.append(info)
         if self.dry_run:
             return []
-        r = self.client.send(info, self.url, data={"query": q},
-                             headers={"Accept": "application/sparql-results+json"})
-        cut = r.headers.get("X-SPARQL-MaxRows")
-        if cut:
-            raise _CutShort(cut)
-        try:
-            bnodes: dict[str, ox.BlankNode] = {}
-            triples = [ox.Triple(json_term(row["s"], bnodes), json_term(row["p"], bnodes),
-                                 json_term(row["o"], bnodes))
-                       for row in r.json()["results"]["bindings"]]
-        except (ValueError, KeyError, TypeError) as exc:
-            raise EndpointError(f"POST {info.url}: the answer to a SELECT query is not SPARQL JSON "
-                                f"results ({type(exc).__name__}): {first_lines(answer_text(r), 1, 120)!r}") from None
+        triples = [t for _, t in self._select(info, q)]
         data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) if triples else b""
         return [line for line in data.split(b"\n") if line]
+
+
+def _compare(graph: LocalGraph, report: GraphReport, seen: set[bytes], extra: list[bytes]) -> None:
+    """``report.same`` (every local line ``seen`` at the endpoint, nothing ``extra``) and, when
+    not, ``report.difference``."""
+    report.same = not extra and len(seen) == len(set(graph.lines))
+    if not report.same:
+        missing = [line for line in graph.lines if line not in seen]
+        report.difference = _difference(missing, extra, report.remote_triples == graph.triples)
 
 
 class _CutShort(Exception):
@@ -132,6 +184,12 @@ def _read_query(iri: str, lo: str | None, hi: str | None) -> str:
            ([f"STR(?s) < {ox.Literal(hi)}"] if hi is not None else [])
     where = f" FILTER({' && '.join(cond)})" if cond else ""
     return f"SELECT ?s ?p ?o WHERE {{ GRAPH {nt_iri(iri)} {{ ?s ?p ?o }}{where} }}"
+
+
+def _read_many_query(iris: list[str]) -> str:
+    """``SELECT ?g ?s ?p ?o`` of the graphs ``iris`` (written by pyoxigraph)."""
+    return ("SELECT ?g ?s ?p ?o WHERE { VALUES ?g { " + " ".join(nt_iri(i) for i in iris)
+            + " } GRAPH ?g { ?s ?p ?o } }")
 
 
 def _shown(line: bytes, width: int = 300) -> str:
