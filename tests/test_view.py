@@ -500,3 +500,22 @@ def test_a_site_stage_killed_while_writing_is_finished_by_the_next(tmp_path, sit
                 if p.is_file()}
 
     assert pages(out) == pages(fresh)
+
+
+def test_the_shapes_table_shows_every_constraint_the_shapes_use():
+    """Every SHACL constraint parameter used in shapes/treatykg.ttl is a column value of the table
+    (sh:languageIn was used but not shown)."""
+    import rdflib
+
+    from treatykg.docs import shapes_html
+    from treatykg.resources import shapes_path
+
+    sh = "http://www.w3.org/ns/shacl#"
+    not_constraints = {"message", "severity", "path", "property", "targetClass", "targetNode", "targetSubjectsOf",
+                       "targetObjectsOf", "sparql", "select", "prefixes", "declare", "prefix", "namespace",
+                       "name", "description", "order", "group", "deactivated"}
+    g = rdflib.Graph().parse(shapes_path())
+    used = {str(p)[len(sh):] for p in g.predicates() if str(p).startswith(sh)} - not_constraints
+    assert "languageIn" in used
+    page = shapes_html()
+    assert not [p for p in sorted(used) if f"{p}</code>" not in page]

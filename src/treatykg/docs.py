@@ -155,7 +155,7 @@ def ontology_html(path: Path | None = None) -> str:
 # ---------------------------------------------------------------- the shapes
 _SH = "http://www.w3.org/ns/shacl#"
 _PARAMS = ("path", "minCount", "maxCount", "datatype", "nodeKind", "class", "minInclusive", "maxInclusive",
-           "lessThanOrEquals", "pattern", "in", "hasValue", "minLength", "maxLength")
+           "lessThanOrEquals", "pattern", "in", "languageIn", "hasValue", "minLength", "maxLength")
 
 
 def _shown(g, o) -> tuple[str, Any]:
