@@ -39,7 +39,6 @@ caller (``treatykg serve``) sends the :class:`Answer`.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -140,13 +139,11 @@ def negotiate(accept: str | None, offers: list[str]) -> str | None:
 
 # ---------------------------------------------------------------- pages of the site
 def site_page_name(iri: str, kind: str) -> str:
-    """The file name (without ``.html``) the site gives the page of ``iri`` in folder ``kind``:
-    its last segment when that is a plain name and ``iri`` is one of ``/kind/``, else ``x-``
-    and 12 hex digits of its SHA-1 (the site's rule, ``treatykg site``)."""
-    last = iri.rstrip("/").rsplit("/", 1)[-1]
-    if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,100}", last) and f"/{kind}/" in iri:
-        return last
-    return f"x-{hashlib.sha1(iri.encode('utf-8')).hexdigest()[:12]}"
+    """The file name (without ``.html``) the site gives the page of ``iri`` in folder ``kind``
+    (the site's own rule, :func:`treatykg.collection.slug`)."""
+    from .collection import slug
+
+    return slug(iri, kind)
 
 
 def describe_query(iri: str) -> str:
