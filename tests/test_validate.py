@@ -224,3 +224,25 @@ def test_a_full_date_only_on_the_signing_is_not_enough():
     [result] = report.violations
     assert result.message.startswith("missing signing date")
     assert result.path == str(ELI.date_document)
+
+
+def test_warnings_alone_conform_with_both_engines_as_the_docs_say():
+    """validate.py and shapes/README.md said pySHACL fails on warnings while the code passes
+    allow_warnings=True. Docs and code now agree: pySHACL is called with allow_warnings=True and
+    allow_infos=True, so a report of warnings alone conforms, with either engine, in treatykg's
+    verdict and in the report graph's sh:conforms alike."""
+    import inspect
+
+    from treatykg import validate as v
+
+    rec = joint_statement_1958()
+    rec.signatories[0].title, rec.signatories[0].title_span = None, None   # a Warning, no Violation
+    for engine in ("fast", "pyshacl"):
+        report = validate_record(rec, engine=engine)
+        assert report.conforms, (engine, str(report))
+        assert "signatory without an office title" in " ".join(messages(report, "Warning")), engine
+        assert set(report.graph.objects(None, SH.conforms)) == {rdflib.Literal(True)}, engine
+    assert "allow_warnings=True" in inspect.getsource(v._validate_union)
+    assert "allow_warnings=True" in v.__doc__
+    readme = (shapes_path().parent / "README.md").read_text(encoding="utf-8")
+    assert "allow_warnings=True" in readme and "false on any" not in readme

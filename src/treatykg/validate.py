@@ -1,8 +1,10 @@
 """Validate treatykg RDF against the SHACL shapes (``shapes/treatykg.ttl``).
 
 ``conforms`` means *no result of severity Violation*: warnings (and infos) are
-reported but do not make the data fail. (pyshacl's own ``conforms`` flag is
-false on any result; treatykg reads the severities itself.)
+reported but do not make the data fail. pySHACL is called with
+``allow_warnings=True`` and ``allow_infos=True``, so its own ``sh:conforms`` is false
+only when there is a Violation too; treatykg still decides from the severities of the
+results it reads, the same rule for both engines.
 
 The shapes run once over the union of all graphs of the input (so a global
 agent described in several document graphs is seen whole); each result is then
@@ -253,7 +255,10 @@ def validate_quads(quads, *, shapes=None, engine: str = "auto") -> ValidationRep
     ``engine``: ``"fast"`` runs the shapes compiled by :mod:`treatykg.shacl_fast` (an
     order of magnitude faster, same results); ``"pyshacl"`` runs pySHACL, the reference;
     ``"auto"`` (default) is ``fast`` when the shapes use only what it compiles, else
-    ``pyshacl``. ``"fast"`` with shapes it cannot compile raises :class:`RDFError`.
+    ``pyshacl``; where the fast engine meets something it cannot evaluate in the data
+    (:class:`treatykg.shacl_fast.Unsupported` raised while it runs), ``"auto"`` validates
+    with pySHACL instead and gives exactly its result. ``"fast"`` with shapes or data it
+    cannot handle raises :class:`RDFError`.
     """
     import pyoxigraph as ox
 
@@ -270,7 +275,13 @@ def validate_quads(quads, *, shapes=None, engine: str = "auto") -> ValidationRep
         return _validate_union(union, _quads_documents(quads), shapes)
 
     from . import shacl_fast
-    raw = shacl_fast.run(compiled, quads)
+    try:
+        raw = shacl_fast.run(compiled, quads)
+    except shacl_fast.Unsupported as exc:  # met in the data, not the shapes: pySHACL decides
+        if engine == "fast":
+            raise RDFError(f"the fast SHACL engine cannot validate this data ({exc}); "
+                           "use --engine pyshacl") from None
+        return validate_quads(quads, shapes=shapes, engine="pyshacl")
     if not raw:  # the usual case: nothing to attribute to documents
         return ValidationReport(conforms=True, results=[], graph=_results_graph([], True))
     docs = _quads_documents(quads)

@@ -1,0 +1,77 @@
+"""Issue 18: the reproduced defects, one regression test each, named after what broke.
+
+(The others live beside the code they test: ``test_validate.py::
+test_warnings_alone_conform_with_both_engines_as_the_docs_say``, ``test_wikidata.py::
+test_reconcile_and_export_write_no_file_into_the_current_folder``.)
+"""
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from treatykg import api
+from treatykg.errors import ExtractionError
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # rdflib internals
+
+CORPUS = Path(__file__).resolve().parent / "corpus"
+SEED = CORPUS / "1958-02-19_cn-kp_joint-statement.txt"
+
+
+@pytest.fixture(scope="module")
+def seed_nq(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("seed") / "seed.nq"
+    path.write_bytes(api.convert(api.extract(SEED), "nq", evidence="full"))  # offsets as oa:start/oa:end
+    return path
+
+
+def _without(nq: Path, folder: Path, fragment: str) -> Path:
+    """``nq`` without its first line holding ``fragment``."""
+    lines = nq.read_text(encoding="utf-8").splitlines(keepends=True)
+    i = next(i for i, ln in enumerate(lines) if fragment in ln)
+    path = folder / "changed.nq"
+    path.write_text("".join(lines[:i] + lines[i + 1:]), encoding="utf-8")
+    return path
+
+
+# ---------------------------------------------------------------- validate: exit 9 on oa:start
+def test_validate_with_a_blank_node_oa_start_is_not_exit_9(run_main, tmp_path, seed_nq):
+    """``validate`` exited 9 (internal error): the fast engine raised ``shacl_fast.Unsupported``
+    at run time, outside the error hierarchy. Now the fast engine reports the violation (exit 1),
+    ``auto`` and ``fast`` agree, and pySHACL, which cannot compare a blank node, is exit 6."""
+    lines = seed_nq.read_text(encoding="utf-8").splitlines(keepends=True)
+    i = next(i for i, ln in enumerate(lines) if "/ns/oa#start> " in ln)
+    head, _, rest = lines[i].partition("/ns/oa#start> ")
+    lines[i] = head + "/ns/oa#start> _:offset <" + rest.rsplit(" <", 1)[1]
+    path = tmp_path / "bnode-start.nq"
+    path.write_text("".join(lines), encoding="utf-8")
+    auto = run_main("validate", path)
+    assert auto[0] == 1 and "Violation: annotation offset" in auto[1], auto[2]
+    assert run_main("validate", path, "--engine", "fast") == auto
+    code, _, err = run_main("validate", path, "--engine", "pyshacl")
+    assert code == 6 and "internal error" not in err
+
+
+def test_a_run_time_unsupported_falls_back_to_pyshacl(run_main, tmp_path, seed_nq, monkeypatch):
+    """Anything the fast engine meets in the data that it cannot evaluate (``Unsupported`` raised
+    by ``shacl_fast.run``) is validated by pySHACL under ``--engine auto``, with exactly the
+    result of ``--engine pyshacl``; ``--engine fast`` says so (exit 6), never exit 9."""
+    from treatykg import shacl_fast
+
+    path = _without(seed_nq, tmp_path, "<http://purl.org/dc/terms/title>")  # a violation to report
+    reference = run_main("validate", path, "--engine", "pyshacl")
+    assert reference[0] == 1 and "missing title" in reference[1]
+
+    def unsupported(*_a, **_k):
+        raise shacl_fast.Unsupported("something met in the data")
+
+    monkeypatch.setattr(shacl_fast, "run", unsupported)
+    assert run_main("validate", path) == reference
+    assert run_main("validate", path, "--format", "json")[1] == run_main(
+        "validate", path, "--format", "json", "--engine", "pyshacl")[1]
+    code, _, err = run_main("validate", path, "--engine", "fast")
+    assert code == 6 and "something met in the data" in err and "--engine pyshacl" in err
+
