@@ -75,3 +75,36 @@ def test_a_run_time_unsupported_falls_back_to_pyshacl(run_main, tmp_path, seed_n
     code, _, err = run_main("validate", path, "--engine", "fast")
     assert code == 6 and "something met in the data" in err and "--engine pyshacl" in err
 
+
+# ---------------------------------------------------------------- exit 4 could never happen
+NOT_A_TREATY = "Shopping list\neggs\nmilk\n"
+
+
+@pytest.mark.parametrize("command", ["extract", "convert", "validate"])
+def test_a_text_with_no_treaty_in_it_exits_4(run_main, tmp_path, command):
+    """A readable text with nothing a treaty has (no kind of document in a title, no parties, no
+    date of signature, no signature block) exited 0 with four warnings; exit 4 was documented
+    but could never happen. Now it is exit 4, one line, and nothing is written."""
+    path = tmp_path / "list.txt"
+    path.write_text(NOT_A_TREATY, encoding="utf-8")
+    out = tmp_path / "out.ttl"
+    argv = [command, path] + (["-o", out] if command == "convert" else [])
+    code, stdout, err = run_main(*argv)
+    assert code == 4, err
+    assert err.strip().splitlines() == [
+        f"treatykg: error: {path}: holds no treaty: no kind of document named in a title, no parties, "
+        "no date of signature, no signature block (is it a text exported from the treaty database?)"]
+    assert stdout == "" and not out.exists()
+    with pytest.raises(ExtractionError):
+        api.extract(path)
+
+
+def test_a_text_lacking_only_some_parts_of_a_treaty_is_still_read(run_main, tmp_path):
+    """The rule is "nothing a treaty has", not "something missing": a title naming a kind of
+    document is enough to be read (with warnings, exit 0)."""
+    path = tmp_path / "title-only.txt"
+    path.write_text("中华人民共和国和某国联合公报\n双方就共同关心的问题交换了意见。\n", encoding="utf-8")
+    code, _, err = run_main("extract", path)
+    assert code == 0, err
+    assert "no date of signature found" in err
+

@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from .errors import StrictModeError
-from .extract import extract_file
+from .errors import ExtractionError, StrictModeError
+from .extract import extract_file, holds_no_treaty
 from .ingest import DEFAULT_MAX_BYTES
 from .model import Record
 
@@ -29,9 +29,15 @@ def extract(path: str | Path, *, strict: bool = False, max_bytes: int = DEFAULT_
 
     Lenient by default: what the text lacks (a title, a date, a signature block) is a
     warning in ``record.warnings``. With ``strict=True`` warnings raise
-    :class:`~treatykg.errors.StrictModeError`.
+    :class:`~treatykg.errors.StrictModeError`. A readable text that holds no treaty at all
+    (:func:`treatykg.extract.holds_no_treaty`: no document type in its title, no parties, no
+    date, no signature block) raises :class:`~treatykg.errors.ExtractionError` (exit 4).
     """
     record = extract_file(path, max_bytes=max_bytes, encoding=encoding)
+    if holds_no_treaty(record):
+        raise ExtractionError("holds no treaty: no kind of document named in a title, no parties, no date "
+                              "of signature, no signature block", path=str(path),
+                              hint="is it a text exported from the treaty database?")
     if strict and record.warnings:
         raise StrictModeError("; ".join(record.warnings), path=str(path), hint="--strict")
     return record

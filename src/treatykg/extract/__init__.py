@@ -65,6 +65,21 @@ LACKS = (("no title line found", lambda r: r.title is None),
          ("no signature block found", lambda r: not r.signatories))
 
 
+def holds_no_treaty(rec: Record) -> bool:
+    """True when the text holds nothing a treaty has: its title (if any) names no kind of
+    document, and there are no parties, no date of signature and no signature block. Such a
+    text is not read into RDF (:func:`treatykg.api.extract` raises
+    :class:`~treatykg.errors.ExtractionError`, exit 4); a text that lacks only some of these
+    is read, with a warning for each (exit 0, or 1 with ``--strict``).
+
+    >>> from treatykg.extract import extract_bytes
+    >>> holds_no_treaty(extract_bytes("Shopping list\\neggs\\nmilk\\n".encode(), name="list.txt"))
+    True
+    """
+    return (rec.doc_type == "other" and not rec.parties and rec.signed_date is None
+            and not rec.signatories)
+
+
 def refresh_warnings(rec: Record) -> None:
     """Set the record's warnings about what it lacks to what it lacks now."""
     words = {w for w, _ in LACKS}
@@ -104,4 +119,4 @@ def extract_file(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, encodi
     return extract_document(ingest_file(path, max_bytes=max_bytes, encoding=encoding))
 
 
-__all__ = ["extract_document", "extract_bytes", "extract_file", "refresh_warnings"]
+__all__ = ["extract_document", "extract_bytes", "extract_file", "refresh_warnings", "holds_no_treaty"]
