@@ -108,3 +108,37 @@ def test_a_text_lacking_only_some_parts_of_a_treaty_is_still_read(run_main, tmp_
     assert code == 0, err
     assert "no date of signature found" in err
 
+
+# ---------------------------------------------------------------- files of mode 0600
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def test_files_written_follow_the_umask_not_0600(run_main, tmp_path):
+    """Every atomically written file was mode 0600 (``tempfile.mkstemp``) whatever the umask:
+    ``convert -o``, ``graphs/*.nq``, ``manifest.json``, ``validation.json``, ``void.ttl``, and the
+    site's pages were forced to 0644. Now each gets ``0666 & ~umask``, as ``open()`` gives."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "seed.txt").write_bytes(SEED.read_bytes())
+    old = os.umask(0o027)
+    try:
+        code, _, err = run_main("convert", SEED, "-o", tmp_path / "seed.ttl")
+        assert code == 0, err
+        assert _mode(tmp_path / "seed.ttl") == 0o640
+        code, _, err = run_main("build", src, "--out", tmp_path / "out", "--workers", "1", "--quiet")
+        assert code == 0, err
+        code, _, err = run_main("site", tmp_path / "out")
+        assert code == 0, err
+        os.umask(0o002)
+        code, _, err = run_main("convert", SEED, "-o", tmp_path / "seed.nq")
+        assert code == 0, err
+        assert _mode(tmp_path / "seed.nq") == 0o664
+    finally:
+        os.umask(old)
+    out = tmp_path / "out"
+    written = [out / "graphs" / "seed.nq", out / "manifest.json", out / "validation.json", out / "void.ttl",
+               out / "site" / "index.html"]
+    assert {str(p.relative_to(out)): _mode(p) for p in written} == {
+        str(p.relative_to(out)): 0o640 for p in written}
+

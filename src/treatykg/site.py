@@ -200,12 +200,9 @@ class _Site(Pages):
         except OSError as exc:
             raise OutputError(f"cannot create the folder: {exc.strerror or exc}", path=str(path.parent)) from None
         # whole or absent (atomic), made durable together by save_page_cache's sync: a page the
-        # cache records is checked against its SHA-256 before it is kept
+        # cache records is checked against its SHA-256 before it is kept; the mode the umask
+        # gives, as every file treatykg writes
         write_atomic(path, data, durable=False)
-        try:
-            os.chmod(path, 0o644)  # a page is for everyone to read (mkstemp makes 0600)
-        except OSError:
-            pass
         self.written.add(path)
         return path
 
