@@ -752,3 +752,20 @@ def test_wikidata_triples_still_conform_to_the_shapes(tmp_path):
     out = tmp_path / "seed.trig"
     out.write_bytes(convert(extract(SEED), "trig", wikidata_triples=True))
     assert validate(out).conforms
+
+
+def test_reconcile_and_export_write_no_file_into_the_current_folder(fake_api, sparql_url, texts, tmp_path,
+                                                                     run_main, monkeypatch):
+    """Issue 18: both wrote wikidata-*.ttl/tsv into the current folder by default. Now the links and
+    the commands go to standard output, and the review and decisions files only where asked."""
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+    code, out, err = run_main("wikidata", "reconcile", texts, "--api-url", fake_api.url_for("/w/api.php"),
+                              "--sparql-url", sparql_url, "--no-cache")
+    assert code == 0, err
+    assert "owl:sameAs" in out and "links on standard output" in err and "--review FILE" in err
+    code, out, err = run_main("wikidata", "export", SEED, "--source-url", "https://example.org/x")
+    assert code == 0, err
+    assert out.startswith("CREATE") and "not listed (--review FILE)" in err
+    assert list(cwd.iterdir()) == []

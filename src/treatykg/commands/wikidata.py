@@ -53,6 +53,18 @@ def _write(path: Path, data: bytes | str) -> None:
     write_atomic(path, data.encode("utf-8") if isinstance(data, str) else data)
 
 
+def _named(output: Path | None) -> bool:
+    return output is not None and str(output) != "-"
+
+
+def _emit(output: Path | None, text: str) -> None:
+    """``text`` to the file ``output``, or to standard output when it is None or ``-``."""
+    if _named(output):
+        _write(output, text)  # type: ignore[arg-type]
+    else:
+        click.echo(text, nl=False)
+
+
 def _finish(failures: list[str]) -> None:
     for f in failures:
         click.echo(terminal_safe(f"treatykg: error: {f}"), err=True)
@@ -77,14 +89,15 @@ def wikidata_group() -> None:
 
 @wikidata_group.command("reconcile", epilog=_EXIT)
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("wikidata-links.ttl"),
-              show_default=True, help="Turtle file of the links: owl:sameAs and skos:exactMatch from "
-                                      "our IRIs (state/{id}, places, persons), wdt:P17 from organs.")
-@click.option("--review", type=click.Path(path_type=Path), default=Path("wikidata-review.tsv"),
-              show_default=True, help="TSV of the candidates, with scores, of entities not linked.")
-@click.option("--decisions", type=click.Path(path_type=Path), default=Path("wikidata-decisions.tsv"),
-              show_default=True, help="TSV of decisions (key, QID, accept/reject/verified/auto, note): "
-                                      "read, then rewritten with the new verified and automatic links.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Turtle file of the links: owl:sameAs and skos:exactMatch from our IRIs "
+                   "(state/{id}, places, persons), wdt:P17 from organs. Default: standard output.")
+@click.option("--review", type=click.Path(path_type=Path), default=None,
+              help="TSV of the candidates, with scores, of entities not linked. Default: not written "
+                   "(their number is printed).")
+@click.option("--decisions", type=click.Path(path_type=Path), default=None,
+              help="TSV of decisions (key, QID, accept/reject/verified/auto, note): read if it exists, "
+                   "then rewritten with the new verified and automatic links. Default: none kept.")
 @click.option("--api-url", default=None, metavar="URL",
               help="MediaWiki API (default https://www.wikidata.org/w/api.php).")
 @click.option("--sparql-url", default=None, metavar="URL",
@@ -104,7 +117,8 @@ def wikidata_group() -> None:
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True, metavar="SECONDS",
               help="Seconds one request may take in all: connecting, sending and the whole answer "
                    "(a server that trickles its answer is cut off).")
-def reconcile_cmd(path: Path, output: Path, review: Path, decisions: Path, api_url: str | None,
+def reconcile_cmd(path: Path, output: Path | None, review: Path | None, decisions: Path | None,
+                  api_url: str | None,
                   sparql_url: str | None, facts_via: str, cache_dir: Path | None, no_cache: bool,
                   offices: bool, position_classes: tuple[str, ...], base: str | None, timeout: float) -> None:
     """Look up the parties (as states), signatories and places of PATH (a treaty text or
@@ -136,11 +150,17 @@ def reconcile_cmd(path: Path, output: Path, review: Path, decisions: Path, api_u
     result = wd.reconcile(records, client, decisions=wd.Decisions.load(decisions),
                           base=base or DEFAULT_BASE, facts_via=facts_via, offices=offices,
                           position_classes=position_classes)
-    _write(output, wd.links_turtle(result))
-    _write(review, wd.review_tsv(result))
-    _write(decisions, result.decisions.to_tsv())
-    click.echo(terminal_safe(f"treatykg: {result}; links in {output}, review in {review}, decisions in "
-                             f"{decisions}"), err=True)
+    _emit(output, wd.links_turtle(result))
+    where = [f"links in {output}" if _named(output) else "links on standard output"]
+    if review is not None:
+        _write(review, wd.review_tsv(result))
+        where.append(f"review in {review}")
+    else:
+        where.append("review not written (--review FILE)")
+    if decisions is not None:
+        _write(decisions, result.decisions.to_tsv())
+        where.append(f"decisions in {decisions}")
+    click.echo(terminal_safe(f"treatykg: {result}; {', '.join(where)}"), err=True)
     _finish(failures)
 
 
@@ -166,8 +186,9 @@ _NO_REFERENCE = ("every statement needs a reference: pass --source-url URL or --
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="QuickStatements file (default: standard output).")
-@click.option("--review", type=click.Path(path_type=Path), default=Path("wikidata-export-review.tsv"),
-              show_default=True, help="TSV of what was left out (unverified ids, persons, no reference).")
+@click.option("--review", type=click.Path(path_type=Path), default=None,
+              help="TSV of what was left out (unverified ids, persons, no reference). Default: not "
+                   "written (their number is printed).")
 @click.option("--source-url", default=None, metavar="URL",
               help="Where the text is published: P953 and the reference (S854) of every statement.")
 @click.option("--stated-in", default=None, metavar="QID",
@@ -184,7 +205,7 @@ _NO_REFERENCE = ("every statement needs a reference: pass --source-url URL or --
 @click.option("--decisions", type=click.Path(path_type=Path), default=None,
               help="Decisions file of `reconcile`: its 'accept' and 'verified' links are used too "
                    "('auto' ones are not: check them and make them 'accept').")
-def export_cmd(path: Path, output: Path | None, review: Path, source_url: str | None,
+def export_cmd(path: Path, output: Path | None, review: Path | None, source_url: str | None,
                stated_in: str | None, retrieved: str | None, item_class: str | None,
                metadata: Path | None, decisions: Path | None) -> None:
     """QuickStatements v1 commands creating one Wikidata item per treaty text in PATH.
@@ -212,13 +233,12 @@ def export_cmd(path: Path, output: Path | None, review: Path, source_url: str | 
                                     decisions=wd.Decisions.load(decisions) if decisions else None)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
-    if output is None or str(output) == "-":
-        click.echo(result.text(), nl=False)
-    else:
-        _write(output, result.text())
-    _write(review, result.review_tsv())
+    _emit(output, result.text())
+    if review is not None:
+        _write(review, result.review_tsv())
+    listed = f"listed in {review}" if review is not None else "not listed (--review FILE)"
     click.echo(terminal_safe(f"treatykg: {result.documents} item(s) to create; {len(result.review)} thing(s) "
-                             f"left out, listed in {review}"), err=True)
+                             f"left out, {listed}"), err=True)
     _finish(failures)
 
 
