@@ -142,3 +142,20 @@ def test_files_written_follow_the_umask_not_0600(run_main, tmp_path):
     assert {str(p.relative_to(out)): _mode(p) for p in written} == {
         str(p.relative_to(out)): 0o640 for p in written}
 
+
+# ---------------------------------------------------------------- the repeated "○" of ingest._FOLD
+def test_a_large_circle_u25ef_is_read_as_the_zero_of_a_chinese_year():
+    """``ingest._FOLD`` held the key "○" (U+25CB) twice, once as the character and once as
+    ``\\u25cb``: the other circle meant was ◯ (U+25EF LARGE CIRCLE), which input methods give for
+    〇. A year written ``二◯一一年`` was no date; now ◯ folds to 〇 as ○ does."""
+    from treatykg.extract import extract_bytes
+    from treatykg.ingest import _FOLD
+
+    assert _FOLD["\u25cb"] == _FOLD["\u25ef"] == "〇"
+    for zero in ("\u25ef", "\u25cb", "〇"):
+        text = ("中华人民共和国政府和蒙古国政府文化合作议定书\n"
+                f"本议定书于二{zero}一一年九月八日在乌兰巴托签订。\n"
+                "中华人民共和国政府代表\n刘建国\n蒙古国政府代表\n巴特尔\n")
+        record = extract_bytes(text.encode("utf-8"), name="circle.txt")
+        assert record.signed_date == "2011-09-08", zero
+        assert record.source.length == len(text)   # the fold maps offsets, never moves them

@@ -51,9 +51,10 @@ def is_cjk(ch: str) -> bool:
 
 # ASCII punctuation that becomes full-width when it stands next to Chinese text.
 _TO_FULLWIDTH = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "?": "？", "!": "！"}
-# Other forms folded to one spelling.
+# Other forms folded to one spelling. Zero written as a circle: ○ (U+25CB WHITE CIRCLE) and
+# ◯ (U+25EF LARGE CIRCLE, what Japanese and some Chinese input methods give for 〇) become 〇.
 _FOLD = {"\u3000": " ", "\u00a0": " ", "\t": " ", "\u2002": " ", "\u2003": " ", "\u200b": "",
-         "\ufeff": "", "・": "·", "•": "·", "‧": "·", "∙": "·", "○": "〇", "\u25cb": "〇",
+         "\ufeff": "", "・": "·", "•": "·", "‧": "·", "∙": "·", "\u25cb": "〇", "\u25ef": "〇",
          "〔": "（", "〕": "）", "［": "（", "］": "）", "﹐": "，", "､": "、", "｡": "。"}
 # Sentence-final punctuation: a line ending in one of these is not cut by a page break.
 SENTENCE_END = "。！？；：”’」』）…"
