@@ -1,7 +1,10 @@
 """The ``treatykg`` command: thin click commands over :mod:`treatykg.api`.
 
-Every command parses its options, calls one library function and renders the
-result. Errors become one line on standard error and a documented exit code.
+Every command parses its options, calls one function of :mod:`treatykg.api` and renders the
+result. Errors become one line on standard error and a documented exit code (the table of
+:func:`treatykg.errors.exit_codes`; Ctrl-C is 130). ``extract``, ``convert`` and ``validate``
+are defined here; the others, one module each in :mod:`treatykg.commands`, are registered by
+name below them.
 """
 from __future__ import annotations
 
@@ -16,39 +19,16 @@ from pathlib import Path
 import click
 
 from . import __version__, api
+from .commands import build as build_cmd, publish_config as publish_config_cmd, push as push_cmd
+from .commands import query as query_cmd, review as review_cmd, serve as serve_cmd
+from .commands import view as view_cmd, wikidata as wikidata_cmd
 from .errors import TreatyKGError
-from .ingest import DEFAULT_MAX_BYTES
 from .model import Record
 from .output import for_terminal, terminal_safe
 
-EXIT_CODES = """\b
-Exit codes:
-  0  success (validate: the data conforms)
-  1  the data does not conform to the shapes, or --strict found warnings
-  2  usage error (unknown option, missing argument)
-  3  input error: missing, empty, binary, undecodable or oversized file, a folder
-  4  extraction error: no treaty text could be read
-  5  output error: the output could not be written
-  6  RDF or shapes error: unparsable RDF file
-  7  endpoint error: a SPARQL endpoint or web service failed
-  8  partial failure: some documents of a collection failed
-  9  internal error (a bug: please report it with the input)"""
-
-_input = click.argument("file", type=click.Path(path_type=Path, dir_okay=True, exists=False))
-#: How much evidence the RDF carries (treatykg.rdf.EVIDENCE_MODES), for convert and build.
-_evidence = click.option(
-    "--evidence", type=click.Choice(["compact", "full", "none"]), default="compact", show_default=True,
-    help="Evidence for every fact read from the text, in the evidence graph: compact (one annotation per "
-         "fact, its targets <{doc}/text#char=START,END>), full (Web Annotation position and quote "
-         "selectors per span) or none (facts only).")
-_max_bytes = click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True,
-                          help="Refuse input files larger than this many bytes.")
-_encoding = click.option("--encoding", default=None, metavar="NAME",
-                         help="Decode the input with this encoding instead of detecting "
-                              "UTF-8 / UTF-16 / GB18030.")
-_strict = click.option("--strict", is_flag=True,
-                       help="Fail (exit 1) when the extraction has warnings (no title, date, "
-                            "parties or signature block) instead of reporting them.")
+from .commands.options import EXIT_CODES
+from .commands.options import encoding as _encoding, evidence as _evidence, input_file as _input
+from .commands.options import max_bytes as _max_bytes, strict as _strict
 
 
 @click.group(epilog=EXIT_CODES, context_settings={"help_option_names": ["-h", "--help"]})
@@ -169,13 +149,12 @@ def validate(file: Path, fmt: str, engine: str, max_bytes: int, encoding: str | 
     sys.exit(0 if report.conforms else 1)
 
 
-def _register_more() -> None:
-    from .commands import register
-
-    register(cli)
-
-
-_register_more()
+# The other commands, one module each under treatykg/commands/, registered by name.
+for _command in (build_cmd.build_command, query_cmd.query_command, serve_cmd.serve_command,
+                 push_cmd.push_command, publish_config_cmd.publish_config_command,
+                 review_cmd.review_command, view_cmd.view_command, view_cmd.site_command,
+                 view_cmd.docs_command, wikidata_cmd.wikidata_group):
+    cli.add_command(_command)
 
 
 def _warn(file: Path, warnings: list[str]) -> None:

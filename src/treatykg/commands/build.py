@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import EXIT_CODES, _evidence
+from .options import EXIT_CODES, evidence as _evidence
 from ..build import DEFAULT_TIME_LIMIT
 from ..ingest import DEFAULT_MAX_BYTES
 
@@ -64,7 +64,7 @@ def build_command(src: tuple[Path, ...], out: Path, workers: int | None, base: s
 
     The store must not be in use: stop `treatykg serve` on OUT first.
     """
-    from ..build import build
+    from .. import api
     from ..errors import PartialFailure
 
     kwargs = dict(workers=workers, base=base, force=force, corrections=corrections, metadata=metadata,
@@ -73,7 +73,7 @@ def build_command(src: tuple[Path, ...], out: Path, workers: int | None, base: s
                   memory_limit=0 if memory_limit is None else (memory_limit << 20 or None))
     sources = list(src)
     if quiet:
-        report = build(sources, out, **kwargs)
+        report = api.build(sources, out, **kwargs)
     else:
         report = _with_progress(sources, out, **kwargs)
     _print_skipped(report.skipped)
@@ -110,7 +110,7 @@ def _with_progress(src: list[Path], out: Path, **kwargs):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.text import Text
 
-    from ..build import build
+    from .. import api
 
     console = Console(stderr=True)
     # paths and reasons are data: shown as plain text, never read as Rich markup ("[/x]", "[red]")
@@ -129,12 +129,10 @@ def _with_progress(src: list[Path], out: Path, **kwargs):
                     line.append(f" {_printable(event.path or '')}: {_printable(event.reason or '')}")
                     bar.console.print(line, highlight=False)
 
-        return build(src, out, progress=on_event, **kwargs)
+        return api.build(src, out, progress=on_event, **kwargs)
 
 
 def _printable(text: str) -> str:
     """Control characters (a terminal escape sequence in a file name) shown, not obeyed."""
     return "".join(c if c.isprintable() or c == " " else f"\\x{ord(c):02x}" for c in text)
 
-
-COMMANDS = [build_command]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import EXIT_CODES
+from .options import EXIT_CODES
 from ..publish_config import TARGETS
 
 
@@ -35,14 +35,11 @@ def publish_config_command(out: Path, base_url: str | None, target: str, sparql_
     rule sends every IRI to `treatykg serve` at --base-url (/id/…), which does all that.
     Run it after `treatykg build` and `treatykg site`.
     """
-    from ..publish_config import dataset_settings, write_config
+    from .. import api
 
-    if base_url is None:
-        base_url = dataset_settings(out).get("download") if target == "static" else None
-        if not base_url:
-            raise click.UsageError("give --base-url (the build has no `download` setting to use instead)")
-    config = write_config(out, base_url, target=target, sparql_endpoint=sparql_endpoint, dest=dest)
+    try:
+        config = api.publish_config(out, base_url, target=target, sparql_endpoint=sparql_endpoint, dest=dest)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
     click.echo(config.summary())
 
-
-COMMANDS = [publish_config_command]

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..publish import DEFAULT_RETRIES, PROFILES, graph_line, push
+from .. import api
+from ..publish import DEFAULT_RETRIES, PROFILES, graph_line
 
 EPILOG = """\b
 Profiles (--endpoint is the base URL):
@@ -77,7 +78,7 @@ def push_command(path: Path, endpoint: str, profile: str, query_url: str | None,
         if not dry_run and (not quiet or not graph.ok):
             click.echo(graph_line(graph))
 
-    report = push(path, endpoint, profile=profile, query_url=query_url, update_url=update_url,
+    report = api.push(path, endpoint, profile=profile, query_url=query_url, update_url=update_url,
                   store_url=store_url, dry_run=dry_run, auth_scheme=auth_scheme,
                   timeout=(min(10.0, timeout), timeout), retries=retries, batch_bytes=batch_bytes,
                   evidence=not no_evidence, on_graph=progress)
@@ -86,5 +87,3 @@ def push_command(path: Path, endpoint: str, profile: str, query_url: str | None,
     elif not quiet:
         click.echo(report.summary())
 
-
-COMMANDS = [push_command]

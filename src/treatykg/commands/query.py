@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from urllib.parse import unquote
 
-from ..cli import EXIT_CODES
+from .options import EXIT_CODES
 from ..output import for_terminal, plain_text, terminal_safe
 from ..publish import PROFILES, query_url
 
@@ -95,7 +95,7 @@ def query_command(query: str | None, store: Path | None, endpoint: str | None, p
       treatykg query --endpoint http://127.0.0.1:7878/query --named timeline --format json
       treatykg query --endpoint http://127.0.0.1:7878 --profile oxigraph --named timeline
     """
-    from .. import sparql
+    from .. import api, sparql
 
     given = [x for x in (query, file, named) if x is not None]
     if len(given) != 1:
@@ -132,11 +132,11 @@ def query_command(query: str | None, store: Path | None, endpoint: str | None, p
     if endpoint:
         prof = PROFILES[profile]
         url = query_url(prof, endpoint)
-        result = sparql.query_endpoint(url, text, params=values, base=base, timeout=timeout,
-                                       auth_scheme=auth_scheme or prof.auth_scheme)
+        result = api.query(text, endpoint_url=url, params=values, base=base, timeout=timeout,
+                           auth_scheme=auth_scheme or prof.auth_scheme)
     else:
-        result = sparql.query_store(store, text, params=values, base=base, allow_service=allow_service,
-                                    timeout=timeout)
+        result = api.query(text, store=store, params=values, base=base, allow_service=allow_service,
+                           timeout=timeout)
     if columns is not None:
         result = select_columns(result, columns)
     render(result, fmt)
@@ -248,5 +248,3 @@ def table_out(result, tty: bool) -> None:
         width = natural  # in a file or a pipe nothing wraps: one line per row
     Console(width=max(width, 20), file=sys.stdout, highlight=False, soft_wrap=False).print(table)
 
-
-COMMANDS = [query_command]

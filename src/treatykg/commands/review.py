@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import EXIT_CODES
+from .options import EXIT_CODES
 
 
 @click.command("review", epilog=EXIT_CODES)
@@ -25,9 +25,9 @@ def review_command(out: Path, fmt: str) -> None:
       treatykg review demo-out/collection > todo.toml   # edit, then: treatykg build data --out
       demo-out/collection --corrections corrections.toml
     """
-    from ..review import review
+    from .. import api
 
-    result = review(out)
+    result = api.review(out)
     if fmt == "tsv":
         from ..reports import REVIEW_HEADER
 
@@ -38,5 +38,3 @@ def review_command(out: Path, fmt: str) -> None:
         return
     click.echo(result.text(), nl=False)
 
-
-COMMANDS = [review_command]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import EXIT_CODES
+from .options import EXIT_CODES
 
 
 @click.command("serve", epilog=EXIT_CODES)
@@ -39,7 +39,8 @@ def serve_command(store: Path, port: int, host: str, public: bool, timeout: floa
     to write the store.
     """
     from ..errors import EndpointError
-    from ..serve import is_loopback, start
+    from .. import api
+    from ..serve import is_loopback
 
     if not public and not is_loopback(host):
         raise click.BadParameter(f"{host} is not a loopback address; pass --public to serve it anyway",
@@ -51,7 +52,7 @@ def serve_command(store: Path, port: int, host: str, public: bool, timeout: floa
     previous = signal.signal(signal.SIGTERM, on_term)
     server = None
     try:
-        server = start(store, port=port, host=host, public=public, timeout=timeout, allow_service=allow_service)
+        server = api.serve(store, port=port, host=host, public=public, timeout=timeout, allow_service=allow_service)
         click.echo(f"Query page:      {server.url}")
         click.echo(f"SPARQL endpoint: {server.query_url}")
         click.echo(f"IRIs:            {server.iri_url}…  = {server.minted.base}…")
@@ -69,5 +70,3 @@ def serve_command(store: Path, port: int, host: str, public: bool, timeout: floa
         signal.signal(signal.SIGTERM, previous)
     raise EndpointError(f"the oxigraph server stopped: {message}")
 
-
-COMMANDS = [serve_command]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import EXIT_CODES, _encoding, _max_bytes
+from .options import EXIT_CODES, encoding as _encoding, max_bytes as _max_bytes
 from ..output import terminal_safe
 
 
@@ -33,9 +33,9 @@ def view_command(file: Path, output: Path, base: str | None, corrections: Path |
     is marked as such, and what the curator replaced is listed. The page has no outside
     resources: it works offline, from the file system.
     """
-    from ..view import view_file
+    from .. import api
 
-    warnings = view_file(file, output, base=base, max_bytes=max_bytes, encoding=encoding,
+    warnings = api.view(file, output, base=base, max_bytes=max_bytes, encoding=encoding,
                          corrections=corrections, metadata=metadata)
     for w in warnings:
         click.echo(terminal_safe(f"treatykg: warning: {file}: {w}"), err=True)
@@ -61,9 +61,9 @@ def site_command(out: Path, texts_dir: Path | None, workers: int | None) -> None
     The pages link relatively: open OUT/site/index.html from the file system or serve it
     (`treatykg serve --store OUT` serves it at /site/).
     """
-    from ..site import build_site
+    from .. import api
 
-    index = build_site(out, src_dir=texts_dir, workers=workers)
+    index = api.site(out, src_dir=texts_dir, workers=workers)
     click.echo(terminal_safe(index))
 
 
@@ -74,10 +74,8 @@ def docs_command(out: Path) -> None:
     """Write the ontology documentation (ontology.html: classes and properties with their
     English and Chinese labels and comments, domains, ranges, reused vocabularies) and
     the shapes table (shapes.html) into OUT, from ontology/treatykg.ttl and shapes/treatykg.ttl."""
-    from ..docs import write_docs
+    from .. import api
 
-    for path in write_docs(out):
+    for path in api.docs(out):
         click.echo(terminal_safe(path))
 
-
-COMMANDS = [view_command, site_command, docs_command]

@@ -21,7 +21,7 @@ Exit codes:
   2  usage error (unknown option, missing argument, malformed QID or date;
      export without --source-url, --stated-in or a metadata source_url)
   3  input error: missing, empty, binary, undecodable or oversized file; bad decisions file
-  4  extraction error: no treaty text could be read
+  4  extraction error: the text holds no treaty
   5  output error: an output file or the cache could not be written
   7  endpoint error: the Wikidata API or SPARQL endpoint failed, or cannot be
      reached (reconcile needs the network)
@@ -147,7 +147,7 @@ def reconcile_cmd(path: Path, output: Path | None, review: Path | None, decision
                                sparql_url=sparql_url or wd.DEFAULT_SPARQL_URL,
                                cache_dir=None if no_cache else (cache_dir or wd.DEFAULT_CACHE_DIR),
                                timeout=timeout)
-    result = wd.reconcile(records, client, decisions=wd.Decisions.load(decisions),
+    result = api.reconcile(records, client, decisions=wd.Decisions.load(decisions),
                           base=base or DEFAULT_BASE, facts_via=facts_via, offices=offices,
                           position_classes=position_classes)
     _emit(output, wd.links_turtle(result))
@@ -228,7 +228,7 @@ def export_cmd(path: Path, output: Path | None, review: Path | None, source_url:
         raise click.UsageError(f"{_NO_REFERENCE} ({metadata} gives no source_url for these texts)")
     titles = {name: m.get("en_title") or "" for name, m in meta.items()}
     try:
-        result = wd.quickstatements(records, source_url=urls, stated_in=stated_in, retrieved=retrieved,
+        result = api.quickstatements(records, source_url=urls, stated_in=stated_in, retrieved=retrieved,
                                     item_class=item_class, en_titles=titles,
                                     decisions=wd.Decisions.load(decisions) if decisions else None)
     except ValueError as exc:
@@ -241,5 +241,3 @@ def export_cmd(path: Path, output: Path | None, review: Path | None, source_url:
                              f"left out, {listed}"), err=True)
     _finish(failures)
 
-
-COMMANDS = [wikidata_group]
