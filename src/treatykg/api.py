@@ -9,7 +9,7 @@ each docstring, and return its result object.
 >>> record = extract("tests/corpus/1958-02-19_cn-kp_joint-statement.txt")
 >>> record.signed_date, [s.name for s in record.signatories]
 ('1958-02-19', ['周恩来', '金日成'])
->>> convert(record, "nq").count(b"\n") > 100
+>>> len(convert(record, "nq").splitlines()) > 100
 True
 """
 from __future__ import annotations
