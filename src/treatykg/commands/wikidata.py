@@ -57,12 +57,12 @@ def _named(output: Path | None) -> bool:
     return output is not None and str(output) != "-"
 
 
-def _emit(output: Path | None, text: str) -> None:
-    """``text`` to the file ``output``, or to standard output when it is None or ``-``."""
-    if _named(output):
-        _write(output, text)  # type: ignore[arg-type]
+def _emit(output: Path | None, data: bytes | str) -> None:
+    """``data`` to the file ``output``, or to standard output when it is None or ``-``."""
+    if output is not None and str(output) != "-":
+        _write(output, data)
     else:
-        click.echo(text, nl=False)
+        click.echo(data, nl=False)
 
 
 def _finish(failures: list[str]) -> None:
