@@ -421,7 +421,7 @@ def test_the_query_page_runs_the_named_queries_and_links_to_the_site(driver, sit
         WebDriverWait(driver, 20).until(lambda d: "1 row" in d.find_element(By.ID, "status").text)
         assert driver.find_element(By.CSS_SELECTOR, "#results td").text == HOSTILE
         with pytest.raises(NoAlertPresentException):
-            driver.switch_to.alert.text
+            _ = driver.switch_to.alert.text
         textarea.clear()
         textarea.send_keys("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
         driver.find_element(By.ID, "run").click()

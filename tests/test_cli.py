@@ -214,7 +214,7 @@ def test_commands_are_registered_by_name_in_cli_py():
     modules = sorted(p.stem for p in Path(commands_package.__file__).parent.glob("*.py")
                      if p.stem not in ("__init__", "options"))
     for module in modules:
-        assert f"from .commands import" in source and f"{module} as {module}_cmd" in source, module
+        assert "from .commands import" in source and f"{module} as {module}_cmd" in source, module
     for name, command in cli.commands.items():
         if command.callback.__module__ != "treatykg.cli":
             assert f"{command.callback.__name__}" in source, name

@@ -4,7 +4,6 @@ did not hold; the tests assert the reasons a user reads."""
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import textwrap

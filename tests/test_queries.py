@@ -188,7 +188,7 @@ def test_every_named_query_parses_with_and_without_its_parameters():
     from rdflib.plugins.sparql import prepareQuery
 
     samples = {"state": "kp", "person": "周恩来", "year": "1970", "string": "x"}
-    for name, path in named_queries().items():
+    for _name, path in named_queries().items():
         text = path.read_text(encoding="utf-8")
         prepareQuery(text)
         params = {p.name: samples[p.type] for p in query_parameters(text)}

@@ -105,7 +105,7 @@ def _vocabularies(g, own: str) -> list[dict[str, Any]]:
     from rdflib import URIRef
 
     reused: dict[str, set[str]] = defaultdict(set)
-    for s, p, o in g:
+    for _s, p, o in g:
         for t in (p, o):
             if isinstance(t, URIRef) and not str(t).startswith(own):
                 q = _qname(str(t))

@@ -111,8 +111,8 @@ def exit_codes() -> list[tuple[int, str]]:
     return sorted(table.items())
 
 
-def _subclasses(cls: type) -> list[type]:
-    out = []
+def _subclasses(cls: type[TreatyKGError]) -> list[type[TreatyKGError]]:
+    out: list[type[TreatyKGError]] = []
     for sub in cls.__subclasses__():
         out += [sub, *_subclasses(sub)]
     return out

@@ -326,7 +326,7 @@ def publish_md(out: str | Path, base_url: str, *, target: str = "static", sparql
                f"| `{base}state/kp` | any RDF type | "
                + (f"303 `{sparql_endpoint}?query=DESCRIBE …`" if sparql_endpoint else "the page (no SPARQL endpoint given)")
                + " |",
-               f"| an alias in `aliases.tsv` | any | 301 the new IRI |",
+               "| an alias in `aliases.tsv` | any | 301 the new IRI |",
                f"| `{base}graph/aliases` … | any | 303 `{base_url}graphs/_collection/aliases.nq` … |",
                f"| `{base}dataset` | RDF / HTML | 303 `{base_url}void.ttl` / the site's index |", "",
                "A static host cannot convert: every RDF type gets N-Quads. For Turtle, JSON-LD and the rest, "

@@ -453,7 +453,7 @@ def _validate_union(union, docs: dict[str, list[tuple[str, str]]], shapes) -> Va
     sh = lambda local: URIRef(_SH + local)  # noqa: E731
     results: list[tuple[str, ValidationResult]] = []
     for node in results_graph.subjects(RDF.type, sh("ValidationResult")):
-        one = lambda p: results_graph.value(node, sh(p))  # noqa: E731
+        one = lambda p, node=node: results_graph.value(node, sh(p))  # noqa: E731
         focus = one("focusNode")
         severity = str(one("resultSeverity") or _SH + "Violation").rsplit("#", 1)[-1]
         messages = sorted(str(m) for m in results_graph.objects(node, sh("resultMessage")))

@@ -35,7 +35,7 @@ def extract_document(doc: Document) -> Record:
     for p in rec.parties:
         if p.review:
             rec.warnings.append(f"party {p.name} {p.review}: check it (kept as read)")
-    rec.signatories = signatories_ = signatures.signatories(seg.signature_blocks, rec.parties)
+    rec.signatories = signatures.signatories(seg.signature_blocks, rec.parties)
     rec.authentic_languages, rec.authentic_languages_span = clauses.languages(seg)
     rec.articles, rec.article_spans = clauses.articles(seg)
     last_date, last_span = _last_letter_date(seg) if rec.doc_type == "exchange_of_notes" else (None, None)

@@ -579,7 +579,7 @@ def _split_repeated(cell: Cell, k: int) -> list[Cell] | None:
 
 
 def _join_cells(row: list[Cell]) -> Cell:
-    first, last = row[0].text, row[-1].text
+    first = row[0].text
     text = "".join(c.text.text for c in row)
     origin = [o for c in row for o in c.text.origin]
     return Cell(MappedText(text, origin, first.original), row[0].col, row[-1].signed)
