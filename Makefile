@@ -8,7 +8,7 @@ TEXTS  := $(wildcard data/*.txt)
 BENCH_SIZES ?= 1000,2000,5000,20000
 BENCH_ARGS  ?=
 
-.PHONY: help venv demo test score bench serve docs clean
+.PHONY: help venv demo test check score bench serve docs clean
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -43,8 +43,11 @@ demo: venv  ## convert and validate data/, read one text, build the collection a
 serve: venv  ## serve the demo collection as a local SPARQL endpoint (Ctrl-C stops it)
 	$(BIN)/treatykg serve --store $(COLLECTION)
 
-test: venv  ## run the test suite
+test: venv  ## run the test suite (golden cases, ruff and mypy against their baselines, doctests included)
 	$(BIN)/pytest -q
+
+check: venv  ## only ruff and mypy against tests/baselines/ (they may only shrink: scripts/checks.py --shrink)
+	$(BIN)/python scripts/checks.py
 
 bench: venv  ## measure everything issue 21 asks, side by side (~30 min; quick: BENCH_SIZES=200,1000); see benchmarks/README.md
 	$(BIN)/python benchmarks/bench.py --sizes $(BENCH_SIZES) $(BENCH_ARGS)
