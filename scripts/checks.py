@@ -12,7 +12,8 @@ baselines ``tests/baselines/ruff.txt`` and ``tests/baselines/mypy.txt``:
 
 Findings are keyed without line numbers (file, rule, message), so an edit elsewhere in a file
 does not disturb them. Code moved to another file takes its findings along: rename their path
-in the baseline in the same commit (the diff shows the same lines, moved, none added). ``tests/test_checks.py`` runs this in ``make test``.
+in the baseline in the same commit (the diff shows the same lines, moved, none added).
+``tests/test_checks.py`` runs this in ``make test``.
 
     python scripts/checks.py            # compare (exit 1 when a check fails)
     python scripts/checks.py --shrink   # rewrite the baselines without what was fixed; never adds
