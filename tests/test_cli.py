@@ -222,6 +222,7 @@ def test_commands_are_registered_by_name_in_cli_py():
 
 def test_every_command_calls_its_function_of_the_api():
     """Each command's callback calls the treatykg.api function the README's table names."""
+    import importlib
     import inspect
 
     from treatykg import api as api_module
@@ -230,6 +231,12 @@ def test_every_command_calls_its_function_of_the_api():
     table = _between(readme, "<!-- api-commands: treatykg.api.COMMANDS; a test checks this table -->",
                      "<!-- /api-commands -->")
     rows = {m.group(1): m.group(2) for m in re.finditer(r"^\| `([a-z -]+)` \| `(\w+)` \|", table, re.M)}
+    for ref in re.findall(r"`(treatykg(?:\.\w+)+)`", table):     # "does the work": each name exists
+        try:
+            importlib.import_module(ref)                  # a module
+        except ModuleNotFoundError:
+            module, _, name = ref.rpartition(".")        # or a function of one
+            assert hasattr(importlib.import_module(module), name), ref
     commands = dict(_all_commands())
     assert rows == api_module.COMMANDS
     assert set(rows) == {n for n, c in commands.items() if c.callback is not None}
