@@ -296,10 +296,12 @@ class _Publisher:
              + " } FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }")
         info = RequestInfo("POST", redact_url(self.urls.query), f"which of {len(graphs)} graphs are new",
                            "application/x-www-form-urlencoded", len(q.encode("utf-8")))
-        for r in reports.values():
-            r.requests.append(info)
+        for report in reports.values():
+            report.requests.append(info)
         r = self.client.send(info, self.urls.query, data={"query": q},
                              headers={"Accept": "application/sparql-results+json"})
+        if r is None:  # (only a step with before_retry has no answer): replace them all
+            return set()
         try:
             return {row["g"]["value"] for row in r.json()["results"]["bindings"]}
         except (ValueError, KeyError, TypeError):

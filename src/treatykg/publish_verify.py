@@ -115,8 +115,8 @@ class ReadBack:
             solutions = ox.parse_query_results(r.content, format=ox.QueryResultsFormat.JSON)
             return [(g.value if (g := sol["g"]) is not None else None, ox.Triple(sol["s"], sol["p"], sol["o"]))
                     for sol in solutions]
-        except (SyntaxError, ValueError, TypeError, KeyError):
-            pass
+        except (SyntaxError, ValueError, TypeError, KeyError, MemoryError):
+            pass  # (MemoryError: a term longer than the parser's 16 MiB buffer, a huge literal)
         try:
             bnodes: dict[str, ox.BlankNode] = {}
             return [(row["g"]["value"] if "g" in row else None,
