@@ -150,6 +150,19 @@ def test_each_fact_names_the_statement_it_supports(seed):
     assert "https://www.wikidata.org/wiki/Q148" in page
 
 
+
+def test_a_reference_date_and_place_name_their_statement(seed):
+    """Regression: a referenced document's or event's date and place showed no statement (the page
+    looked for them on ``{doc}/ref/N``, which no quad has, instead of the reference's own IRI)."""
+    record, text = seed
+    import json
+    page = render_document(record, text)
+    blob = json.loads(re.search(r'id="facts">(.*?)</script>', page, re.S).group(1))
+    by_field = {f["field"]: f for f in blob.values()}
+    assert by_field["referenced[1].date"]["statement"].endswith('dcterms:date "1957-11"^^xsd:gYearMonth .')
+    assert by_field["referenced[1].place"]["statement"].endswith("prov:atLocation id:place/moscow .")
+
+
 def test_kinds():
     assert kind_of("signatories[0].name") == "signatory"
     assert kind_of("referenced[1].date") == "date"

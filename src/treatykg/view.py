@@ -149,11 +149,13 @@ def _statement_pattern(path: str, record: Record) -> tuple[str, str] | None:
         return "", "tkg:articleCount"
     if path == "entry_into_force":
         return "", "tkg:entryIntoForceClause"
+    if path == "entry_into_force_date":
+        return "", "eli:first_date_entry_in_force"
     if head == "referenced":
         if sub == "date":
-            return f"/ref/{n}", "dcterms:date"
+            return "ref", "dcterms:date"
         if sub == "place":
-            return f"/ref/{n}", "prov:atLocation"
+            return "ref", "prov:atLocation"
         kind = record.referenced[int(idx)].kind if int(idx) < len(record.referenced) else "document"
         return "", "eli:cites" if kind == "document" else "tkg:refersToEvent"
     if head == "visit":
@@ -174,7 +176,7 @@ def _field_values(record: Record) -> dict[str, str]:
     """Field path -> the value shown for it (normalised form, as in the JSON record)."""
     data = record.to_json()
     out: dict[str, str] = {}
-    for key in ("title", "doc_type", "signed_date", "signed_place", "entry_into_force"):
+    for key in ("title", "doc_type", "signed_date", "signed_place", "entry_into_force", "entry_into_force_date"):
         if data[key] is not None:
             out[key] = str(data[key])
     out["articles"] = str(data["articles"])
@@ -247,7 +249,8 @@ def record_facts(record: Record, *, base: str = DEFAULT_BASE) -> list[Fact]:
                         start=span.start, end=span.end, exact=span.exact, node=body)
             pat = _statement_pattern(path, record)
             if pat is not None:
-                subj = doc + pat[0]
+                subj = (rdf.reference_iri(record.referenced[int(path.split("[")[1].split("]")[0])], base)
+                        if pat[0] == "ref" else doc + pat[0])
                 pfx, local = pat[1].split(":", 1)
                 pred = pmap[pfx] + local
                 objs = by_sp.get((subj, pred), [])
@@ -316,7 +319,8 @@ def _segments(text: str, facts: list[Fact]) -> list[tuple[str, Any]]:
 # ---------------------------------------------------------------- the page
 _SECTIONS = [
     ("document", "Document", "文件", ("title", "doc_type", "signed_date", "signed_place",
-                                     "authentic_languages", "articles", "entry_into_force")),
+                                     "authentic_languages", "articles", "entry_into_force",
+                                     "entry_into_force_date")),
     ("parties", "Parties", "缔约方", ("parties",)),
     ("signatories", "Signatories", "签字人", ("signatories",)),
     ("visit", "Visit", "访问", ("visit",)),
