@@ -176,51 +176,24 @@ def _emit(data: bytes, output: Path | None) -> None:
 
 
 def render_text(record: Record, *, mentions: bool = True) -> str:
-    """Each fact beside the quote it was read from (``[start:end] «quote»``), one per line;
-    control characters of the text shown as escapes. ``mentions=False``: the mentions are
-    counted by type on one line instead of listed."""
+    """Each fact beside the quote it was read from (``[start:end] «quote»``), one per line, as
+    :data:`treatykg.model.FIELDS` says (which fields, in what order, their values); control
+    characters of the text shown as escapes. ``mentions=False``: the mentions are counted by type
+    on one line instead of listed."""
     data = record.to_json()
     ev = record.evidence()
     lines = [f"# {record.source.name}  sha256:{record.source.sha256[:12]}  ({record.source.encoding})"]
-
-    def show(path: str, value) -> None:
-        spans = ev.get(path, [])
-        where = "; ".join(f"[{s.start}:{s.end}] «{s.exact}»" for s in spans) or "(no evidence)"
-        lines.append(f"{path:28s} {value!s:40s} {where}")
-
-    for key in ("title", "doc_type", "signed_date", "signed_place", "entry_into_force"):
-        if data[key] is not None:
-            show(key, data[key])
-    for i, p in enumerate(data["parties"]):
-        show(f"parties[{i}]", p)
-    for i, s in enumerate(data["signatories"]):
-        show(f"signatories[{i}].name", s["name"])
-        show(f"signatories[{i}].title", s["title"])
-        lines.append(f"{'':28s} party: {s['party']}")
-    if data["authentic_languages"]:
-        show("authentic_languages", "、".join(data["authentic_languages"]))
-    show("articles", data["articles"])
-    for i, r in enumerate(data["referenced"]):
-        stance = f", {r['stance']}" if r["stance"] else ""
-        show(f"referenced[{i}].label", f"{r['label']} ({r['kind']}{stance})")
-        if r["date"]:
-            show(f"referenced[{i}].date", r["date"])
-    if data["visit"]:
-        v = data["visit"]
-        show("visit", f"{v['delegation']} led by {v['led_by']} in {v['host']}")
-        show("visit.start", f"{v['start']} … {v['end']}")
-        show("visit.places_visited", "、".join(v["places_visited"]))
-    for i, p in enumerate(data["talks_participants"]):
-        show(f"talks_participants[{i}].name", f"{p['name']} ({p['side']})")
-        show(f"talks_participants[{i}].title", p["title"])
-    for i, c in enumerate(data["commitments"]):
-        show(f"commitments[{i}].action", f"{c['actor']}: {c['action']}")
-        show(f"commitments[{i}].deadline", c["deadline"])
-    if mentions:
-        for i, m in enumerate(data["mentions"]):
-            wd = f" {m['wikidata']}" if m["wikidata"] else ""
-            show(f"mentions[{i}]", f"{m['label']} ({m['type']}: {m['id']}{wd})")
-    elif data["mentions"]:
+    rows = sorted((fld.text_at, n, fld, path, value) for n, (fld, path, _, value) in enumerate(record.fields(data))
+                  if fld.text is not None and (mentions or fld.head != "mentions"))
+    for _, _, fld, path, value in rows:
+        shown = fld.text(value)
+        if shown is None:
+            continue
+        where = "; ".join(f"[{s.start}:{s.end}] «{s.exact}»" for s in ev.get(path, [])) or "(no evidence)"
+        lines.append(f"{path:28s} {shown!s:40s} {where}")
+        if fld.note is not None:
+            lines.append(f"{'':28s} {fld.note(value)}")
+    if not mentions and data["mentions"]:
         kinds: dict[str, int] = {}
         for m in data["mentions"]:
             kinds[m["type"]] = kinds.get(m["type"], 0) + 1

@@ -58,14 +58,14 @@ import pyoxigraph as ox
 from .errors import RDFError
 from contextlib import contextmanager
 
-from .model import DOC_TYPES, Provenance, Record, Reference, Span
+from .model import DOC_TYPES, FIELDS, Provenance, Record, Reference, Span, field_of
 from .namespaces import DEFAULT_BASE, VOCABULARIES, bind_prefixes, prefixes
 
 __all__ = [
     "DEFAULT_BASE", "FORMATS", "DOC_TYPE_CLASSES", "language_code", "party_iri", "reference_iri",
     "document_iri", "agent_iri", "place_iri", "person_iri", "graph_iri", "iri_segment",
     "date_literal", "record_quads", "EVIDENCE_MODES", "records_quads", "to_dataset", "to_store",
-    "serialize", "serialize_quads", "quads_to_dataset", "tool_version",
+    "serialize", "serialize_quads", "quads_to_dataset", "tool_version", "RecordQuads",
 ]
 
 # ---------------------------------------------------------------- vocabulary
@@ -132,8 +132,6 @@ from .version import tool_version  # noqa: E402  (re-exported: the version every
 
 
 # ---------------------------------------------------------------- quads
-_FIELD_RE = re.compile(r"^(parties|signatories|referenced|commitments|talks_participants|mentions)\[(\d+)\](?:\.(\w+))?$")
-
 #: The stance a document takes towards what it refers to: record value -> CiTO property
 #: (Citation Typing Ontology), stated from the citing document to the cited one.
 STANCES = {"supports": "supports", "condemns": "disagreesWith", "in_accordance_with": "citesAsAuthority"}
@@ -167,7 +165,7 @@ def language_code(name: str) -> str | None:
 EVIDENCE_MODES = ("compact", "full", "none")
 
 
-class _Quads:
+class RecordQuads:
     """The quads of one record in its named graphs, without duplicates: one method per section."""
 
     def __init__(self, record: Record, base: str, generated_at, evidence: str = "compact"):
@@ -354,16 +352,14 @@ class _Quads:
                 code = language_code(lang)
                 if code:
                     yield from self.q(doc, _n("dcterms", "language"), _n("iso6391", code))
-        if record.entry_into_force and record.entry_into_force.strip():
-            with self.at("entry_into_force"):
-                yield from self.q(doc, _tkg("entryIntoForceClause"), _zh(record.entry_into_force.strip()))
+        for fld in _SIMPLE_FIELDS:  # the simple facts of the work, as model.FIELDS declares them
+            value = _LITERALS[fld.literal](getattr(record, fld.path), fld.path)
+            if value is not None:
+                with self.at(fld.path):
+                    yield from self.q(doc, _curie(fld.predicate()), value)
         if record.source_url:
             with self.at("source_url"):
                 yield from self.q(doc, _n("dcterms", "source"), _url_or_literal(record.source_url))
-        if record.entry_into_force_date:
-            with self.at("entry_into_force_date"):
-                yield from self.q(doc, _n("eli", "first_date_entry_in_force"),
-                                  date_literal(record.entry_into_force_date, "entry_into_force_date"))
 
     def parties(self) -> Iterator[ox.Quad]:
         for i, p in enumerate(self.record.parties):
@@ -585,30 +581,32 @@ class _Quads:
         return [self.resolve.agent(actor)]
 
     # -- evidence ------------------------------------------------------------------------------
-    def body_for(self, path: str) -> ox.NamedNode:
-        record = self.record
-        if path == "visit" or path.startswith("visit."):
-            return self.visit_node if record.visit is not None else self.doc
-        if path == "signed_place" and self.place_node is not None:
+    def node(self, name: str, index: int | None = None) -> ox.NamedNode | None:
+        """The node called ``name`` in :data:`treatykg.model.FIELDS` (``Field.node``, the subject
+        of ``Field.supports``), of item ``index`` for a list's: None where the graph has none.
+        Read once the sections have run."""
+        if name == "document":
+            return self.doc
+        if name == "signing":
+            return self.signing if self.has_signing else None
+        if name == "place":
             return self.place_node
-        if path == "signed_date" and self.has_signing:
-            return self.signing
-        m = _FIELD_RE.match(path)
-        if m:
-            kind, idx, sub = m.group(1), int(m.group(2)), m.group(3)
-            nodes = {"parties": self.party_nodes, "referenced": self.ref_nodes,
-                     "commitments": self.commitment_nodes, "mentions": self.mention_nodes}.get(kind)
-            if nodes is not None and idx < len(nodes) and nodes[idx] is not None:
-                return nodes[idx]  # type: ignore[return-value]
-            if kind == "signatories" and idx < len(self.signature_nodes):
-                if sub == "name" and self.person_nodes[idx] is not None:
-                    return self.person_nodes[idx]  # type: ignore[return-value]
-                return self.signature_nodes[idx]
-            if kind == "talks_participants" and idx < len(self.participation_nodes):
-                if sub == "name" and self.participant_persons[idx] is not None:
-                    return self.participant_persons[idx]  # type: ignore[return-value]
-                return self.participation_nodes[idx]
-        return self.doc
+        if name == "visit":
+            return self.visit_node if self.record.visit is not None else None
+        if name == "signatory":  # the person who signed, else the signature
+            return _nth(self.person_nodes, index) or _nth(self.signature_nodes, index)
+        if name == "participant":  # the person who took part, else the participation
+            return _nth(self.participant_persons, index) or _nth(self.participation_nodes, index)
+        nodes = {"party": self.party_nodes, "signature": self.signature_nodes, "reference": self.ref_nodes,
+                 "participation": self.participation_nodes, "mention": self.mention_nodes,
+                 "commitment": self.commitment_nodes}[name]
+        return _nth(nodes, index)
+
+    def body_for(self, path: str) -> ox.NamedNode:
+        """The node the evidence of the field at ``path`` is about (its ``Field.node``; the document
+        where the graph has no such node)."""
+        got = field_of(path)
+        return (self.node(got[0].node, got[1]) if got is not None else None) or self.doc
 
     def evidence(self) -> list[ox.Quad]:
         """The evidence graph: the text, and an annotation per fact read from it (see
@@ -696,6 +694,34 @@ class _Quads:
         yield from self.evidence()
 
 
+def _nth(nodes: list, index: int | None):
+    """``nodes[index]``, or None where there is no such item."""
+    return nodes[index] if index is not None and 0 <= index < len(nodes) else None
+
+
+def _curie(curie: str) -> ox.NamedNode:
+    """``prefix:local`` -> its NamedNode."""
+    prefix, local = curie.split(":", 1)
+    return _n(prefix, local)
+
+
+def _zh_stripped(value: str | None, path: str) -> ox.Literal | None:
+    return _zh(value.strip()) if value and value.strip() else None
+
+
+def _date_or_none(value: str | None, path: str) -> ox.Literal | None:
+    return date_literal(value, path) if value else None
+
+
+def _integer_or_none(value: int | None, path: str) -> ox.Literal | None:
+    return None if value is None else ox.Literal(str(int(value)), datatype=XSD_INTEGER)
+
+
+#: Field.literal -> how the value of a simple fact of the work is written (None: not written).
+_LITERALS = {"zh": _zh_stripped, "date": _date_or_none, "integer": _integer_or_none}
+_SIMPLE_FIELDS = tuple(f for f in FIELDS if f.literal is not None)
+
+
 def _head(path: str) -> str:
     """``parties[2]`` -> ``parties``; ``visit.host`` -> ``visit``."""
     return re.split(r"[\[.]", path, maxsplit=1)[0]
@@ -757,7 +783,7 @@ def record_quads(record: Record, *, base: str = DEFAULT_BASE,
     cannot be mapped (unknown doc_type, malformed date, invalid base), ``ValueError`` for an
     unknown evidence mode.
     """
-    yield from _Quads(record, base, generated_at, evidence).all()
+    yield from RecordQuads(record, base, generated_at, evidence).all()
 
 
 # The terms of an evidence annotation, made once (a long text has ~10k annotations).

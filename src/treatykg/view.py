@@ -6,6 +6,9 @@ reference, commitment, mention, participant, visit, title, clause). Focusing or 
 a highlight shows its field path, its value and the RDF statement it supports; a side
 panel lists the record's fields, each a button that focuses its evidence.
 
+What a field is (its kind, the node and statement it supports, the value shown, its section of
+the panel) is read from :data:`treatykg.model.FIELDS`, never restated here.
+
 Rules:
 
 * **Offsets are code points**, as in the record. The text is cut into spans here, in
@@ -36,7 +39,7 @@ from urllib.parse import unquote
 
 from markupsafe import Markup
 
-from .model import Record
+from .model import Record, field_of
 from .namespaces import DEFAULT_BASE, prefixes
 
 __all__ = ["Fact", "KINDS", "render_document", "record_facts", "kind_of", "readable_iri"]
@@ -56,22 +59,11 @@ KINDS: dict[str, tuple[str, str, str]] = {
     "clause": ("clause", "条款", "#475569"),
 }
 
-_IDX = re.compile(r"^(\w+)(?:\[(\d+)\])?(?:\.(\w+))?$")
-
-
 def kind_of(path: str) -> str:
-    """The highlight kind of a record field path (``signatories[0].name`` -> ``signatory``)."""
-    m = _IDX.match(path)
-    head, sub = (m.group(1), m.group(3)) if m else (path, None)
-    if path == "signed_date" or sub in ("date", "deadline") or path == "visit.start":
-        return "date"
-    if path == "signed_place" or sub == "place" or path == "visit.places_visited":
-        return "place"
-    return {
-        "title": "title", "doc_type": "title", "parties": "party", "signatories": "signatory",
-        "referenced": "reference", "commitments": "commitment", "mentions": "mention",
-        "talks_participants": "participant", "visit": "visit",
-    }.get(head, "clause")
+    """The highlight kind of a record field path (``signatories[0].name`` -> ``signatory``): its
+    ``Field.kind`` in :data:`treatykg.model.FIELDS`, ``clause`` for a path no field declares."""
+    got = field_of(path)
+    return got[0].kind if got is not None else "clause"
 
 
 @dataclass
@@ -122,136 +114,56 @@ def _readable_term(term, base: str) -> tuple[str, bool]:
     return str(term), False
 
 
-# Which statement each field supports: (subject relative to the document IRI or 'body',
-# predicate as prefix:local). The object is the annotation body when it is one, else the
-# object of that subject and predicate whose value matches the field's value.
-def _statement_pattern(path: str, record: Record) -> tuple[str, str] | None:
-    m = _IDX.match(path)
-    if not m:
-        return None
-    head, idx, sub = m.group(1), m.group(2), m.group(3)
-    n = int(idx) + 1 if idx is not None else None
-    if path == "title":
-        return "", "dcterms:title"
-    if path == "doc_type":
-        return "", "rdf:type"
-    if head == "parties":
-        return "", "eli:passed_by"
-    if path == "signed_date":
-        return "/signing", "dcterms:date"
-    if path == "signed_place":
-        return "/signing", "prov:atLocation"
-    if head == "signatories":
-        return f"/signature/{n}", "prov:agent" if sub == "name" else "tkg:officeTitle"
-    if path == "authentic_languages":
-        return "", "tkg:authenticLanguage"
-    if path == "articles":
-        return "", "tkg:articleCount"
-    if path == "entry_into_force":
-        return "", "tkg:entryIntoForceClause"
-    if path == "entry_into_force_date":
-        return "", "eli:first_date_entry_in_force"
-    if head == "referenced":
-        if sub == "date":
-            return "ref", "dcterms:date"
-        if sub == "place":
-            return "ref", "prov:atLocation"
-        kind = record.referenced[int(idx)].kind if int(idx) < len(record.referenced) else "document"
-        return "", "eli:cites" if kind == "document" else "tkg:refersToEvent"
-    if head == "visit":
-        return {None: ("", "tkg:occasion"), "start": ("/visit", "sem:hasBeginTimeStamp"),
-                "places_visited": ("/visit", "prov:atLocation"), "delegation": ("/visit", "tkg:delegation"),
-                "led_by": ("/visit", "tkg:ledBy"), "host": ("/visit", "tkg:host")}.get(sub)
-    if head == "talks_participants":
-        return f"/participant/{n}", "prov:agent" if sub == "name" else "tkg:officeTitle"
-    if head == "mentions":
-        return "", "tkg:mentions"
-    if head == "commitments":
-        return f"/commitment/{n}", {"action": "tkg:action", "deadline": "tkg:deadline",
-                                    "actor": "tkg:actor"}.get(sub or "", "tkg:action")
-    return None
-
-
-def _field_values(record: Record) -> dict[str, str]:
-    """Field path -> the value shown for it (normalised form, as in the JSON record)."""
-    data = record.to_json()
+def _field_values(record: Record, data: dict[str, Any] | None = None) -> dict[str, str]:
+    """Field path -> the value shown for it (normalised form, as in the JSON record), as each
+    field's ``Field.view`` says."""
     out: dict[str, str] = {}
-    for key in ("title", "doc_type", "signed_date", "signed_place", "entry_into_force", "entry_into_force_date"):
-        if data[key] is not None:
-            out[key] = str(data[key])
-    out["articles"] = str(data["articles"])
-    if data["authentic_languages"]:
-        out["authentic_languages"] = "、".join(data["authentic_languages"])
-    for i, p in enumerate(data["parties"]):
-        out[f"parties[{i}]"] = p
-    for i, s in enumerate(data["signatories"]):
-        out[f"signatories[{i}].name"] = s["name"]
-        if s["title"]:
-            out[f"signatories[{i}].title"] = s["title"]
-    for i, r in enumerate(data["referenced"]):
-        out[f"referenced[{i}].label"] = r["label"]
-        if r["date"]:
-            out[f"referenced[{i}].date"] = r["date"]
-        if r["place"]:
-            out[f"referenced[{i}].place"] = r["place"]
-    v = data["visit"]
-    if v:
-        out["visit"] = v["delegation"] or v["led_by"] or v["host"] or ""
-        out["visit.start"] = f"{v['start'] or ''} … {v['end'] or ''}"
-        out["visit.places_visited"] = "、".join(v["places_visited"])
-        for k in ("delegation", "led_by", "host"):
-            if v[k]:
-                out[f"visit.{k}"] = v[k]
-    for i, p in enumerate(data["talks_participants"]):
-        out[f"talks_participants[{i}].name"] = p["name"]
-        if p["title"]:
-            out[f"talks_participants[{i}].title"] = p["title"]
-    for i, c in enumerate(data["commitments"]):
-        out[f"commitments[{i}].action"] = c["action"]
-        out[f"commitments[{i}].actor"] = c["actor"]
-        if c["deadline"]:
-            out[f"commitments[{i}].deadline"] = c["deadline"]
-    for i, m in enumerate(data["mentions"]):
-        out[f"mentions[{i}]"] = m["label"] or m["text"]
+    for fld, path, _, value in record.fields(data if data is not None else record.to_json()):
+        shown = fld.view(value) if fld.view is not None else None
+        if shown is not None:
+            out[path] = shown
     return out
 
 
 def record_facts(record: Record, *, base: str = DEFAULT_BASE) -> list[Fact]:
     """One :class:`Fact` per evidence span of ``record``, with the statement it supports.
 
-    The annotation bodies and statements are read from :func:`treatykg.rdf.record_quads`,
-    so the page shows exactly what the RDF says.
+    The annotation bodies and statements are read from the quads of
+    :class:`treatykg.rdf.RecordQuads` (what :func:`treatykg.rdf.record_quads` gives), each
+    field's statement found as its ``Field.supports`` says (:data:`treatykg.model.FIELDS`), so
+    the page shows exactly what the RDF says.
     """
     import pyoxigraph as ox
 
     from . import rdf
 
     # full evidence: one annotation per span, numbered as record.evidence() lists them
-    quads = list(rdf.record_quads(record, base=base, evidence="full"))
-    doc = rdf.document_iri(record, base)
+    graph = rdf.RecordQuads(record, base, None, evidence="full")
     by_sp: dict[tuple[str, str], list[Any]] = {}
     bodies: dict[str, str] = {}
     oa_body = prefixes(base)["oa"] + "hasBody"
-    for qd in quads:
+    for qd in graph.all():
         by_sp.setdefault((qd.subject.value, qd.predicate.value), []).append(qd.object)
         if qd.predicate.value == oa_body:
             bodies[qd.subject.value] = qd.object.value
     pmap = prefixes(base)
-    values = _field_values(record)
+    data = record.to_json()
+    values = _field_values(record, data)
+    evidence = record.evidence()
     mentions = record.mentions
     facts: list[Fact] = []
     n = 0
-    for path, spans in record.evidence().items():
-        for span in spans:
+    for fld, path, _, value in record.fields(data):
+        index = field_of(path)[1]
+        for span in evidence.get(path, []):
             n += 1
-            body = bodies.get(f"{doc}/evidence/{n}")
-            fact = Fact(id=n, field=path, kind=kind_of(path), value=values.get(path, span.exact),
+            body = bodies.get(f"{graph.doc_s}/evidence/{n}")
+            fact = Fact(id=n, field=path, kind=fld.kind, value=values.get(path, span.exact),
                         start=span.start, end=span.end, exact=span.exact, node=body)
-            pat = _statement_pattern(path, record)
-            if pat is not None:
-                subj = (rdf.reference_iri(record.referenced[int(path.split("[")[1].split("]")[0])], base)
-                        if pat[0] == "ref" else doc + pat[0])
-                pfx, local = pat[1].split(":", 1)
+            subject = graph.node(fld.supports[0], index) if fld.supports is not None else None
+            if subject is not None:
+                subj = subject.value
+                pfx, local = fld.predicate(value).split(":", 1)
                 pred = pmap[pfx] + local
                 objs = by_sp.get((subj, pred), [])
                 pick = next((o for o in objs if isinstance(o, ox.NamedNode) and o.value == body), None)
@@ -264,9 +176,8 @@ def record_facts(record: Record, *, base: str = DEFAULT_BASE) -> list[Fact]:
                     fact.subject, fact.predicate = subj, pred
                     fact.object, fact.object_is_iri = (
                         (pick.value, True) if isinstance(pick, ox.NamedNode) else (_readable_term(pick, base)[0], False))
-            m = re.match(r"^mentions\[(\d+)\]$", path)
-            if m and int(m.group(1)) < len(mentions):
-                men = mentions[int(m.group(1))]
+            if fld.head == "mentions" and index is not None and index < len(mentions):
+                men = mentions[index]
                 fact.wikidata = men.wikidata
                 fact.extra = {"type": men.type, "id": men.id}
             facts.append(fact)
@@ -317,23 +228,22 @@ def _segments(text: str, facts: list[Fact]) -> list[tuple[str, Any]]:
 
 
 # ---------------------------------------------------------------- the page
+#: The sections of the field panel (``Field.section``), in order: key, English, Chinese.
 _SECTIONS = [
-    ("document", "Document", "文件", ("title", "doc_type", "signed_date", "signed_place",
-                                     "authentic_languages", "articles", "entry_into_force",
-                                     "entry_into_force_date")),
-    ("parties", "Parties", "缔约方", ("parties",)),
-    ("signatories", "Signatories", "签字人", ("signatories",)),
-    ("visit", "Visit", "访问", ("visit",)),
-    ("talks_participants", "Talks participants", "会谈参加者", ("talks_participants",)),
-    ("referenced", "References", "引用的文件和事件", ("referenced",)),
-    ("commitments", "Commitments", "承诺", ("commitments",)),
-    ("mentions", "Mentions", "提及的实体", ("mentions",)),
+    ("document", "Document", "文件"),
+    ("parties", "Parties", "缔约方"),
+    ("signatories", "Signatories", "签字人"),
+    ("visit", "Visit", "访问"),
+    ("talks_participants", "Talks participants", "会谈参加者"),
+    ("referenced", "References", "引用的文件和事件"),
+    ("commitments", "Commitments", "承诺"),
+    ("mentions", "Mentions", "提及的实体"),
 ]
 
 
-def _head(path: str) -> str:
-    m = _IDX.match(path)
-    return m.group(1) if m else path
+def _section(path: str) -> str | None:
+    got = field_of(path)
+    return got[0].section if got is not None else None
 
 
 def _statement_text(f: Fact, base: str) -> str | None:
@@ -347,8 +257,8 @@ def _field_sections(fields: list[tuple[str, str]], first_fact: dict[str, Fact], 
                      base: str, record: Record | None) -> list[dict[str, Any]]:
     """The field panel: per section (English, Chinese) its fields (:func:`_field_item`)."""
     sections = []
-    for key, en, zh, heads in _SECTIONS:
-        rows = [(p, v) for p, v in fields if _head(p) in heads]
+    for key, en, zh in _SECTIONS:
+        rows = [(p, v) for p, v in fields if _section(p) == key]
         if not rows:
             continue
         if key == "mentions":  # one line per entity, its first occurrence; all occurrences are highlighted
