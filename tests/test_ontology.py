@@ -18,6 +18,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from treatykg import rdf
 from treatykg.api import extract
+from treatykg.namespaces import TERMS
 from treatykg.resources import ontology_path, shapes_path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -68,6 +69,7 @@ def _terms_written() -> set[str]:
         found |= {TKG + m for m in re.findall(r'_tkg\("(\w+)"\)', text)}
         found |= {TKG + m for m in re.findall(r"\btkg:(\w+)", text)}
         found |= {TKG + m for m in re.findall(r"treatykg/ontology#(\w+)", text)}
+    found |= {t.value for t in TERMS.tkg}  # the closed table every quad's term comes from
     return found
 
 

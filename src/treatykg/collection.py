@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, OutputError
+from .lexicon import doc_types
 from .namespaces import DEFAULT_BASE, VOCABULARIES
 from .store import open_read_only
 from .view import readable_iri
@@ -34,18 +35,9 @@ from .view import readable_iri
 __all__ = ["DOC_TYPE_LABELS", "State", "Document", "Role", "Person", "Collection", "load_collection",
            "load_annotations", "open_source"]
 
-#: doc-type class local name -> (doc_type, English, Chinese), in the ontology's order.
-DOC_TYPE_LABELS: dict[str, tuple[str, str, str]] = {
-    "JointStatement": ("joint_statement", "joint statement", "联合声明"),
-    "JointCommunique": ("joint_communique", "joint communiqué", "联合公报"),
-    "JointDeclaration": ("joint_declaration", "joint declaration", "联合宣言"),
-    "Treaty": ("treaty", "treaty", "条约"),
-    "Agreement": ("agreement", "agreement", "协定"),
-    "Protocol": ("protocol", "protocol", "议定书"),
-    "ExchangeOfNotes": ("exchange_of_notes", "exchange of notes", "换文"),
-    "Memorandum": ("memorandum", "memorandum", "备忘录"),
-    "OtherDocument": ("other", "other document", "其他文件"),
-}
+#: doc-type class local name -> (doc_type, English, Chinese), in the ontology's order
+#: (``data/lexicon/doc_types.tsv``).
+DOC_TYPE_LABELS: dict[str, tuple[str, str, str]] = {t.cls: (t.value, t.en, t.zh) for t in doc_types()}
 
 _PFX = "\n".join(f"PREFIX {p}: <{iri}>" for p, iri in VOCABULARIES.items()) + "\n"
 

@@ -40,22 +40,12 @@ from urllib.parse import quote
 import pyoxigraph as ox
 
 from .errors import RDFError
+from .lexicon import doc_types
 from .model import DOC_TYPES, Party, Record, Reference
 from .namespaces import DEFAULT_BASE
 
-#: doc_type value -> local name of its class in the tkg: namespace.
-DOC_TYPE_CLASSES: dict[str, str] = {
-    "joint_statement": "JointStatement",
-    "joint_communique": "JointCommunique",
-    "joint_declaration": "JointDeclaration",
-    "treaty": "Treaty",
-    "agreement": "Agreement",
-    "protocol": "Protocol",
-    "exchange_of_notes": "ExchangeOfNotes",
-    "memorandum": "Memorandum",
-    "other": "OtherDocument",
-}
-assert set(DOC_TYPE_CLASSES) == set(DOC_TYPES)
+#: doc_type value -> local name of its class in the tkg: namespace (``data/lexicon/doc_types.tsv``).
+DOC_TYPE_CLASSES: dict[str, str] = {t.value: t.cls for t in doc_types()}
 
 PRC = "cn"  # the gazetteer id of the People's Republic of China
 _MAX_SEGMENT = 120  # characters of percent-encoded text in one minted segment

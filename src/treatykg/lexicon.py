@@ -3,6 +3,7 @@
 The lists live in ``data/lexicon/`` (installed with the package), one TSV file each,
 with a header comment saying what every column means:
 
+* ``doc_types.tsv`` — the record's document types: value, class, Chinese and English label;
 * ``document_words.tsv`` — words that name kinds of documents (联合声明, 议定书, 换文 …)
   and the record's ``doc_type`` for a title ending in them;
 * ``organs.tsv`` — organs of a state that conclude treaties (政府, 外交部, …部, …委员会);
@@ -32,6 +33,24 @@ def _rows(name: str) -> list[dict[str, str]]:
 
 def _alternation(words) -> str:
     return "(?:" + "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w))) + ")"
+
+
+# -- document types --------------------------------------------------------------------
+@dataclass(frozen=True)
+class DocType:
+    """A document type: the record's value (``joint_statement``), its class in the ``tkg:``
+    namespace (``JointStatement``), its Chinese and English label."""
+
+    value: str
+    cls: str
+    zh: str
+    en: str
+
+
+@lru_cache(maxsize=1)
+def doc_types() -> tuple[DocType, ...]:
+    """Every document type, in the ontology's order (``data/lexicon/doc_types.tsv``)."""
+    return tuple(DocType(r["doc_type"], r["class"], r["zh"], r["en"]) for r in _rows("doc_types.tsv"))
 
 
 # -- document words ------------------------------------------------------------------

@@ -28,17 +28,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-DOC_TYPES = (
-    "joint_statement",
-    "joint_communique",
-    "joint_declaration",
-    "treaty",
-    "agreement",
-    "protocol",
-    "exchange_of_notes",
-    "memorandum",
-    "other",
-)
+from .lexicon import doc_types
+
+#: The record's document types (``data/lexicon/doc_types.tsv``, :func:`treatykg.lexicon.doc_types`).
+DOC_TYPES: tuple[str, ...] = tuple(t.value for t in doc_types())
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,24 @@
-"""Every namespace and prefix treatykg uses, in one place.
+"""Every namespace, prefix and term treatykg uses, in one place.
 
 Import the namespace objects from here (``from .namespaces import ELI, TKG``)
 and use :func:`prefixes` wherever RDF is written, so that every output
 (Turtle, TriG, JSON-LD, an rdflib graph) shows the same readable prefixes and
 never an invented ``ns1:``.
+
+:data:`TERMS` holds every term treatykg writes, as pyoxigraph ``NamedNode`` constants of a
+closed table (:data:`TERM_NAMES`): ``TERMS.prov.Person``, ``TERMS.tkg.Signing``,
+``TERMS.term("eli:passed_by")``. A term not in the table raises (``TERMS.prov.Persn`` is an
+``AttributeError``), like rdflib's ``DefinedNamespace`` with ``_fail``: a typo cannot write a
+term nobody defined. The document types' classes come from ``data/lexicon/doc_types.tsv``.
+``ontology/context.jsonld`` (the JSON-LD context) holds :data:`JSONLD_PREFIXES` with the IRIs
+of :data:`VOCABULARIES` (a test checks it).
 """
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Iterator, Mapping
 from urllib.parse import unquote
 
+import pyoxigraph as ox
 from rdflib import Namespace
 
 #: Our own ontology (classes and properties no existing vocabulary offers).
@@ -41,6 +50,13 @@ VOCABULARIES: dict[str, str] = {
     "wd": "http://www.wikidata.org/entity/",
     "wdt": "http://www.wikidata.org/prop/direct/",
 }
+
+#: The prefixes of the JSON-LD context (``ontology/context.jsonld``), in this order: those the
+#: data uses (``vann:`` and ``sh:`` are the ontology's and the shapes' alone).
+JSONLD_PREFIXES: tuple[str, ...] = tuple(p for p in VOCABULARIES if p not in ("vann", "sh"))
+
+#: The media type of a text (``dcterms:format`` of a document's text).
+TEXT_PLAIN = "http://www.iana.org/assignments/media-types/text/plain"
 
 TKG = Namespace(TKG_URI)
 ELI = Namespace(VOCABULARIES["eli"])
@@ -98,3 +114,103 @@ def bind_prefixes(graph, base: str | None = None) -> None:
     """Bind :func:`prefixes` on an rdflib Graph or Dataset (replacing rdflib's defaults)."""
     for prefix, uri in prefixes(base).items():
         graph.bind(prefix, uri, override=True, replace=True)
+
+
+# ---------------------------------------------------------------- the terms treatykg writes
+#: prefix -> the local names of the terms treatykg writes in that vocabulary (a closed table:
+#: :data:`TERMS`); ``tkg:`` also has the document types' classes (``data/lexicon/doc_types.tsv``).
+TERM_NAMES: dict[str, str] = {
+    "tkg": """CitedDocument Commitment Conversion Correction CurationGraph DocumentGraph EvidenceGraph
+              MetadataGraph Participation Signature Signing SourceFile State Talks Text Visit
+              action actor articleCount authenticLanguage byteSize characterCount commitment deadline
+              delegation encoding entryIntoForceClause evidencing extractionWarning field fileName host
+              ledBy mentions occasion ofState officeTitle onBehalfOf originalTitle refersToEvent
+              rejectedValue sha256 side signatoryRole signatureOrder talks talksParticipantRole
+              toolVersion""",
+    "eli": """Format LegalExpression LegalResource cites date_document embodies first_date_entry_in_force
+              is_embodied_by is_realized_by passed_by realizes title""",
+    "org": "Organization",
+    "prov": """Activity Agent Association Entity Location Person SoftwareAgent actedOnBehalfOf agent
+               atLocation generated generatedAtTime hadPrimarySource hadRole qualifiedAssociation used
+               wasAssociatedWith wasAttributedTo wasDerivedFrom wasGeneratedBy""",
+    "sem": "Event Place hasBeginTimeStamp hasEndTimeStamp",
+    "dcterms": "LinguisticSystem date format language source subject title",
+    "skos": "altLabel",
+    "oa": """Annotation SpecificResource TextPositionSelector TextQuoteSelector end exact hasBody
+             hasSelector hasSource hasTarget motivatedBy prefix start suffix""",
+    "cito": "citesAsAuthority disagreesWith supports",
+    "rdf": "type",
+    "rdfs": "comment label",
+    "xsd": "date dateTime gYear gYearMonth integer string",
+}
+
+
+class Terms:
+    """The terms of one vocabulary treatykg writes, as pyoxigraph NamedNodes: ``TERMS.prov.Person``,
+    or ``TERMS.prov["Person"]`` for a name held in a variable. Closed: a name not in
+    :data:`TERM_NAMES` raises ``AttributeError`` (``KeyError`` by ``[]``)."""
+
+    def __init__(self, prefix: str, names: list[str]):
+        self._prefix = prefix
+        self._nodes = {n: ox.NamedNode(VOCABULARIES[prefix] + n) for n in names}
+
+    def __getattr__(self, name: str) -> ox.NamedNode:
+        try:
+            return self.__dict__["_nodes"][name]
+        except KeyError:
+            raise AttributeError(f"{self.__dict__.get('_prefix')}:{name} is not a term treatykg writes "
+                                 "(add it to treatykg.namespaces.TERM_NAMES and the ontology)") from None
+
+    def __getitem__(self, name: str) -> ox.NamedNode:
+        try:
+            return self._nodes[name]
+        except KeyError:
+            raise KeyError(f"{self._prefix}:{name} is not a term treatykg writes "
+                           "(add it to treatykg.namespaces.TERM_NAMES and the ontology)") from None
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._nodes
+
+    def __iter__(self) -> Iterator[ox.NamedNode]:
+        return iter(self._nodes.values())
+
+
+class Vocabularies:
+    """:class:`Terms` per prefix (``TERMS.tkg``); closed like them."""
+
+    def __init__(self, table: dict[str, list[str]]):
+        self._terms = {p: Terms(p, names) for p, names in table.items()}
+
+    def __getattr__(self, prefix: str) -> Terms:
+        try:
+            return self.__dict__["_terms"][prefix]
+        except KeyError:
+            raise AttributeError(f"{prefix}: is not a vocabulary treatykg writes terms of") from None
+
+    def term(self, curie: str) -> ox.NamedNode:
+        """``"eli:passed_by"`` -> its NamedNode; a CURIE outside the table raises ``KeyError``."""
+        prefix, _, local = curie.partition(":")
+        if prefix not in self._terms:
+            raise KeyError(f"{curie}: {prefix}: is not a vocabulary treatykg writes terms of")
+        return self._terms[prefix][local]
+
+    def __iter__(self) -> Iterator[Terms]:
+        return iter(self._terms.values())
+
+
+def _term_table() -> dict[str, list[str]]:
+    from .lexicon import doc_types
+
+    table = {p: names.split() for p, names in TERM_NAMES.items()}
+    table["tkg"] += [t.cls for t in doc_types()]
+    return table
+
+
+#: Every term treatykg writes (see :class:`Terms`).
+TERMS = Vocabularies(_term_table())
+
+
+def iso639_1(code: str) -> ox.NamedNode:
+    """The IRI of an ISO 639-1 language code (``zh``): codes are data (``data/lexicon/languages.tsv``),
+    not terms of a closed table."""
+    return ox.NamedNode(VOCABULARIES["iso6391"] + code)

@@ -16,9 +16,9 @@ from typing import Any
 import pyoxigraph as ox
 
 from .errors import RDFError
-from .namespaces import DEFAULT_BASE, prefixes
+from .namespaces import DEFAULT_BASE, TERMS, prefixes
 
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDF_TYPE = TERMS.rdf.type
 
 FORMATS = ("turtle", "trig", "nt", "nq", "jsonld")
 _FORMAT_ALIASES = {

@@ -23,6 +23,7 @@ import re
 
 from ..dates import DATE_RE, parse_date
 from ..ingest import MappedText
+from ..lexicon import SELF_WORD_RE
 from ..model import Commitment, Span
 from ..segment import SENTENCE
 
@@ -32,8 +33,8 @@ _DEADLINE = re.compile(r"(?:在|于)?\s*(?P<date>" + DATE_RE + r")\s*(?P<end>年
 _FROM = re.compile(r"[自于从]\s*(?P<date>" + DATE_RE + r")\s*起" + _ACT)
 _ON = re.compile(r"(?:决定|将|商定|同意)于\s*(?P<date>" + DATE_RE + r")(?!\s*起)(?![0-9〇一二三四五六七八九十日月号])"
                  r"(?!\s*(?:年底|年末|底|末)?\s*(?:以前|之前|前))(?P<act>[^，。；]*)")
-# from the document's own date
-_OWN_DATE = re.compile(r"(?:自|从)(?:本?(?:公报|声明|协定|议定书|换文|备忘录|条约)?(?:签署|签字|签订|发表|公布)之日|即日)起"
+# from the document's own date ("自本公报签署之日起"; the document words of data/lexicon)
+_OWN_DATE = re.compile(r"(?:自|从)(?:本?" + SELF_WORD_RE + r"?(?:签署|签字|签订|发表|公布)之日|即日)起"
                        + _ACT + r"|(?<![自从])即日(?!起)(?P<act2>[^，。；]*)")
 _SUBJECT = re.compile(r"^(?:据此|为此|因此|同时|此外|另外)?[，,]?(?P<s>[\u4e00-\u9fff]{2,40}?)[，,]?"
                       r"(?=完全|一致|决定|同意|承认|将|表示|已经|愿意|保证|承诺|认为|商定|确认|对于|即日|自|于"

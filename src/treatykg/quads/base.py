@@ -10,10 +10,10 @@ from typing import Any
 import pyoxigraph as ox
 
 from ..model import Provenance, Record, field_of
-from .terms import (ENTITY_CLASSES, EVIDENCE_MODES, RDFS_LABEL, RDF_TYPE, Resolver, _AGENT_CLASSES,
-                    _entity_of, _gazetteer, _n, _normalise, _nth, _state_of_agent, _tkg, _zh,
-                    curated_graph_iri, document_iri, entity_iri, evidence_graph_iri, graph_iri,
-                    metadata_graph_iri, person_iri, text_iri)
+from .terms import (_AGENT_CLASSES, _entity_of, _gazetteer, _normalise, _nth, _state_of_agent, _zh,
+                    curated_graph_iri, document_iri, ENTITY_CLASSES, entity_iri,
+                    evidence_graph_iri, EVIDENCE_MODES, graph_iri, metadata_graph_iri, person_iri,
+                    RDF_TYPE, RDFS_LABEL, Resolver, T, text_iri)
 
 
 class QuadsBase:
@@ -93,7 +93,7 @@ class QuadsBase:
 
     def person(self, name: str) -> Iterator[ox.Quad]:
         node = ox.NamedNode(person_iri(self.doc_s, name, self.record.signed_date, self.base))
-        yield from self.typ(node, _n("prov", "Person"), _n("prov", "Agent"))
+        yield from self.typ(node, T.prov.Person, T.prov.Agent)
         yield from self.q(node, RDFS_LABEL, _zh(_normalise(name)))
         self.last = node
 
@@ -103,12 +103,12 @@ class QuadsBase:
             return
         node = ox.NamedNode(iri)
         entry = _entity_of(iri, self.base)
-        yield from self.typ(node, *(_n(p, l) for p, l in ENTITY_CLASSES["state"]))
+        yield from self.typ(node, *ENTITY_CLASSES["state"])
         if entry is not None:
             yield from self.q(node, RDFS_LABEL, _zh(entry.zh))
             if entry.en:
                 yield from self.q(node, RDFS_LABEL, ox.Literal(entry.en, language="en"))
-        yield from self.q(node, _tkg("ofState"), node)
+        yield from self.q(node, T.tkg.ofState, node)
 
     def agent(self, iri: str, label: str | None) -> Iterator[ox.Quad]:
         """An agent (a party, an actor, a host): a state, an organisation or an organ of a state,
@@ -118,7 +118,7 @@ class QuadsBase:
             return
         node = ox.NamedNode(iri)
         if self.first(iri):
-            yield from self.typ(node, *(_n(p, l) for p, l in _AGENT_CLASSES))
+            yield from self.typ(node, *_AGENT_CLASSES)
             entry = _entity_of(iri, self.base)
             if entry is not None:
                 yield from self.q(node, RDFS_LABEL, _zh(entry.zh))
@@ -126,18 +126,18 @@ class QuadsBase:
                     yield from self.q(node, RDFS_LABEL, ox.Literal(entry.en, language="en"))
                 if entry.within:
                     state = entity_iri(_gazetteer().by_id(entry.within), self.base)
-                    yield from self.q(node, _tkg("ofState"), ox.NamedNode(state))
+                    yield from self.q(node, T.tkg.ofState, ox.NamedNode(state))
                     yield from self.state(state)
             elif label and _normalise(label):
                 yield from self.q(node, RDFS_LABEL, _zh(_normalise(label)))
         state = _state_of_agent(iri, self.base)
         if state is not None:
-            yield from self.q(node, _tkg("ofState"), ox.NamedNode(state))
+            yield from self.q(node, T.tkg.ofState, ox.NamedNode(state))
             yield from self.state(state)
 
     def place(self, name: str, *within: str | None) -> Iterator[ox.Quad]:
         node = ox.NamedNode(self.resolve.place(name, *within))
-        yield from self.typ(node, _n("sem", "Place"), _n("prov", "Location"))
+        yield from self.typ(node, T.sem.Place, T.prov.Location)
         yield from self.q(node, RDFS_LABEL, _zh(_normalise(name)))
         self.last = node
 

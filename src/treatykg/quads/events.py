@@ -9,9 +9,9 @@ import pyoxigraph as ox
 
 from ..errors import RDFError
 from ..model import Reference
-from .terms import (ENTITY_CLASSES, RDFS_LABEL, STANCES, _gazetteer, _id_of, _n, _normalise,
-                    _state_of_agent, _tkg, _zh, date_literal, entity_iri, instrument_of,
-                    iri_segment, reference_iri)
+from .terms import (_gazetteer, _id_of, _normalise, _state_of_agent, _zh, date_literal,
+                    ENTITY_CLASSES, entity_iri, instrument_of, iri_segment, RDFS_LABEL,
+                    reference_iri, STANCES, T)
 
 
 class EventSections:
@@ -30,32 +30,32 @@ class EventSections:
         self.ref_nodes.append(node)
         inst = instrument_of(ref)
         if ref.kind == "document":
-            yield from self.typ(node, _tkg("CitedDocument"))
-            yield from self.q(doc, _n("eli", "cites"), node)
+            yield from self.typ(node, T.tkg.CitedDocument)
+            yield from self.q(doc, T.eli.cites, node)
         else:
-            yield from self.typ(node, _n("sem", "Event"))
-            yield from self.q(doc, _tkg("refersToEvent"), node)
+            yield from self.typ(node, T.sem.Event)
+            yield from self.q(doc, T.tkg.refersToEvent, node)
         label = _normalise(ref.label)
         if inst is not None:
             yield from self.q(node, RDFS_LABEL, _zh(inst.zh))
             if inst.en:
                 yield from self.q(node, RDFS_LABEL, ox.Literal(inst.en, language="en"))
             if label and label != inst.zh:
-                yield from self.q(node, _n("skos", "altLabel"), _zh(label))
+                yield from self.q(node, T.skos.altLabel, _zh(label))
             if inst.date:
-                yield from self.q(node, _n("dcterms", "date"), date_literal(inst.date, f"instrument {inst.id}"))
+                yield from self.q(node, T.dcterms.date, date_literal(inst.date, f"instrument {inst.id}"))
         else:
             if label:
                 yield from self.q(node, RDFS_LABEL, _zh(label))
             if ref.date:
-                yield from self.q(node, _n("dcterms", "date"), date_literal(ref.date, f"referenced[{i - 1}].date"))
+                yield from self.q(node, T.dcterms.date, date_literal(ref.date, f"referenced[{i - 1}].date"))
         if ref.place and _normalise(ref.place):
             yield from self.place(ref.place)
-            yield from self.q(node, _n("prov", "atLocation"), self.last)
+            yield from self.q(node, T.prov.atLocation, self.last)
         if ref.stance:
             if ref.stance not in STANCES:
                 raise RDFError(f"referenced[{i - 1}].stance: unknown value {ref.stance!r}")
-            yield from self.q(doc, _n("cito", STANCES[ref.stance]), node)
+            yield from self.q(doc, T.cito[STANCES[ref.stance]], node)
 
     def visit(self) -> Iterator[ox.Quad]:
         if self.record.visit is None:
@@ -65,39 +65,39 @@ class EventSections:
 
     def visit_facts(self) -> Iterator[ox.Quad]:
         v, visit, doc = self.record.visit, self.visit_node, self.doc
-        yield from self.typ(visit, _tkg("Visit"), _n("sem", "Event"))
-        yield from self.q(doc, _tkg("occasion"), visit)
+        yield from self.typ(visit, T.tkg.Visit, T.sem.Event)
+        yield from self.q(doc, T.tkg.occasion, visit)
         if v.delegation and _normalise(v.delegation):
-            yield from self.q(visit, _tkg("delegation"), _zh(_normalise(v.delegation)))
+            yield from self.q(visit, T.tkg.delegation, _zh(_normalise(v.delegation)))
             yield from self.q(visit, RDFS_LABEL, _zh(_normalise(v.delegation)))
         if v.led_by and _normalise(v.led_by):
             yield from self.person(v.led_by)
-            yield from self.q(visit, _tkg("ledBy"), self.last)
+            yield from self.q(visit, T.tkg.ledBy, self.last)
         host_state = None
         if v.host and _normalise(v.host):
             host = self.resolve.agent(v.host)
             yield from self.agent(host, v.host)
-            yield from self.q(visit, _tkg("host"), ox.NamedNode(host))
+            yield from self.q(visit, T.tkg.host, ox.NamedNode(host))
             host_state = _state_of_agent(host, self.base)
         if v.start:
-            yield from self.q(visit, _n("sem", "hasBeginTimeStamp"), date_literal(v.start, "visit.start"))
+            yield from self.q(visit, T.sem.hasBeginTimeStamp, date_literal(v.start, "visit.start"))
         if v.end:
-            yield from self.q(visit, _n("sem", "hasEndTimeStamp"), date_literal(v.end, "visit.end"))
+            yield from self.q(visit, T.sem.hasEndTimeStamp, date_literal(v.end, "visit.end"))
         within = _id_of(host_state, self.base, "state")
         for name in v.places_visited:
             if _normalise(name):
                 yield from self.place(name, within)
-                yield from self.q(visit, _n("prov", "atLocation"), self.last)
+                yield from self.q(visit, T.prov.atLocation, self.last)
 
     def talks(self) -> Iterator[ox.Quad]:
         record, doc = self.record, self.doc
         talks = ox.NamedNode(f"{self.doc_s}/talks")
         participants = record.talks_participants or []
         if participants:
-            yield from self.typ(talks, _tkg("Talks"), _n("prov", "Activity"), _n("sem", "Event"))
-            yield from self.q(doc, _tkg("talks"), talks)
+            yield from self.typ(talks, T.tkg.Talks, T.prov.Activity, T.sem.Event)
+            yield from self.q(doc, T.tkg.talks, talks)
             if record.signed_date:
-                yield from self.q(talks, _n("dcterms", "date"), date_literal(record.signed_date, "signed_date"))
+                yield from self.q(talks, T.dcterms.date, date_literal(record.signed_date, "signed_date"))
         for i, p in enumerate(participants, start=1):
             with self.at(f"talks_participants[{i - 1}]"):
                 yield from self.participant(i, p, talks)
@@ -105,22 +105,22 @@ class EventSections:
     def participant(self, i: int, p, talks: ox.NamedNode) -> Iterator[ox.Quad]:
         node = ox.NamedNode(f"{self.doc_s}/participant/{i}")
         self.participation_nodes.append(node)
-        yield from self.typ(node, _tkg("Participation"), _n("prov", "Association"))
-        yield from self.q(talks, _n("prov", "qualifiedAssociation"), node)
-        yield from self.q(node, _n("prov", "hadRole"), _tkg("talksParticipantRole"))
+        yield from self.typ(node, T.tkg.Participation, T.prov.Association)
+        yield from self.q(talks, T.prov.qualifiedAssociation, node)
+        yield from self.q(node, T.prov.hadRole, T.tkg.talksParticipantRole)
         person = None
         if _normalise(p.name):
             yield from self.person(p.name)
             person = self.last
-            yield from self.q(node, _n("prov", "agent"), person)
-            yield from self.q(talks, _n("prov", "wasAssociatedWith"), person)
+            yield from self.q(node, T.prov.agent, person)
+            yield from self.q(talks, T.prov.wasAssociatedWith, person)
         self.participant_persons.append(person)
         if p.title and _normalise(p.title):
-            yield from self.q(node, _tkg("officeTitle"), _zh(_normalise(p.title)))
+            yield from self.q(node, T.tkg.officeTitle, _zh(_normalise(p.title)))
         if p.side and _normalise(p.side):
             side = self.resolve.state_iri(p.side) or self.resolve.agent(p.side)
             yield from self.agent(side, p.side)
-            yield from self.q(node, _tkg("side"), ox.NamedNode(side))
+            yield from self.q(node, T.tkg.side, ox.NamedNode(side))
 
     def mentions(self) -> Iterator[ox.Quad]:
         gaz = _gazetteer()
@@ -132,15 +132,15 @@ class EventSections:
                 node = nodes[(m.id, m.type)] = ox.NamedNode(
                     entity_iri(entry, self.base) if entry else f"{self.base}{m.type}/{iri_segment(m.id)}")
             self.mention_nodes.append(node)
-            yield from self.q(self.doc, _tkg("mentions"), node)
+            yield from self.q(self.doc, T.tkg.mentions, node)
             if not self.first(node.value):
                 continue
-            yield from self.typ(node, *(_n(pfx, local) for pfx, local in ENTITY_CLASSES.get(m.type, ())))
+            yield from self.typ(node, *ENTITY_CLASSES.get(m.type, ()))
             yield from self.q(node, RDFS_LABEL, _zh(m.label or _normalise(m.text)))
             if entry is not None and entry.en:
                 yield from self.q(node, RDFS_LABEL, ox.Literal(entry.en, language="en"))
             if m.type == "state":
-                yield from self.q(node, _tkg("ofState"), node)
+                yield from self.q(node, T.tkg.ofState, node)
 
     def commitments(self) -> Iterator[ox.Quad]:
         for i, c in enumerate(self.record.commitments or [], start=1):
@@ -150,17 +150,17 @@ class EventSections:
     def commitment(self, i: int, c) -> Iterator[ox.Quad]:
         node = ox.NamedNode(f"{self.doc_s}/commitment/{i}")
         self.commitment_nodes.append(node)
-        yield from self.typ(node, _tkg("Commitment"))
-        yield from self.q(self.doc, _tkg("commitment"), node)
+        yield from self.typ(node, T.tkg.Commitment)
+        yield from self.q(self.doc, T.tkg.commitment, node)
         if c.actor and _normalise(c.actor):
             for actor in self.actors(c.actor):
                 yield from self.agent(actor, c.actor)
-                yield from self.q(node, _tkg("actor"), ox.NamedNode(actor))
+                yield from self.q(node, T.tkg.actor, ox.NamedNode(actor))
         if c.action and _normalise(c.action):
-            yield from self.q(node, _tkg("action"), _zh(_normalise(c.action)))
+            yield from self.q(node, T.tkg.action, _zh(_normalise(c.action)))
             yield from self.q(node, RDFS_LABEL, _zh(_normalise(c.action)))
         if c.deadline:
-            yield from self.q(node, _tkg("deadline"), date_literal(c.deadline, f"commitments[{i - 1}].deadline"))
+            yield from self.q(node, T.tkg.deadline, date_literal(c.deadline, f"commitments[{i - 1}].deadline"))
 
     def actors(self, actor: str) -> list[str]:
         """The agents who act: both parties for 双方, else the one the text names."""

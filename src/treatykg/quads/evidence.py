@@ -10,36 +10,37 @@ from typing import Any
 import pyoxigraph as ox
 
 from ..model import Span
-from .terms import (RDFS_LABEL, RDF_TYPE, XSD_INTEGER, _head, _n, _tkg, _url_or_literal,
-                    date_literal, iri_segment)
+from ..namespaces import TEXT_PLAIN
+from .terms import (_head, _url_or_literal, date_literal, iri_segment, RDF_TYPE, RDFS_LABEL, T,
+                    XSD_INTEGER)
 
 
 # The terms of an evidence annotation, made once (a long text has ~10k annotations).
-_OA_ANNOTATION = _n("oa", "Annotation")
-_OA_END = _n("oa", "end")
-_OA_EXACT = _n("oa", "exact")
-_OA_HAS_BODY = _n("oa", "hasBody")
-_OA_HAS_SELECTOR = _n("oa", "hasSelector")
-_OA_HAS_SOURCE = _n("oa", "hasSource")
-_OA_HAS_TARGET = _n("oa", "hasTarget")
-_OA_MOTIVATED_BY = _n("oa", "motivatedBy")
-_OA_PREFIX = _n("oa", "prefix")
-_OA_SPECIFIC_RESOURCE = _n("oa", "SpecificResource")
-_OA_START = _n("oa", "start")
-_OA_SUFFIX = _n("oa", "suffix")
-_OA_TEXT_POSITION_SELECTOR = _n("oa", "TextPositionSelector")
-_OA_TEXT_QUOTE_SELECTOR = _n("oa", "TextQuoteSelector")
-_TKG_EVIDENCING = _tkg("evidencing")
-_TKG_FIELD = _tkg("field")
-_TKG_TEXT = _tkg("Text")
-_TKG_EVIDENCE_GRAPH = _tkg("EvidenceGraph")
-_DCTERMS_SUBJECT = _n("dcterms", "subject")
-_TKG_CHARACTER_COUNT = _tkg("characterCount")
-_TKG_SHA256 = _tkg("sha256")
-_PROV_ENTITY = _n("prov", "Entity")
-_PROV_DERIVED_FROM = _n("prov", "wasDerivedFrom")
-_DCTERMS_FORMAT = _n("dcterms", "format")
-_TEXT_PLAIN = ox.NamedNode("http://www.iana.org/assignments/media-types/text/plain")
+_OA_ANNOTATION = T.oa.Annotation
+_OA_END = T.oa.end
+_OA_EXACT = T.oa.exact
+_OA_HAS_BODY = T.oa.hasBody
+_OA_HAS_SELECTOR = T.oa.hasSelector
+_OA_HAS_SOURCE = T.oa.hasSource
+_OA_HAS_TARGET = T.oa.hasTarget
+_OA_MOTIVATED_BY = T.oa.motivatedBy
+_OA_PREFIX = T.oa.prefix
+_OA_SPECIFIC_RESOURCE = T.oa.SpecificResource
+_OA_START = T.oa.start
+_OA_SUFFIX = T.oa.suffix
+_OA_TEXT_POSITION_SELECTOR = T.oa.TextPositionSelector
+_OA_TEXT_QUOTE_SELECTOR = T.oa.TextQuoteSelector
+_TKG_EVIDENCING = T.tkg.evidencing
+_TKG_FIELD = T.tkg.field
+_TKG_TEXT = T.tkg.Text
+_TKG_EVIDENCE_GRAPH = T.tkg.EvidenceGraph
+_DCTERMS_SUBJECT = T.dcterms.subject
+_TKG_CHARACTER_COUNT = T.tkg.characterCount
+_TKG_SHA256 = T.tkg.sha256
+_PROV_ENTITY = T.prov.Entity
+_PROV_DERIVED_FROM = T.prov.wasDerivedFrom
+_DCTERMS_FORMAT = T.dcterms.format
+_TEXT_PLAIN = ox.NamedNode(TEXT_PLAIN)
 
 
 def _annotation(iri: str, body: ox.NamedNode, path: str, span: Span,
@@ -125,33 +126,33 @@ class EvidenceSections:
         for kind, entries in self.used.items():
             g = self.graphs[kind]
             self.g = g
-            yield from self.typ(g, _tkg("CurationGraph" if kind == "curator" else "MetadataGraph"), _n("prov", "Entity"))
-            yield from self.q(g, _n("dcterms", "subject"), self.doc)
+            yield from self.typ(g, T.tkg.CurationGraph if kind == "curator" else T.tkg.MetadataGraph, T.prov.Entity)
+            yield from self.q(g, T.dcterms.subject, self.doc)
             done: dict[str, ox.NamedNode] = {}
             for path, prov in entries:
                 key = _head(path)
                 if kind == "metadata":
                     if prov.source:
-                        yield from self.q(g, _n("prov", "wasDerivedFrom"), _url_or_literal(prov.source))
+                        yield from self.q(g, T.prov.wasDerivedFrom, _url_or_literal(prov.source))
                     continue
                 curator = ox.NamedNode(f"{self.base}curator/{iri_segment(prov.agent or 'unknown')}")
-                yield from self.typ(curator, _n("prov", "Person"), _n("prov", "Agent"))
+                yield from self.typ(curator, T.prov.Person, T.prov.Agent)
                 yield from self.q(curator, RDFS_LABEL, ox.Literal(prov.agent or "unknown"))
-                yield from self.q(g, _n("prov", "wasAttributedTo"), curator)
+                yield from self.q(g, T.prov.wasAttributedTo, curator)
                 if (path, prov) in done:
                     continue
                 act = ox.NamedNode(f"{self.doc_s}/correction/{len(done) + 1}")
                 done[(path, prov)] = act
-                yield from self.typ(act, _tkg("Correction"), _n("prov", "Activity"))
-                yield from self.q(act, _tkg("field"), ox.Literal(path))
-                yield from self.q(act, _n("prov", "wasAssociatedWith"), curator)
-                yield from self.q(act, _n("prov", "generated"), g)
+                yield from self.typ(act, T.tkg.Correction, T.prov.Activity)
+                yield from self.q(act, T.tkg.field, ox.Literal(path))
+                yield from self.q(act, T.prov.wasAssociatedWith, curator)
+                yield from self.q(act, T.prov.generated, g)
                 if prov.date:
-                    yield from self.q(act, _n("dcterms", "date"), date_literal(prov.date[:10], "correction date"))
+                    yield from self.q(act, T.dcterms.date, date_literal(prov.date[:10], "correction date"))
                 if prov.note:
-                    yield from self.q(act, _n("rdfs", "comment"), ox.Literal(prov.note))
+                    yield from self.q(act, T.rdfs.comment, ox.Literal(prov.note))
                 for fld, value, by in self.record.rejected:
                     if by == prov and fld == key:
-                        yield from self.q(act, _tkg("rejectedValue"),
+                        yield from self.q(act, T.tkg.rejectedValue,
                                           ox.Literal(json.dumps(value, ensure_ascii=False, sort_keys=True)))
         self.g = self.main

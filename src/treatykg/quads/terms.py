@@ -14,28 +14,17 @@ from ..iris import (DOC_TYPE_CLASSES, Resolver, _gazetteer, check_date as _check
                     document_iri, entity_iri, evidence_graph_iri, graph_iri, instrument_of, iri_segment,  # noqa: F401
                     metadata_graph_iri, normalise as _normalise, party_iri, reference_iri, text_iri)  # noqa: F401
 from ..model import FIELDS
-from ..namespaces import DEFAULT_BASE, VOCABULARIES
+from ..namespaces import DEFAULT_BASE, TERMS as T, iso639_1  # noqa: F401
 from ..version import tool_version  # noqa: F401
 
-# ---------------------------------------------------------------- vocabulary
-_V = VOCABULARIES
-
-
-def _n(prefix: str, local: str) -> ox.NamedNode:
-    return ox.NamedNode(_V[prefix] + local)
-
-
-RDF_TYPE = _n("rdf", "type")
-RDFS_LABEL = _n("rdfs", "label")
-XSD_DATE = _n("xsd", "date")
-XSD_GYEAR = _n("xsd", "gYear")
-XSD_GYEARMONTH = _n("xsd", "gYearMonth")
-XSD_INTEGER = _n("xsd", "integer")
-XSD_DATETIME = _n("xsd", "dateTime")
-
-
-def _tkg(local: str) -> ox.NamedNode:
-    return _n("tkg", local)
+# ---------------------------------------------------------------- vocabulary (treatykg.namespaces.TERMS)
+RDF_TYPE = T.rdf.type
+RDFS_LABEL = T.rdfs.label
+XSD_DATE = T.xsd.date
+XSD_GYEAR = T.xsd.gYear
+XSD_GYEARMONTH = T.xsd.gYearMonth
+XSD_INTEGER = T.xsd.integer
+XSD_DATETIME = T.xsd.dateTime
 
 
 def person_iri(doc: str, name: str, date: str | None = None, base: str = DEFAULT_BASE) -> str:
@@ -64,19 +53,19 @@ def date_literal(value: str, field: str = "date") -> ox.Literal:
 
 
 # ---------------------------------------------------------------- quads
-#: The stance a document takes towards what it refers to: record value -> CiTO property
+#: The stance a document takes towards what it refers to: record value -> CiTO property (local name)
 #: (Citation Typing Ontology), stated from the citing document to the cited one.
 STANCES = {"supports": "supports", "condemns": "disagreesWith", "in_accordance_with": "citesAsAuthority"}
 
-#: Classes of the gazetteer's entity types (prefix, local name).
-ENTITY_CLASSES = {
-    "state": (("tkg", "State"), ("org", "Organization"), ("prov", "Agent")),
-    "organization": (("org", "Organization"), ("prov", "Agent")),
-    "person": (("prov", "Person"), ("prov", "Agent")),
-    "place": (("sem", "Place"), ("prov", "Location")),
-    "language": (("dcterms", "LinguisticSystem"),),
+#: Classes of the gazetteer's entity types.
+ENTITY_CLASSES: dict[str, tuple[ox.NamedNode, ...]] = {
+    "state": (T.tkg.State, T.org.Organization, T.prov.Agent),
+    "organization": (T.org.Organization, T.prov.Agent),
+    "person": (T.prov.Person, T.prov.Agent),
+    "place": (T.sem.Place, T.prov.Location),
+    "language": (T.dcterms.LinguisticSystem,),
 }
-_AGENT_CLASSES = (("org", "Organization"), ("prov", "Agent"))
+_AGENT_CLASSES = (T.org.Organization, T.prov.Agent)
 
 
 def _zh(text: str) -> ox.Literal:
@@ -101,12 +90,6 @@ EVIDENCE_MODES = ("compact", "full", "none")
 def _nth(nodes: list, index: int | None):
     """``nodes[index]``, or None where there is no such item."""
     return nodes[index] if index is not None and 0 <= index < len(nodes) else None
-
-
-def _curie(curie: str) -> ox.NamedNode:
-    """``prefix:local`` -> its NamedNode."""
-    prefix, local = curie.split(":", 1)
-    return _n(prefix, local)
 
 
 def _zh_stripped(value: str | None, path: str) -> ox.Literal | None:
