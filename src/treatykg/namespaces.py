@@ -9,12 +9,13 @@ never an invented ``ns1:``.
 closed table (:data:`TERM_NAMES`): ``TERMS.prov.Person``, ``TERMS.tkg.Signing``,
 ``TERMS.term("eli:passed_by")``. A term not in the table raises (``TERMS.prov.Persn`` is an
 ``AttributeError``), like rdflib's ``DefinedNamespace`` with ``_fail``: a typo cannot write a
-term nobody defined. The document types' classes come from ``data/lexicon/doc_types.tsv``.
+term nobody defined: the ``tkg:`` terms are those the ontology defines.
 ``ontology/context.jsonld`` (the JSON-LD context) holds :data:`JSONLD_PREFIXES` with the IRIs
 of :data:`VOCABULARIES` (a test checks it).
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from urllib.parse import unquote
 
@@ -118,15 +119,9 @@ def bind_prefixes(graph, base: str | None = None) -> None:
 
 # ---------------------------------------------------------------- the terms treatykg writes
 #: prefix -> the local names of the terms treatykg writes in that vocabulary (a closed table:
-#: :data:`TERMS`); ``tkg:`` also has the document types' classes (``data/lexicon/doc_types.tsv``).
+#: :data:`TERMS`). ``tkg:`` is not listed: its terms are those ``ontology/treatykg.ttl`` defines
+#: (:func:`ontology_terms`), so that a term the ontology does not define cannot be written.
 TERM_NAMES: dict[str, str] = {
-    "tkg": """CitedDocument Commitment Conversion Correction CurationGraph DocumentGraph EvidenceGraph
-              MetadataGraph Participation Signature Signing SourceFile State Talks Text Visit
-              action actor articleCount authenticLanguage byteSize characterCount commitment deadline
-              delegation encoding entryIntoForceClause evidencing extractionWarning field fileName host
-              ledBy mentions occasion ofState officeTitle onBehalfOf originalTitle refersToEvent
-              rejectedValue sha256 side signatoryRole signatureOrder talks talksParticipantRole
-              toolVersion""",
     "eli": """Format LegalExpression LegalResource cites date_document embodies first_date_entry_in_force
               is_embodied_by is_realized_by passed_by realizes title""",
     "org": "Organization",
@@ -198,12 +193,16 @@ class Vocabularies:
         return iter(self._terms.values())
 
 
-def _term_table() -> dict[str, list[str]]:
-    from .lexicon import doc_types
+def ontology_terms() -> list[str]:
+    """The local names of the terms ``ontology/treatykg.ttl`` defines (each statement ``tkg:… a …``
+    statement; a test checks that an RDF parser finds the same)."""
+    from .resources import ontology_path
 
-    table = {p: names.split() for p, names in TERM_NAMES.items()}
-    table["tkg"] += [t.cls for t in doc_types()]
-    return table
+    return re.findall(r"^tkg:(\w+)\s+a\s", ontology_path().read_text(encoding="utf-8"), re.M)
+
+
+def _term_table() -> dict[str, list[str]]:
+    return {"tkg": ontology_terms(), **{p: names.split() for p, names in TERM_NAMES.items()}}
 
 
 #: Every term treatykg writes (see :class:`Terms`).
