@@ -185,6 +185,7 @@ NO_DATE = "missing signing date: no eli:date_document (nor a year or month of si
 DATE_TYPE = "eli:date_document must be one xsd:date, not before 1800-01-01"
 NO_PARTY = "no party: the document has no eli:passed_by"
 ARTICLES = "tkg:articleCount must be one non-negative xsd:integer"
+VALIDITY = "tkg:validityMonths must be one positive xsd:integer (the months the document stays in force)"
 PARTY_LABEL = "a party has no rdfs:label"
 PERSON_LABEL = "signatory without a name: the person has no rdfs:label"
 SIGNATURE_PARTY = "signatory without a party: the signature has no tkg:onBehalfOf"
@@ -608,6 +609,13 @@ MUST_FAIL = [
          ARTICLES),
     Case("article count a plain string", FJ, lambda d: d.setting(d.iri, "tkg:articleCount", ox.Literal("3")),
          ARTICLES),
+    Case("validity a plain string", GH, lambda d: d.setting(d.iri, "tkg:validityMonths", ox.Literal("120")),
+         VALIDITY),
+    Case("validity of zero months", GH, lambda d: d.setting(d.iri, "tkg:validityMonths", typed("0", "integer")),
+         VALIDITY),
+    Case("validity as a duration", GH, lambda d: d.setting(d.iri, "tkg:validityMonths", typed("P10Y", "duration")),
+         VALIDITY),
+    Case("two validities", GH, lambda d: d.plus(d.iri, "tkg:validityMonths", typed("60", "integer")), VALIDITY),
 ]
 
 MUST_WARN = [

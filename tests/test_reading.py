@@ -76,6 +76,23 @@ def test_entry_into_force_on_signature_resolves_to_the_signing_date():
     assert r["entry_into_force_date"] == "1988-09-10"
 
 
+@pytest.mark.parametrize("sentence, months", [
+    ("第二条 本协定自签字之日起生效，有效期五年。", 60),
+    ("第四条 本协定有效期限自签字日起共为十年，如在期满前一年任何一方未提出废除时，本协定有效期自动延长五年。", 120),
+    ("第二条 本备忘录有效期为六个月。在有效期内，经双方商定可对本备忘录进行修改。", 6),
+    ("第二条 本协定有效期三十年。", 360),
+    # what follows the term is not its length; another document's term is not this one's
+    ("第二条 本协定自签字之日起生效。有效期满前六个月，双方商谈延长事宜。", None),
+    ("第二条 双方回顾贸易协定有效期五年。", None),
+])
+def test_the_validity_is_counted_in_months_with_its_evidence(sentence, months):
+    r = read(AGREEMENT.replace("第二条 本协定自签字之日起生效，有效期五年。", sentence))
+    assert r["validity_months"] == months
+    assert ("validity_months" in r["evidence"]) == (months is not None)
+    if months is not None:
+        assert r["evidence"]["validity_months"][0]["exact"].startswith("有效期")
+
+
 def test_signature_columns_aligned_with_ideographic_spaces():
     r = read(AGREEMENT)
     assert sigs(r) == [("梁一平", "中华人民共和国政府代表"), ("约翰·布朗", "新西兰政府代表")]

@@ -209,6 +209,8 @@ class Record:
     entry_into_force_span: Span | None = None
     entry_into_force_date: str | None = None  # YYYY-MM-DD, where the text resolves it
     entry_into_force_date_span: Span | None = None
+    validity_months: int | None = None  # how long it stays in force, in months (有效期五年 -> 60)
+    validity_months_span: Span | None = None
     visit: Visit | None = None
     talks_participants: list[Participant] = field(default_factory=list)
     commitments: list[Commitment] = field(default_factory=list)
@@ -289,6 +291,7 @@ class Record:
                             "stance": r.stance} for r in self.referenced],
             "entry_into_force": self.entry_into_force,
             "entry_into_force_date": self.entry_into_force_date,
+            "validity_months": self.validity_months,
             "visit": None if self.visit is None else {
                 "delegation": self.visit.delegation, "led_by": self.visit.led_by, "host": self.visit.host,
                 "start": self.visit.start, "end": self.visit.end,
@@ -455,6 +458,8 @@ FIELDS: tuple[Field, ...] = (
           section="commitments", view=_item("deadline"), text=_item("deadline", always=True), text_at=12),
     Field("commitments[].actor", "actor_span", "commitment", "commitment", ("commitment", "tkg:actor"),
           section="commitments", view=lambda c: c["actor"]),
+    Field("validity_months", "validity_months_span", "clause", "document", ("document", "tkg:validityMonths"),
+          text=_shown, text_at=4, literal="integer"),
 )
 
 _BY_PATH: dict[str, Field] = {f.path: f for f in FIELDS}

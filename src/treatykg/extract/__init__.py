@@ -1,7 +1,7 @@
 """Extract: segments -> the record. One module per kind of fact.
 
 * :mod:`.document` — title, document type, parties;
-* :mod:`.clauses` — signing date and place, languages, articles, entry into force;
+* :mod:`.clauses` — signing date and place, languages, articles, entry into force, validity;
 * :mod:`.signatures` — signatories with their titles and parties;
 * :mod:`.references` — other documents and events referred to;
 * :mod:`.occasion` — the visit that occasioned the document;
@@ -44,6 +44,7 @@ def extract_document(doc: Document) -> Record:
     rec.entry_into_force_date, rec.entry_into_force_date_span = eif.date, eif.date_span
     if rec.entry_into_force_date is None:
         rec.entry_into_force_date, rec.entry_into_force_date_span = clauses.meta_entry_into_force(seg)
+    rec.validity_months, rec.validity_months_span = clauses.validity(seg)
     rec.referenced = references.references(seg.body, rec.title, rec.doc_type)
     if rec.doc_type == "exchange_of_notes":
         rec.referenced = _without_own_letters(rec.referenced, seg)

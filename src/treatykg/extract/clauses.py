@@ -1,4 +1,4 @@
-"""The final clauses: signing date and place, authentic languages, articles, entry into force.
+"""The final clauses: signing date and place, authentic languages, articles, entry into force, validity.
 
 Signing date and place, in order of trust (rules for kinds of closing, not for documents):
 
@@ -23,6 +23,10 @@ compiler's note "注：…本议定书自<date>起生效" → that date; "自(�
 date of the reply (the last letter of an exchange of notes, where it is dated). A date
 that depends on a later act (ratification, notification) stays unknown.
 
+Validity: how long the document stays in force, in months, where a sentence of this document
+(本X) says so: "有效期五年", "有效期限自签字日起共为五年" → 60, "有效期为六个月" → 6. What the
+period becomes after (期满…延长, 有效期内) is not its length.
+
 Authentic languages, in every phrasing: "用中文和英文写成", "每份都用中文和阿拉伯文写成",
 "以中、捷、俄三种文字书就" (one-character names expanded through ``languages.tsv``),
 "签署公报中文、西班牙文文本一式两份", "中文本和英文本同等作准".
@@ -32,7 +36,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..dates import DATE_RE, DateMatch, parse_date, parse_numeric_date
+from ..dates import DATE_RE, DateMatch, cn_number, parse_date, parse_numeric_date
 from ..ingest import MappedText
 from ..lexicon import LANGUAGE_RE, SELF_WORD_RE, language, language_by_abbr
 from ..model import Span
@@ -335,5 +339,28 @@ def _resolve(out: EntryIntoForce, para: MappedText, s0: int, sentence: str, sign
         out.date, out.date_span = signing_.date, signing_.date_span
 
 
+# -- validity ----------------------------------------------------------------------------------
+# 有效期(限) [为/是/自…起 共为] <number> 年/个月: not 有效期满, 有效期内, 届满, 延长 (what follows the term).
+_VALIDITY = re.compile(r"有效期限?(?:(?![满内届延])[^。；，,]){0,16}?"
+                       r"(?P<n>[0-9〇零一二两三四五六七八九十百]+)\s*(?P<unit>年|个月)")
+
+
+def validity(seg: Segments) -> tuple[int | None, Span | None]:
+    """How long the document stays in force (see the module docstring): the number of months
+    and the span of the phrase, or (None, None)."""
+    for para in seg.body:
+        for s0, sentence in _sentences(para):
+            if "有效期" not in sentence or not _SELF_RE.search(sentence):
+                continue
+            m = _VALIDITY.search(sentence)
+            if m is None:
+                continue
+            n = cn_number(m.group("n"))
+            if n <= 0:
+                continue
+            return n * 12 if m.group("unit") == "年" else n, para.span(s0 + m.start(), s0 + m.end())
+    return None, None
+
+
 __all__ = ["signing", "Signing", "languages", "articles", "entry_into_force", "EntryIntoForce",
-           "meta_entry_into_force"]
+           "meta_entry_into_force", "validity"]
