@@ -9,8 +9,10 @@ The mapping (see ``ontology/treatykg.ttl`` for every term):
   ``eli:date_document`` (``xsd:date``, full dates only), ``eli:passed_by`` its
   parties, ``eli:cites`` the documents it cites, ``tkg:refersToEvent`` the
   events it names, ``tkg:articleCount``, ``tkg:authenticLanguage`` (as printed)
-  with ``dcterms:language`` (ISO 639-1, where known) and
-  ``tkg:entryIntoForceClause``;
+  with ``dcterms:language`` (ISO 639-1, where known), and the simple facts
+  :data:`treatykg.model.FIELDS` declares with a ``Field.literal``
+  (``tkg:entryIntoForceClause``, ``eli:first_date_entry_in_force``,
+  ``tkg:validityMonths`` …), written from the declaration alone;
 * the Chinese text is an ``eli:LegalExpression`` ``<{doc}/expression/zh>``
   (``eli:realizes`` the work, carries ``eli:title``, ELI's domain for it) embodied
   by the source file ``<{doc}/source>`` (``eli:Format``, ``prov:Entity``);
