@@ -186,7 +186,7 @@ def render_text(record: Record, *, mentions: bool = True) -> str:
     rows = sorted((fld.text_at, n, fld, path, value) for n, (fld, path, _, value) in enumerate(record.fields(data))
                   if fld.text is not None and (mentions or fld.head != "mentions"))
     for _, _, fld, path, value in rows:
-        shown = fld.text(value)
+        shown = fld.text(value) if fld.text is not None else None
         if shown is None:
             continue
         where = "; ".join(f"[{s.start}:{s.end}] «{s.exact}»" for s in ev.get(path, [])) or "(no evidence)"

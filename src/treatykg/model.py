@@ -332,8 +332,8 @@ class Field:
     possibly chosen by the JSON item (a reference's kind); ``literal``: for a simple fact of the
     work (the document node, one value), how its value is written (``zh``: stripped, tagged
     ``@zh``; ``date``: ``xsd:date``, ``gYearMonth`` or ``gYear``; ``integer``): ``treatykg.rdf``
-    then writes the statement from here alone. ``kind``: its highlight in ``view`` and on the site; ``section``: its group in
-    ``view``'s panel. ``view`` and ``text``: the value shown by ``view`` and printed by
+    then writes the statement from here alone. ``kind``: its highlight in ``view`` and on the
+    site; ``section``: its group in ``view``'s panel. ``view`` and ``text``: the value shown by ``view`` and printed by
     ``extract --format text`` (from its JSON value; None: not shown there, or not this time);
     ``text_at``: the position of its group in the text listing; ``note``: a line printed under it.
     """

@@ -154,16 +154,18 @@ def record_facts(record: Record, *, base: str = DEFAULT_BASE) -> list[Fact]:
     facts: list[Fact] = []
     n = 0
     for fld, path, _, value in record.fields(data):
-        index = field_of(path)[1]
+        got = field_of(path)
+        index = got[1] if got is not None else None
         for span in evidence.get(path, []):
             n += 1
             body = bodies.get(f"{graph.doc_s}/evidence/{n}")
             fact = Fact(id=n, field=path, kind=fld.kind, value=values.get(path, span.exact),
                         start=span.start, end=span.end, exact=span.exact, node=body)
             subject = graph.node(fld.supports[0], index) if fld.supports is not None else None
-            if subject is not None:
+            curie = fld.predicate(value)
+            if subject is not None and curie is not None:
                 subj = subject.value
-                pfx, local = fld.predicate(value).split(":", 1)
+                pfx, local = curie.split(":", 1)
                 pred = pmap[pfx] + local
                 objs = by_sp.get((subj, pred), [])
                 pick = next((o for o in objs if isinstance(o, ox.NamedNode) and o.value == body), None)

@@ -158,10 +158,11 @@ class QuadsBase:
             return _nth(self.person_nodes, index) or _nth(self.signature_nodes, index)
         if name == "participant":  # the person who took part, else the participation
             return _nth(self.participant_persons, index) or _nth(self.participation_nodes, index)
-        nodes = {"party": self.party_nodes, "signature": self.signature_nodes, "reference": self.ref_nodes,
-                 "participation": self.participation_nodes, "mention": self.mention_nodes,
-                 "commitment": self.commitment_nodes}[name]
-        return _nth(nodes, index)
+        table: dict[str, list[Any]] = {
+            "party": self.party_nodes, "signature": self.signature_nodes, "reference": self.ref_nodes,
+            "participation": self.participation_nodes, "mention": self.mention_nodes,
+            "commitment": self.commitment_nodes}
+        return _nth(table[name], index)
 
     def body_for(self, path: str) -> ox.NamedNode:
         """The node the evidence of the field at ``path`` is about (its ``Field.node``; the document

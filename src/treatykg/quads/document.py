@@ -7,12 +7,13 @@ from collections.abc import Iterator
 
 import pyoxigraph as ox
 
-from .terms import (_LITERALS, _normalise, _SIMPLE_FIELDS, _url_or_literal, _zh, date_literal,
+from .base import QuadsBase
+from .terms import (_normalise, _SIMPLE_FIELDS, _url_or_literal, _zh, date_literal,
                     datetime_literal, DOC_TYPE_CLASSES, iso639_1, language_code, party_iri,
                     RDFS_LABEL, T, tool_version, XSD_INTEGER)
 
 
-class DocumentSections:
+class DocumentSections(QuadsBase):
     """The graph, the source file and expression, the work, its parties, its signing and signatures."""
 
     # -- sections ----------------------------------------------------------------------------
@@ -79,11 +80,11 @@ class DocumentSections:
                 code = language_code(lang)
                 if code:
                     yield from self.q(doc, T.dcterms.language, iso639_1(code))
-        for fld in _SIMPLE_FIELDS:  # the simple facts of the work, as model.FIELDS declares them
-            value = _LITERALS[fld.literal](getattr(record, fld.path), fld.path)
+        for fld, write, predicate in _SIMPLE_FIELDS:  # the simple facts of the work (model.FIELDS)
+            value = write(getattr(record, fld.path), fld.path)
             if value is not None:
                 with self.at(fld.path):
-                    yield from self.q(doc, T.term(fld.predicate()), value)
+                    yield from self.q(doc, predicate, value)
         if record.source_url:
             with self.at("source_url"):
                 yield from self.q(doc, T.dcterms.source, _url_or_literal(record.source_url))

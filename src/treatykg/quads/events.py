@@ -9,12 +9,13 @@ import pyoxigraph as ox
 
 from ..errors import RDFError
 from ..model import Reference
+from .base import QuadsBase
 from .terms import (_gazetteer, _id_of, _normalise, _state_of_agent, _zh, date_literal,
                     ENTITY_CLASSES, entity_iri, instrument_of, iri_segment, RDFS_LABEL,
                     reference_iri, STANCES, T)
 
 
-class EventSections:
+class EventSections(QuadsBase):
     """What the document refers to and tells of: references, the visit, the talks, mentions, commitments."""
 
     def references(self) -> Iterator[ox.Quad]:

@@ -11,6 +11,7 @@ import pyoxigraph as ox
 
 from ..model import Span
 from ..namespaces import TEXT_PLAIN
+from .base import QuadsBase
 from .terms import (_head, _url_or_literal, date_literal, iri_segment, RDF_TYPE, RDFS_LABEL, T,
                     XSD_INTEGER)
 
@@ -77,7 +78,7 @@ def _annotation(iri: str, body: ox.NamedNode, path: str, span: Span,
 
 
 
-class EvidenceSections:
+class EvidenceSections(QuadsBase):
     """The evidence graph (one annotation per fact read from the text) and the curated and
     metadata graphs' descriptions of themselves."""
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from collections.abc import Callable
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -13,7 +15,7 @@ import pyoxigraph as ox
 from ..iris import (DOC_TYPE_CLASSES, Resolver, _gazetteer, check_date as _check_date, curated_graph_iri,  # noqa: F401
                     document_iri, entity_iri, evidence_graph_iri, graph_iri, instrument_of, iri_segment,  # noqa: F401
                     metadata_graph_iri, normalise as _normalise, party_iri, reference_iri, text_iri)  # noqa: F401
-from ..model import FIELDS
+from ..model import FIELDS, Field
 from ..namespaces import DEFAULT_BASE, TERMS as T, iso639_1  # noqa: F401
 from ..version import tool_version  # noqa: F401
 
@@ -105,8 +107,21 @@ def _integer_or_none(value: int | None, path: str) -> ox.Literal | None:
 
 
 #: Field.literal -> how the value of a simple fact of the work is written (None: not written).
-_LITERALS = {"zh": _zh_stripped, "date": _date_or_none, "integer": _integer_or_none}
-_SIMPLE_FIELDS = tuple(f for f in FIELDS if f.literal is not None)
+_LITERALS: dict[str, Callable[[Any, str], ox.Literal | None]] = {
+    "zh": _zh_stripped, "date": _date_or_none, "integer": _integer_or_none}
+
+
+def _simple_fields() -> tuple[tuple[Field, Callable[[Any, str], ox.Literal | None], ox.NamedNode], ...]:
+    """(field, how its literal is written, its predicate) of each simple fact of the work."""
+    out = []
+    for f in FIELDS:
+        predicate = f.predicate()
+        if f.literal is not None and predicate is not None:
+            out.append((f, _LITERALS[f.literal], T.term(predicate)))
+    return tuple(out)
+
+
+_SIMPLE_FIELDS = _simple_fields()
 
 
 def _head(path: str) -> str:
