@@ -246,3 +246,21 @@ def test_every_command_calls_its_function_of_the_api():
         helpers = [inspect.getsource(f) for f in vars(inspect.getmodule(commands[name].callback)).values()
                    if inspect.isfunction(f) and f.__module__ == commands[name].callback.__module__]
         assert f"api.{function}(" in source or any(f"api.{function}(" in h for h in helpers), name
+
+
+def test_extract_text_columns_line_up_in_a_terminal_with_chinese_values():
+    """A CJK character takes two terminal columns: the evidence column starts at the same column
+    on every row whose value fits (it drifted by one column per Chinese character)."""
+    import unicodedata
+
+    from treatykg.api import extract
+    from treatykg.cli import render_text
+
+    def columns(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+    out = render_text(extract(Path("data/1958-02-19_cn-kp_joint-statement.txt")))
+    heads = [line[: line.index(" [")] for line in out.splitlines() if " [" in line and not line.startswith("#")]
+    fitting = [h for h in heads if columns(h[29:].rstrip()) <= 40]
+    assert any(columns(h[29:]) > len(h[29:]) for h in fitting)  # Chinese values among them
+    assert {columns(h) for h in fitting} == {28 + 1 + 40}

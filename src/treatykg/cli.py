@@ -190,7 +190,7 @@ def render_text(record: Record, *, mentions: bool = True) -> str:
         if shown is None:
             continue
         where = "; ".join(f"[{s.start}:{s.end}] «{s.exact}»" for s in ev.get(path, [])) or "(no evidence)"
-        lines.append(f"{path:28s} {shown!s:40s} {where}")
+        lines.append(f"{path:28s} {_padded(str(shown), 40)} {where}")
         if fld.note is not None:
             lines.append(f"{'':28s} {fld.note(value)}")
     if not mentions and data["mentions"]:
@@ -202,6 +202,14 @@ def render_text(record: Record, *, mentions: bool = True) -> str:
     for w in record.warnings:
         lines.append(f"warning: {w}")
     return "\n".join(terminal_safe(line) for line in lines) + "\n"
+
+
+def _padded(text: str, width: int) -> str:
+    """``text`` padded with spaces to ``width`` terminal columns (a CJK character takes two)."""
+    import unicodedata
+
+    used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(0, width - used)
 
 
 #: errno values of a write that failed for want of room or a working device: exit 5, not 9.
