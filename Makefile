@@ -32,7 +32,8 @@ demo: venv  ## convert and validate data/, read one text, build the collection a
 	done; echo "   $$ok of $(words $(TEXTS)) conform"
 	@echo
 	@echo "== 2. What was read from one text, each fact beside the quote it came from"
-	@$(BIN)/treatykg extract data/1958-02-19_cn-kp_joint-statement.txt --format text
+	@$(BIN)/treatykg extract data/004_cn_gh_friendship_treaty_1961.txt --format text
+	@echo "   (a visit, talks, commitments and the documents cited: treatykg extract data/1958-02-19_cn-kp_joint-statement.txt --format text)"
 	@echo
 	@echo "== 3. The collection: an embedded store ($(COLLECTION)/store), a site, and who signed what"
 	@$(BIN)/treatykg build data --out $(COLLECTION) --quiet 2> $(OUT)/build.log || { cat $(OUT)/build.log; exit 1; }

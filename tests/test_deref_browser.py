@@ -94,3 +94,18 @@ def test_an_iri_without_a_page_opens_the_query_page_running_its_query(driver, se
     cells = [td.get_attribute("title") or td.text for td in driver.find_elements(By.CSS_SELECTOR, "#results td")]
     assert build.old in cells and build.new in cells
     assert not [e for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
+
+
+def test_the_served_site_links_to_the_query_page_and_the_file_site_does_not(driver, served):
+    """Issue 20: links between the query page and the site both ways. Served, the site's index
+    shows a link to the query page (at /), which opens it; opened from the file system, where
+    there is no query page, the link stays hidden."""
+    build, url = served
+    _open(driver, f"{url}/site/index.html")
+    link = driver.find_element(By.CSS_SELECTOR, "#query-link a")
+    assert link.is_displayed()
+    link.click()
+    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.ID, "site-link"))
+    assert driver.current_url.rstrip("/") == url
+    _open(driver, (build.out / "site" / "index.html").as_uri())
+    assert not driver.find_element(By.ID, "query-link").is_displayed()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 import sys
 from pathlib import Path
@@ -916,6 +917,20 @@ def test_the_demo_ends_with_a_table_a_person_reads(run_main, corpus_out):
     assert "id:" not in out and "周恩来" in out
     code, _, err = run_main("query", "--store", corpus_out, "--named", "signatories", "--columns", "date,nope")
     assert code == 2 and "nope" in err
+
+
+def test_the_demo_before_its_table_fits_one_screen(run_main):
+    """Issue 20: what `make demo` prints before the final table (its echo lines, one line per
+    text converted, the extract step) is one screen, at most 40 lines."""
+    makefile = (Path(__file__).resolve().parents[1] / "Makefile").read_text(encoding="utf-8")
+    demo = makefile.split("\ndemo:", 1)[1].split("\n\n", 1)[0]
+    echoes = [ln for ln in demo.splitlines() if "echo" in ln and "does not conform" not in ln]
+    step = next(ln for ln in demo.splitlines() if "treatykg extract" in ln)
+    text = re.search(r"extract (\S+) --format text", step).group(1)
+    code, out, _ = run_main("extract", Path(__file__).resolve().parents[1] / text, "--format", "text")
+    assert code == 0
+    build_summary = 1
+    assert len(echoes) + len(out.splitlines()) + build_summary <= 40
 
 
 def test_machine_formats_on_a_terminal_show_control_characters_as_escapes(tmp_path):

@@ -1,5 +1,11 @@
 (function(){
   "use strict";
+  // served by `treatykg serve` (the site at /site/, the query page at /): show the way there
+  var q = document.getElementById("query-link");
+  if (q && /^https?:$/.test(location.protocol) && location.pathname.indexOf("/site/") === 0) q.hidden = false;
+})();
+(function(){
+  "use strict";
   var table = document.getElementById("documents");
   if (!table) return;
   var heads = table.querySelectorAll("thead th");
