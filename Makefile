@@ -50,7 +50,7 @@ test: venv  ## run the test suite (golden cases, ruff and mypy against their bas
 check: venv  ## only ruff and mypy against tests/baselines/ (they may only shrink: scripts/checks.py --shrink)
 	$(BIN)/python scripts/checks.py
 
-bench: venv  ## measure everything issue 21 asks, side by side (~30 min; quick: BENCH_SIZES=200,1000); see benchmarks/README.md
+bench: venv  ## measure everything issue 21 asks, side by side (~17 min; quick: BENCH_SIZES=200,1000); see benchmarks/README.md
 	$(BIN)/python benchmarks/bench.py --sizes $(BENCH_SIZES) $(BENCH_ARGS)
 
 SCORE_SEED ?= 1
