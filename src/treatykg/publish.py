@@ -260,30 +260,27 @@ class _Publisher:
         absent = self.absent(graphs, reports)
         new = [g for g in graphs if g.iri in absent]
         if new:
-            body = b"".join(_quads(g) for g in new)
-            info = RequestInfo("POST", redact_url(self.urls.store or ""),
-                               f"create {len(new)} graphs ({sum(g.triples for g in new)} triples), "
-                               f"<{new[0].iri}> …", _NQ_TYPE, len(body))
-            for g in new:
-                reports[g.iri].strategy = (f"created with {len(new) - 1} other graphs by one Graph Store POST "
-                                           "(it was not at the endpoint)")
-                reports[g.iri].requests.append(info)
-            self.client.send(info, self.urls.store or "", data=body, headers={"Content-Type": _NQ_TYPE})
+            self._together(new, reports, "create", "POST", self.urls.store or "", _NQ_TYPE,
+                           b"".join(_quads(g) for g in new),
+                           "by one Graph Store POST (it was not at the endpoint)")
         old = [g for g in graphs if g.iri not in absent]
         if old:
-            body = _insert_many(old)
-            info = RequestInfo("POST", redact_url(self.urls.update),
-                               f"replace {len(old)} graphs ({sum(g.triples for g in old)} triples), "
-                               f"<{old[0].iri}> …", _UPDATE_TYPE, len(body))
-            for g in old:
-                reports[g.iri].strategy = (f"one update with {len(old) - 1} other graphs: "
-                                           "DROP SILENT GRAPH + INSERT DATA")
-                reports[g.iri].requests.append(info)
-            if not self.dry_run:
-                self.client.send(info, self.urls.update, data=body, headers={"Content-Type": _UPDATE_TYPE})
+            self._together(old, reports, "replace", "POST", self.urls.update, _UPDATE_TYPE, _insert_many(old),
+                           "in one update: DROP SILENT GRAPH + INSERT DATA")
         done = [reports[g.iri] for g in graphs]
         self.read_back.verify_many(graphs, done)
         return done
+
+    def _together(self, graphs: list[LocalGraph], reports: dict[str, GraphReport], verb: str, method: str,
+                  url: str, media_type: str, body: bytes, how: str) -> None:
+        """One request for ``graphs``: listed in each graph's report (nothing sent in a dry run)."""
+        info = RequestInfo(method, redact_url(url), f"{verb} {len(graphs)} graphs "
+                           f"({sum(g.triples for g in graphs)} triples), <{graphs[0].iri}> …", media_type, len(body))
+        for g in graphs:
+            reports[g.iri].strategy = f"with {len(graphs) - 1} other graphs {how}"
+            reports[g.iri].requests.append(info)
+        if not self.dry_run:
+            self.client.send(info, url, data=body, headers={"Content-Type": media_type})
 
     def absent(self, graphs: list[LocalGraph], reports: dict[str, GraphReport]) -> set[str]:
         """The IRIs of ``graphs`` the endpoint holds no triple of (one query), when the profile
