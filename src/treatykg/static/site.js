@@ -2,7 +2,11 @@
   "use strict";
   // served by `treatykg serve` (the site at /site/, the query page at /): show the way there
   var q = document.getElementById("query-link");
-  if (q && /^https?:$/.test(location.protocol) && location.pathname.indexOf("/site/") === 0) q.hidden = false;
+  // (the link has no href in the file: from the file system it would lead nowhere)
+  if (!q || !/^https?:$/.test(location.protocol) || location.pathname.indexOf("/site/") !== 0) return;
+  var a = q.querySelector("a");
+  a.setAttribute("href", a.getAttribute("data-target"));
+  q.hidden = false;
 })();
 (function(){
   "use strict";
