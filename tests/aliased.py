@@ -49,3 +49,37 @@ def aliased_build() -> AliasedBuild:
     assert old != new and (out / "graphs" / "_collection" / "aliases.nq").is_file()
     build_site(out, workers=1)
     return AliasedBuild(src, out, old, new, documents)
+
+
+def serve_aliased_build():
+    """`treatykg serve` over :func:`aliased_build` (its site included), for a module fixture:
+    yields (build, the query page's URL as serve prints it) and stops the server after, checking
+    it ends with 0. Skips where the oxigraph server is not installed."""
+    import signal
+    import subprocess
+    import sys
+
+    import pytest
+
+    from treatykg.serve import oxigraph_executable
+
+    try:
+        oxigraph_executable()
+    except Exception:
+        pytest.skip("the oxigraph server is not installed: pip install -e '.[test]' (package oxigraph)")
+    build = aliased_build()
+    proc = subprocess.Popen([sys.executable, "-m", "treatykg.cli", "serve", "--store", str(build.out), "--port", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    url = None
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.startswith("Query page:"):
+            url = line.split()[-1]
+        if line.startswith("Site:"):
+            break
+    if url is None:
+        proc.kill()
+        pytest.fail(f"serve did not start: {proc.stderr.read() if proc.stderr else ''}")
+    yield build, url
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait() == 0

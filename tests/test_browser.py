@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
+import chromium  # tests/chromium.py
+from chromium import CHROMEDRIVER, CHROMIUM
+
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "corpus"
 SEED = CORPUS / "1958-02-19_cn-kp_joint-statement.txt"
@@ -34,7 +35,6 @@ if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
                 allow_module_level=True)
 
 from selenium.common.exceptions import NoAlertPresentException  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
@@ -42,21 +42,7 @@ from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 @pytest.fixture(scope="module")
 def driver(tmp_path_factory):
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}", "--window-size=1400,1000"):
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    try:
-        drv = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
-    except Exception as exc:  # a broken install: say so, do not fail the suite
-        pytest.skip(f"Chromium did not start ({type(exc).__name__}: {str(exc).splitlines()[0][:200]}); "
-                    "apt-get install chromium chromium-driver")
-    drv.set_page_load_timeout(20)
-    yield drv
-    drv.quit()
+    yield from chromium.start(tmp_path_factory.mktemp("chromium-profile"))
 
 
 def _severe(drv) -> list[dict]:

@@ -3,15 +3,12 @@
 header a browser sends. Skipped, with a message, where Chromium is missing."""
 from __future__ import annotations
 
-import signal
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
+import chromium  # tests/chromium.py
+from aliased import serve_aliased_build
+from chromium import CHROMEDRIVER, CHROMIUM
+
 BASE = "https://w3id.org/treatykg/id/"
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install -e '.[test]')")
@@ -21,54 +18,19 @@ if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
                 "apt-get install chromium chromium-driver (or run .ci/install-browser.sh)",
                 allow_module_level=True)
 
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def driver(tmp_path_factory):
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}", "--window-size=1400,1000"):
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    try:
-        drv = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
-    except Exception as exc:  # a broken install: say so, do not fail the suite
-        pytest.skip(f"Chromium did not start ({type(exc).__name__}: {str(exc).splitlines()[0][:200]}); "
-                    "apt-get install chromium chromium-driver")
-    drv.set_page_load_timeout(20)
-    yield drv
-    drv.quit()
+    yield from chromium.start(tmp_path_factory.mktemp("chromium-profile"))
 
 
 @pytest.fixture(scope="module")
 def served():
-    from aliased import aliased_build
-    from treatykg.serve import oxigraph_executable
-
-    try:
-        oxigraph_executable()
-    except Exception:
-        pytest.skip("the oxigraph server is not installed: pip install -e '.[test]' (package oxigraph)")
-    build = aliased_build()
-    proc = subprocess.Popen([sys.executable, "-m", "treatykg.cli", "serve", "--store", str(build.out), "--port", "0"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    url = None
-    for line in proc.stdout:
-        if line.startswith("Query page:"):
-            url = line.split()[-1].rstrip("/")
-        if line.startswith("Site:"):
-            break
-    if url is None:
-        proc.kill()
-        pytest.fail(f"serve did not start: {proc.stderr.read()}")
-    yield build, url
-    proc.send_signal(signal.SIGTERM)
-    assert proc.wait() == 0
+    for build, url in serve_aliased_build():
+        yield build, url.rstrip("/")
 
 
 def _open(drv, url: str) -> None:

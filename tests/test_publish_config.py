@@ -5,16 +5,13 @@ checked IRI by IRI: every target is a file of the build where the static layout 
 from __future__ import annotations
 
 import re
-import signal
-import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import pytest
 import requests
 
-from aliased import aliased_build
+from aliased import aliased_build, serve_aliased_build
 from htaccess import Rules, parse
 from treatykg.publish_config import write_config
 
@@ -136,27 +133,7 @@ def test_publish_md_says_what_goes_where(static):
 # ---------------------------------------------------------------- --target serve, with a real server
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    from treatykg.serve import oxigraph_executable
-
-    try:
-        oxigraph_executable()
-    except Exception:
-        pytest.skip("the oxigraph server is not installed: pip install -e '.[test]' (package oxigraph)")
-    build = aliased_build()
-    proc = subprocess.Popen([sys.executable, "-m", "treatykg.cli", "serve", "--store", str(build.out), "--port", "0"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    url = None
-    for line in proc.stdout:
-        if line.startswith("Query page:"):
-            url = line.split()[-1]
-        if line.startswith("Site:"):
-            break
-    if url is None:
-        proc.kill()
-        pytest.fail(f"serve did not start: {proc.stderr.read()}")
-    yield build, url
-    proc.send_signal(signal.SIGTERM)
-    assert proc.wait() == 0
+    yield from serve_aliased_build()
 
 
 def test_the_serve_target_is_one_rule_that_serve_answers(served, tmp_path):

@@ -153,24 +153,10 @@ BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,imag
 @pytest.fixture(scope="module")
 def minted():
     """`treatykg serve` over a build with an alias (tests/aliased.py) and its site."""
-    from aliased import aliased_build
+    from aliased import serve_aliased_build
 
-    _oxigraph_or_skip()
-    build = aliased_build()
-    proc = subprocess.Popen([sys.executable, "-m", "treatykg.cli", "serve", "--store", str(build.out), "--port", "0"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    url = None
-    for line in proc.stdout:
-        if line.startswith("Query page:"):
-            url = line.split()[-1]
-        if line.startswith("Site:"):
-            break
-    if url is None:
-        proc.kill()
-        pytest.fail(f"serve did not start: {proc.stderr.read()}")
-    yield build, url.rstrip("/")
-    proc.send_signal(signal.SIGTERM)
-    assert proc.wait() == 0
+    for build, url in serve_aliased_build():
+        yield build, url.rstrip("/")
 
 
 def _get(url: str, headers=None, **kw) -> requests.Response:
