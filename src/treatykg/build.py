@@ -92,7 +92,7 @@ from .aliases import ALIASES_NAME, aliases_graph
 from .dataset import DATASET_NAME, WIKIDATA_NAME, Settings, dataset_graph, wikidata_graph
 from .citations import CITATIONS_NAME, citations_graph
 from .build_inputs import Curation, curation_key, scan, sha256_file, stable_name
-from .build_job import Converted, convert_document, curate
+from .build_job import Converted, _one_line, convert_document, curate
 from .build_report import BuildEvent, BuildReport, DocumentResult
 from .errors import InputError, OutputError
 from .namespaces import DEFAULT_BASE
@@ -128,10 +128,6 @@ class _Limits:
 
 
 # ---------------------------------------------------------------- helpers
-def _one_line(text: str) -> str:
-    return " ".join(str(text).split())[:300]
-
-
 # ---------------------------------------------------------------- the build
 def build(src_dir: str | Path | Sequence[str | Path], out_dir: str | Path, *, workers: int | None = None,
           base: str | None = None, progress: Callable[[BuildEvent], None] | None = None,
