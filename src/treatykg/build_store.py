@@ -150,8 +150,9 @@ def _said(exc: BaseException) -> tuple[str, str | None, str | None]:
         return exc.message, exc.path, exc.hint
     if isinstance(exc, OSError):
         return f"cannot write: {exc.strerror or exc}", exc.filename, None
-    text = " ".join(str(exc).split())[:300]
-    return f"the store failed: {type(exc).__name__}: {text}", None, None
+    from .build_job import _one_line
+
+    return f"the store failed: {type(exc).__name__}: {_one_line(str(exc))}", None, None
 
 
 class _Store:
@@ -310,7 +311,7 @@ class _Store:
 
         import pyoxigraph as ox
 
-        from .dataset import description, wikidata_links
+        from .dataset import description, partitions, wikidata_links
         from .manifest import Manifest
         from .output import write_atomic
         from .rdf import serialize_quads
@@ -319,13 +320,15 @@ class _Store:
         self.collection_graph(wikidata[0], wikidata[1], serialize_quads(links, "nq", base=base) if links else b"")
         g = ox.NamedNode(dataset[1])
         now = datetime.now(timezone.utc)
+        parts = partitions(self.store, base)  # queried once for both descriptions
         manifest = Manifest.reader(Path(out))
         try:
             write_atomic(Path(out) / "void.ttl", serialize_quads(
-                description(self.store, manifest.documents(), base, settings, len(links), now), "turtle",
-                base=base, in_order=True))
+                description(self.store, manifest.documents(), base, settings, len(links), now, partitions=parts),
+                "turtle", base=base, in_order=True))
             quads = [ox.Quad(q.subject, q.predicate, q.object, g) for q in
-                     description(self.store, manifest.documents(), base, settings, len(links), now, subsets=False)]
+                     description(self.store, manifest.documents(), base, settings, len(links), now, subsets=False,
+                                 partitions=parts)]
         finally:
             manifest.close()
         self.collection_graph(dataset[0], dataset[1], serialize_quads(quads, "nq", base=base) if quads else b"")

@@ -134,13 +134,16 @@ def wikidata_links(store, base: str) -> list[ox.Quad]:
 
 # ---------------------------------------------------------------- the description
 def description(store, documents: Iterable[tuple[str, str, int]], base: str, settings: Settings,
-                links: int, now: datetime | None = None, subsets: bool = True) -> Iterator[ox.Quad]:
+                links: int, now: datetime | None = None, subsets: bool = True,
+                partitions: list[tuple[Any, Any, Any]] | None = None) -> Iterator[ox.Quad]:
     """The VoID + DCAT statements of the collection (in the default graph), in Turtle order.
 
     ``documents`` gives (graph, document IRI, triples) of each document of the build,
     ``links`` the number of Wikidata links. ``subsets=False`` leaves out the statements about
     each document graph (its ``void:subset``: three statements a document), which grow with the
-    collection. Streams: a collection of 20,000 documents has 80,000 subset statements."""
+    collection. Streams: a collection of 20,000 documents has 80,000 subset statements.
+    ``partitions``: the class and property partitions (:func:`partitions`) when the caller has
+    them already (they are queried from the whole store)."""
     from .rdf import _natural, datetime_literal, quad_order
 
     dg = ox.DefaultGraph()
@@ -153,7 +156,7 @@ def description(store, documents: Iterable[tuple[str, str, int]], base: str, set
         rows.append((ds, _n("void", "vocabulary"), ox.NamedNode(V[prefix])))
     for doc in sorted(d for _, d, _ in docs)[:3]:
         rows.append((ds, _n("void", "exampleResource"), ox.NamedNode(doc)))
-    rows += list(_partitions(store, ds, base))
+    rows += partitions if partitions is not None else list(_partitions(store, ds, base))
     rows += _linkset(ds, base, links)
 
     subset_of = {g: (d, t) for g, d, t in docs} if subsets else {}
@@ -240,6 +243,11 @@ def _linkset(ds, base: str, links: int) -> list[tuple[Any, Any, Any]]:
             (linkset, _n("void", "subjectsTarget"), ds),
             (linkset, _n("void", "objectsTarget"), ox.NamedNode("http://www.wikidata.org/entity/")),
             (linkset, _n("void", "triples"), _int(links)), (ds, _n("void", "subset"), linkset)]
+
+
+def partitions(store, base: str) -> list[tuple[Any, Any, Any]]:
+    """The class and property partitions of the collection in ``store`` (for :func:`description`)."""
+    return list(_partitions(store, ox.NamedNode(f"{base}dataset"), base))
 
 
 def _partitions(store, ds: ox.NamedNode, base: str) -> Iterator[tuple[Any, Any, Any]]:
