@@ -267,3 +267,24 @@ def test_language_in_is_read_as_pyshacl_reads_it():
     assert failed == {("x3", "not zh or en-GB"), ("x4", "not zh or en-GB"), ("x5", "not zh or en-GB"),
                       ("x6", "not zh or en-GB"), ("x7", "not zh or en-GB"),
                       ("x5", "no tag"), ("x6", "no tag"), ("x7", "no tag")}
+
+
+@pytest.mark.parametrize("values, reported", [
+    (("a", "a"), False),  # one triple in two graphs: the union has it once
+    (("a", "b"), True),   # two triples, one per graph: the union has both
+])
+def test_sparql_constraints_see_the_union_of_the_graphs_each_triple_once(values, reported):
+    shapes = shapes_graph('''
+        ex:S a sh:NodeShape ; sh:targetClass ex:Thing ;
+            sh:sparql [ sh:message "more than one ex:p" ; sh:select """
+                SELECT $this WHERE { $this <https://example.org/p> ?v }
+                GROUP BY $this HAVING (COUNT(?v) > 1)""" ] .
+    ''')
+    N = ox.NamedNode
+    x = N("https://example.org/x")
+    quads = [ox.Quad(x, N("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), N("https://example.org/Thing"),
+                     N("https://example.org/g1"))]
+    quads += [ox.Quad(x, N("https://example.org/p"), ox.Literal(v), N(f"https://example.org/g{i}"))
+              for i, v in enumerate(values, 1)]
+    report = same(quads, shapes)
+    assert (not report.conforms) is reported

@@ -278,10 +278,12 @@ class _Index:
         self.graphs: set[Any] = set()
         spo, by_pred = self.spo, self.by_pred
         seen: set[tuple[Any, Any, Any]] = set()
+        self._twice = False  # some triple is in two graphs
         for q in self.quads:
             s, p, o = q.subject, q.predicate, q.object
             self.graphs.add(getattr(q, "graph_name", None))
             if (s, p, o) in seen:  # the same triple in another graph: the union has it once
+                self._twice = True
                 continue
             seen.add((s, p, o))
             objects = spo.setdefault(s, {}).setdefault(p, [])
@@ -299,10 +301,10 @@ class _Index:
         """Run SPARQL over the union of the quads (as one set of triples)."""
         if self._store is None:
             self._store = ox.Store()
-            if len(self.graphs) == 1:  # one graph (a document): no triple twice, load as is
+            if not self._twice:  # no triple in two graphs (a document and its evidence): load as is
                 self._store.extend(q if isinstance(q, ox.Quad) else ox.Quad(*q) for q in self.quads)
-                self._graph = next(iter(self.graphs)) or ox.DefaultGraph()
-            else:
+                self._graph = sorted((g or ox.DefaultGraph() for g in self.graphs), key=str)
+            else:  # the union holds each triple once: one copy in the default graph
                 self._store.extend(ox.Quad(s, p, o, ox.DefaultGraph())
                                    for s, po in self.spo.items() for p, objects in po.items()
                                    for o in objects)
