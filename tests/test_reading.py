@@ -252,6 +252,19 @@ def test_authentic_languages_in_every_phrasing(clause, langs):
     assert r["authentic_languages"] == langs
 
 
+def test_a_language_clause_is_found_in_a_paragraph_of_its_own_and_the_skip_loses_none(monkeypatch):
+    """languages() skips paragraphs with neither 文 nor 语; on texts whose clauses stand in
+    paragraphs of their own, among paragraphs without them, the result is what reading every
+    paragraph gives (an unknown language name too)."""
+    from treatykg.extract import clauses
+
+    body = ("中华人民共和国政府和某国政府协定\n双方达成协议如下：\n第一条 双方合作。\n第二条 双方交流。\n"
+            "本协定于1990年1月1日在北京签订。\n一式两份，每份都用中文和斯瓦希里文写成，两种文本同等作准。\n")
+    skipped = read(body)
+    monkeypatch.setattr(clauses, "_LANG_MARKS", ("",))
+    assert read(body)["authentic_languages"] == skipped["authentic_languages"] == ["中文", "斯瓦希里文"]
+
+
 # -- the visit -------------------------------------------------------------------------------------------------
 def test_a_visit_in_person_on_a_journey_names_its_host_state_and_city():
     r = read("中锡两国总理联合声明\n一九五七年二月五日于科伦坡\n"

@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from ..dates import DATE_RE, DateMatch, cn_number, parse_date, parse_numeric_date
 from ..ingest import MappedText
 from ..lexicon import LANGUAGE_RE, SELF_WORD_RE, language, language_by_abbr
+from ..lexicon import languages as languages_known
 from ..model import Span
 from ..segment import DATE_LINE, SENTENCE, Segments
 
@@ -205,6 +206,12 @@ _LANG_CLAUSES = [
                r"(?:同等作准|同样作准|具有同等效力|具有同等的?效力)"),
 ]
 
+# Every clause above holds 文 or 语: a language name (each in the lexicon does, and the
+# pattern for an unknown one ends in one), 文字, 文本 or 语言. A paragraph with neither cannot
+# match, and is not searched (most are not: the regexes try a name at every position).
+_LANG_MARKS = ("文", "语") if all("文" in n or "语" in n for lang in languages_known()
+                                for n in (lang.name, *lang.variants)) else ("",)
+
 
 def _known_tail(name: str) -> str:
     """A name the language list knows, cut from the words before it ("签署公报中文" -> 中文)."""
@@ -232,6 +239,8 @@ def _split_languages(text: str) -> list[str]:
 def languages(seg: Segments) -> tuple[list[str] | None, Span | None]:
     """Languages of the authentic texts, as the closing names them (see the module docstring)."""
     for para in seg.body:
+        if not any(mark in para.text for mark in _LANG_MARKS):
+            continue
         for rx in _LANG_CLAUSES:
             m = rx.search(para.text)
             if not m:
