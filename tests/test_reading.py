@@ -461,6 +461,14 @@ def test_a_period_counted_from_entry_into_force_is_no_entry_into_force_clause():
     assert r["entry_into_force"] is None
 
 
+# -- references: a document named by both parties, one of whose names holds 和 ---------------------------------
+@pytest.mark.parametrize("state", ["特立尼达和多巴哥共和国", "圣多美和普林西比民主共和国", "安提瓜和巴布达"])
+def test_a_party_whose_name_holds_a_conjunction_stays_whole_in_a_named_document(state):
+    r = read(f"中华人民共和国政府和{state}政府联合公报\n"
+             f"双方同意认真执行中华人民共和国政府和{state}政府贸易协定。\n一九九零年一月一日于北京\n")
+    assert [x["label"] for x in r["referenced"]] == [f"中华人民共和国政府和{state}政府贸易协定"]
+
+
 # -- references: a recurring meeting is no referenced event ----------------------------------------------------
 @pytest.mark.parametrize("clause", [
     "第三条 双方每年轮流在两国举行一次会议，商讨执行本协定的有关事宜。",

@@ -64,6 +64,14 @@ class _Names:
                 index.setdefault(name, []).append(entry)
         self.index = index
         self.rx = re.compile(trie_pattern(index)) if index else None
+        self._firsts: dict[str, frozenset[str]] = {}
+
+    def first_chars_of(self, chars: str) -> frozenset[str]:
+        """The first characters of the names that hold one of ``chars`` (cached)."""
+        got = self._firsts.get(chars)
+        if got is None:
+            got = self._firsts[chars] = frozenset(n[0] for n in self.index if any(c in n for c in chars))
+        return got
 
     def at(self, text: str, pos: int, date: str | None, limit: int | None = None) -> tuple[int, Entry | None] | None:
         """(end, entry) of the longest known name starting at ``pos``, or None. The entry is None

@@ -40,6 +40,8 @@ def _split(item: str) -> tuple[str | None, int] | None:
 def participants(body: list[MappedText]) -> list[Participant]:
     out: list[Participant] = []
     for para in body:
+        if "参加" not in para.text and "出席" not in para.text:  # every list is introduced by one
+            continue
         for m in _LIST.finditer(para.text):
             side = m.group("side") or m.group("side2") or m.group("side3")
             key = "items" if m.group("items") is not None else "items2"

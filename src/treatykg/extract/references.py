@@ -148,9 +148,13 @@ def _known_name_spans(sentence: str) -> tuple[tuple[int, int], ...]:
     from .document import _known
 
     names = _known(default())
+    # a name that spans a conjunction holds one: only where such a name can begin is it looked up
+    firsts = names.first_chars_of("和与及同")
     out = []
     for m in re.finditer("[和与及同]", sentence):
         for a in range(max(0, m.start() - 12), m.start()):
+            if sentence[a] not in firsts:
+                continue
             hit = names.at(sentence, a, None)
             if hit is not None and hit[0] > m.end():
                 out.append((a, hit[0]))
