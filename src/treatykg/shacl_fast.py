@@ -279,19 +279,29 @@ class _Index:
         spo, by_pred = self.spo, self.by_pred
         seen: set[tuple[Any, Any, Any]] = set()
         self._twice = False  # some triple is in two graphs
-        for q in self.quads:
+        graphs = self.graphs
+        for q in self.quads:  # the hot loop of the engine: no allocation that a lookup can spare
             s, p, o = q.subject, q.predicate, q.object
-            self.graphs.add(getattr(q, "graph_name", None))
-            if (s, p, o) in seen:  # the same triple in another graph: the union has it once
+            graphs.add(getattr(q, "graph_name", None))
+            triple = (s, p, o)
+            if triple in seen:  # the same triple in another graph: the union has it once
                 self._twice = True
                 continue
-            seen.add((s, p, o))
-            objects = spo.setdefault(s, {}).setdefault(p, [])
-            objects.append(o)
+            seen.add(triple)
+            po = spo.get(s)
+            if po is None:
+                spo[s] = {p: [o]}
+            else:
+                objects = po.get(p)
+                if objects is None:
+                    po[p] = [o]
+                else:
+                    objects.append(o)
             pairs = by_pred.get(p)
             if pairs is None:
-                pairs = by_pred[p] = []
-            pairs.append((s, o))
+                by_pred[p] = [(s, o)]
+            else:
+                pairs.append((s, o))
         self._subclasses: dict[Any, set[Any]] | None = None
         self._instances: dict[Any, list[Any]] | None = None
         self._store: ox.Store | None = None
@@ -421,10 +431,16 @@ _NODE_KINDS = {
 }
 
 
+@lru_cache(maxsize=1)
+def _compare_literal():
+    from pyshacl.rdfutil.compare import compare_literal
+    return compare_literal
+
+
 @lru_cache(maxsize=65536)
 def _range_ok(v, bound, kind: str) -> bool:
     """pySHACL's value range components: compare_literal, strings only with strings."""
-    from pyshacl.rdfutil.compare import compare_literal
+    compare_literal = _compare_literal()
     if not isinstance(v, ox.Literal):
         return False
     lit = _rdflib(v)
