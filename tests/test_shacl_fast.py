@@ -269,11 +269,12 @@ def test_language_in_is_read_as_pyshacl_reads_it():
                       ("x5", "no tag"), ("x6", "no tag"), ("x7", "no tag")}
 
 
-@pytest.mark.parametrize("values, reported", [
-    (("a", "a"), False),  # one triple in two graphs: the union has it once
-    (("a", "b"), True),   # two triples, one per graph: the union has both
+@pytest.mark.parametrize("values, graphs, reported", [
+    (("a", "a"), ("g1", "g2"), False),   # one triple in two graphs: the union has it once
+    (("a", "b"), ("g1", "g2"), True),    # two triples, one per graph: the union has both
+    (("a", "b"), (None, "g2"), True),    # ... one of them in the default graph
 ])
-def test_sparql_constraints_see_the_union_of_the_graphs_each_triple_once(values, reported):
+def test_sparql_constraints_see_the_union_of_the_graphs_each_triple_once(values, graphs, reported):
     shapes = shapes_graph('''
         ex:S a sh:NodeShape ; sh:targetClass ex:Thing ;
             sh:sparql [ sh:message "more than one ex:p" ; sh:select """
@@ -284,7 +285,7 @@ def test_sparql_constraints_see_the_union_of_the_graphs_each_triple_once(values,
     x = N("https://example.org/x")
     quads = [ox.Quad(x, N("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), N("https://example.org/Thing"),
                      N("https://example.org/g1"))]
-    quads += [ox.Quad(x, N("https://example.org/p"), ox.Literal(v), N(f"https://example.org/g{i}"))
-              for i, v in enumerate(values, 1)]
+    quads += [ox.Quad(x, N("https://example.org/p"), ox.Literal(v), N(f"https://example.org/{g}") if g else None)
+              for v, g in zip(values, graphs)]
     report = same(quads, shapes)
     assert (not report.conforms) is reported

@@ -313,12 +313,14 @@ class _Index:
             self._store = ox.Store()
             if not self._twice:  # no triple in two graphs (a document and its evidence): load as is
                 self._store.extend(q if isinstance(q, ox.Quad) else ox.Quad(*q) for q in self.quads)
-                self._graph = sorted((g or ox.DefaultGraph() for g in self.graphs), key=str)
+                self._graph = None  # the union of the graphs, which are all the store holds
             else:  # the union holds each triple once: one copy in the default graph
                 self._store.extend(ox.Quad(s, p, o, ox.DefaultGraph())
                                    for s, po in self.spo.items() for p, objects in po.items()
                                    for o in objects)
                 self._graph = ox.DefaultGraph()
+        if self._graph is None:
+            return self._store.query(text, use_default_graph_as_union=True)
         return self._store.query(text, default_graph=self._graph)
 
     def values(self, s, p) -> list[Any]:
