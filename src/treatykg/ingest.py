@@ -24,6 +24,7 @@ import codecs
 import hashlib
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -238,7 +239,8 @@ def _plausible(text: str) -> float:
     sample = text[:20000]
     if not sample:
         return 0.0
-    good = sum(1 for c in sample if is_cjk(c) or " " <= c <= "~" or c in "\n\r\t"
+    good = sum(n for c, n in Counter(sample).items()  # each distinct character judged once
+               if is_cjk(c) or " " <= c <= "~" or c in "\n\r\t"
                or 0x3000 <= ord(c) <= 0x303F or 0xFF00 <= ord(c) <= 0xFFEF or c in "“”‘’·…—")
     return good / len(sample)
 
@@ -246,7 +248,7 @@ def _plausible(text: str) -> float:
 def _looks_like_text(text: str) -> bool:
     if not text:
         return False
-    bad = sum(1 for c in text[:20000]
+    bad = sum(n for c, n in Counter(text[:20000]).items()  # each distinct character judged once
               if (unicodedata.category(c) in ("Cc", "Cs", "Co", "Cn") and c not in "\n\r\t\f\v")
               or c == "\ufffd")
     return bad <= max(2, len(text[:20000]) // 200)
