@@ -403,6 +403,39 @@ def test_a_store_process_that_dies_fails_the_build_with_one_line_and_the_next_bu
     assert snapshot(out) == reference_build
 
 
+def test_the_store_process_takes_batches_while_it_loads_and_answers_in_order(tmp_path):
+    """Batches go to the store process without the build waiting for each to be loaded (up to
+    IN_FLIGHT of them); a batch that fails is reported by the next request, and the batches
+    before and after it are loaded and their files written."""
+    from treatykg.build_store import IN_FLIGHT, StoreProcess
+
+    graphs, texts = tmp_path / "graphs", tmp_path / "texts"
+    graphs.mkdir()
+    texts.mkdir()
+
+    def batch(i: int, nq: bytes | None = None):
+        g = f"https://example.org/doc/d{i}/graph"
+        return {g: (f"d{i}", nq or f"<https://example.org/doc/d{i}> <https://example.org/p> \"{i}\" <{g}> .\n".encode(),
+                    f"text {i}".encode())}
+
+    store = StoreProcess(tmp_path / "store", tmp_path, graphs, texts)
+    try:
+        for i in range(IN_FLIGHT):
+            store.load(batch(i))
+        assert store._in_flight == IN_FLIGHT  # none of them waited for
+        store.load(batch(IN_FLIGHT, b"<https://example.org/broken"))
+        store.load(batch(IN_FLIGHT + 1))
+        with pytest.raises(OutputError, match="store failed"):
+            store.call("flush")
+        store.call("flush")
+        loaded = [i for i in range(IN_FLIGHT + 2) if store.call("contains", f"https://example.org/doc/d{i}/graph")]
+    finally:
+        store.close()
+    assert loaded == [i for i in range(IN_FLIGHT + 2) if i != IN_FLIGHT]
+    assert sorted(p.name for p in graphs.iterdir()) == [f"d{i}.nq" for i in loaded]
+    assert (texts / "d0.txt").read_bytes() == b"text 0"
+
+
 def test_a_killed_build_keeps_the_work_checkpointed_before(tmp_path, reference_build):
     src = make_src(tmp_path, KILLED)
     out = tmp_path / "out"

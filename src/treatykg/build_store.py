@@ -14,9 +14,12 @@ The rules:
   (``remove_graph`` each, then one ``bulk_load``) and only then are their files written, as
   before (see :class:`treatykg.build._GraphWriter`).
 * Requests are answered in the order they were sent. A batch is sent without waiting for it
-  to be loaded; at most one batch is on its way, so the build goes on taking results from its
-  workers while the store loads the previous batch. Every other request waits for its answer
-  (and so for the batch before it); an error of a batch is raised by the next request.
+  to be loaded: a thread of the child takes requests off the pipe as they come and queues
+  them for the store, so the build goes on taking results from its workers while the store
+  loads earlier batches. At most :data:`IN_FLIGHT` batches are on their way (the build waits
+  for the oldest answer before sending one more): what waits is bounded. Every other request
+  waits for its answer (and so for the batches before it); an error of a batch is raised by
+  the next request.
 * The child ignores Ctrl-C (the build decides what to finish) and dies with its parent
   (``PR_SET_PDEATHSIG``). When it dies (killed, out of memory) the next request raises
   :class:`~treatykg.errors.OutputError` saying so; the manifest, written only after the graphs
@@ -37,6 +40,10 @@ __all__ = ["StoreProcess"]
 # Batch: graph IRI -> (stable name, N-Quads, the text its evidence points into or None)
 Batch = dict[str, tuple[str, bytes, "bytes | None"]]
 
+#: batches sent and not yet answered, at most: the store loads one while the next ones wait
+#: (in the child's queue), and the build never waits on a batch that is being loaded.
+IN_FLIGHT = 3
+
 
 class StoreProcess:
     """The build side of the store process: one method per request (see the module docstring)."""
@@ -48,20 +55,25 @@ class StoreProcess:
 
         self.path = Path(path)
         ctx = multiprocessing.get_context("spawn")
-        self._conn, child = ctx.Pipe()
+        # one pipe each way: the child receives on one thread and answers on another
+        requests, self._requests = ctx.Pipe(duplex=False)
+        self._answers, answers = ctx.Pipe(duplex=False)
         self._proc = ctx.Process(target=_serve, name="treatykg-store",
-                                 args=(child, str(path), str(graphs_dir), str(texts_dir), os.getpid()),
+                                 args=(requests, answers, str(path), str(graphs_dir), str(texts_dir),
+                                       os.getpid()),
                                  daemon=True)
         with _interrupts_ignored():
             self._proc.start()
-        child.close()
+        requests.close()
+        answers.close()
         self._in_flight = 0
         self._answer()  # the store opened, or why not
 
     # -- requests ----------------------------------------------------------------------------
     def load(self, batch: Batch) -> None:
-        """Replace the batch's graphs in the store and write their files; does not wait."""
-        self._catch_up()
+        """Replace the batch's graphs in the store and write their files; waits only when
+        :data:`IN_FLIGHT` batches are on their way (for the oldest)."""
+        self._catch_up(IN_FLIGHT - 1)
         self._send("load", batch)
         self._in_flight += 1
 
@@ -81,23 +93,25 @@ class StoreProcess:
             if self._proc.is_alive():  # pragma: no cover - a store that does not close
                 self._proc.kill()
                 self._proc.join()
-            self._conn.close()
+            self._requests.close()
+            self._answers.close()
 
-    # -- the pipe ------------------------------------------------------------------------------
-    def _catch_up(self) -> None:
-        while self._in_flight:
+    # -- the pipes -----------------------------------------------------------------------------
+    def _catch_up(self, keep: int = 0) -> None:
+        """Take the answers of the batches sent until at most ``keep`` are on their way."""
+        while self._in_flight > keep:
             self._in_flight -= 1
             self._answer()
 
     def _send(self, op: str, *args: Any) -> None:
         try:
-            self._conn.send((op, args))
+            self._requests.send((op, args))
         except (OSError, EOFError):
             raise self._died() from None
 
     def _answer(self) -> Any:
         try:
-            kind, value = self._conn.recv()
+            kind, value = self._answers.recv()
         except (OSError, EOFError):
             raise self._died() from None
         if kind == "ok":
@@ -115,27 +129,43 @@ class StoreProcess:
 
 
 # ---------------------------------------------------------------- the child
-def _serve(conn, path: str, graphs_dir: str, texts_dir: str, parent: int) -> None:
+def _serve(requests, answers, path: str, graphs_dir: str, texts_dir: str, parent: int) -> None:
+    import queue
+    import threading
+
     from .pool import worker_setup
 
     worker_setup(parent)
     try:
         store = _Store(path, Path(graphs_dir), Path(texts_dir))
     except Exception as exc:  # noqa: BLE001 - said to the build, which raises it
-        conn.send(("error", _said(exc)))
+        answers.send(("error", _said(exc)))
         return
-    conn.send(("ok", None))
+    answers.send(("ok", None))
+    # Requests are taken off the pipe as they come (the store's work releases the GIL) and
+    # wait here; the build sends at most IN_FLIGHT batches ahead, so this stays small.
+    waiting: queue.Queue = queue.Queue()
+
+    def receive() -> None:
+        while True:
+            try:
+                waiting.put(requests.recv())
+            except (EOFError, OSError):  # the build is gone
+                waiting.put(None)
+                return
+
+    threading.Thread(target=receive, name="treatykg-store-requests", daemon=True).start()
     while True:
-        try:
-            op, args = conn.recv()
-        except (EOFError, OSError):  # the build is gone
+        request = waiting.get()
+        if request is None:
             break
+        op, args = request
         try:
             answer: tuple[str, Any] = ("ok", getattr(store, op)(*args))
         except Exception as exc:  # noqa: BLE001 - said to the build, which raises it
             answer = ("error", _said(exc))
         try:
-            conn.send(answer)
+            answers.send(answer)
         except (OSError, EOFError):
             break
         if op == "close":
