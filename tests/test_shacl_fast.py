@@ -286,6 +286,6 @@ def test_sparql_constraints_see_the_union_of_the_graphs_each_triple_once(values,
     quads = [ox.Quad(x, N("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), N("https://example.org/Thing"),
                      N("https://example.org/g1"))]
     quads += [ox.Quad(x, N("https://example.org/p"), ox.Literal(v), N(f"https://example.org/{g}") if g else None)
-              for v, g in zip(values, graphs)]
+              for v, g in zip(values, graphs, strict=True)]
     report = same(quads, shapes)
     assert (not report.conforms) is reported
