@@ -14,7 +14,8 @@ node (the graph's ``dcterms:subject``), so reports read per document.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
+from collections.abc import Callable
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +50,14 @@ class ValidationResult:
 class ValidationReport:
     conforms: bool
     results: list[ValidationResult] = field(default_factory=list)
-    graph: Any = None  # the rdflib results graph from pyshacl
+    #: makes the results graph when it is first asked for (the fast engine's reports)
+    graph_of: Callable[[], Any] | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def graph(self) -> Any:
+        """The SHACL results graph (rdflib): pySHACL's, or one written for the fast engine's
+        results when first asked for (a build, which validates every document, never asks)."""
+        return self.graph_of() if self.graph_of is not None else None
 
     @property
     def violations(self) -> list[ValidationResult]:
@@ -283,7 +291,7 @@ def validate_quads(quads, *, shapes=None, engine: str = "auto") -> ValidationRep
                            "use --engine pyshacl") from None
         return validate_quads(quads, shapes=shapes, engine="pyshacl")
     if not raw:  # the usual case: nothing to attribute to documents
-        return ValidationReport(conforms=True, results=[], graph=_results_graph([], True))
+        return ValidationReport(conforms=True, results=[], graph_of=lambda: _results_graph([], True))
     docs = _quads_documents(quads)
     subject_p = ox.NamedNode("http://purl.org/dc/terms/subject")
     results = [(_ox_str(r.focus), ValidationResult(
@@ -297,7 +305,7 @@ def validate_quads(quads, *, shapes=None, engine: str = "auto") -> ValidationRep
     doc_iris = {q.object.value for q in quads
                 if q.subject in typed and q.predicate == subject_p and isinstance(q.object, ox.NamedNode)}
     report = _report(results, docs, doc_iris)
-    report.graph = _results_graph(raw, report.conforms)
+    report.graph_of = lambda: _results_graph(raw, report.conforms)
     return report
 
 
