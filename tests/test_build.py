@@ -405,8 +405,9 @@ def test_a_store_process_that_dies_fails_the_build_with_one_line_and_the_next_bu
 
 def test_the_store_process_takes_batches_while_it_loads_and_answers_in_order(tmp_path):
     """Batches go to the store process without the build waiting for each to be loaded (up to
-    IN_FLIGHT of them); a batch that fails is reported by the next request, and the batches
-    before and after it are loaded and their files written."""
+    IN_FLIGHT of them; those that wait together are loaded as one); a batch that fails is
+    reported by the next request, every request is answered once, a graph's files are written
+    only once it is loaded, and the store takes batches again after the error."""
     from treatykg.build_store import IN_FLIGHT, StoreProcess
 
     graphs, texts = tmp_path / "graphs", tmp_path / "texts"
@@ -418,22 +419,26 @@ def test_the_store_process_takes_batches_while_it_loads_and_answers_in_order(tmp
         return {g: (f"d{i}", nq or f"<https://example.org/doc/d{i}> <https://example.org/p> \"{i}\" <{g}> .\n".encode(),
                     f"text {i}".encode())}
 
+    broken = IN_FLIGHT
     store = StoreProcess(tmp_path / "store", tmp_path, graphs, texts)
     try:
         for i in range(IN_FLIGHT):
             store.load(batch(i))
         assert store._in_flight == IN_FLIGHT  # none of them waited for
-        store.load(batch(IN_FLIGHT, b"<https://example.org/broken"))
-        store.load(batch(IN_FLIGHT + 1))
-        with pytest.raises(OutputError, match="store failed"):
+        store.load(batch(broken, b"<https://example.org/broken"))
+        with pytest.raises(OutputError, match="store failed"):  # said by the next request
+            store.load(batch(broken + 1))
             store.call("flush")
+        store.call("flush")  # ... once
+        loaded = [i for i in range(broken + 2) if store.call("contains", f"https://example.org/doc/d{i}/graph")]
+        store.load(batch(broken + 2))
         store.call("flush")
-        loaded = [i for i in range(IN_FLIGHT + 2) if store.call("contains", f"https://example.org/doc/d{i}/graph")]
+        assert store.call("contains", f"https://example.org/doc/d{broken + 2}/graph")
     finally:
         store.close()
-    assert loaded == [i for i in range(IN_FLIGHT + 2) if i != IN_FLIGHT]
-    assert sorted(p.name for p in graphs.iterdir()) == [f"d{i}.nq" for i in loaded]
-    assert (texts / "d0.txt").read_bytes() == b"text 0"
+    assert broken not in loaded
+    assert sorted(p.name for p in graphs.iterdir()) == [f"d{i}.nq" for i in loaded + [broken + 2]]
+    assert sorted(p.name for p in texts.iterdir()) == [f"d{i}.txt" for i in loaded + [broken + 2]]
 
 
 def test_a_killed_build_keeps_the_work_checkpointed_before(tmp_path, reference_build):

@@ -17,9 +17,11 @@ The rules:
   to be loaded: a thread of the child takes requests off the pipe as they come and queues
   them for the store, so the build goes on taking results from its workers while the store
   loads earlier batches. At most :data:`IN_FLIGHT` batches are on their way (the build waits
-  for the oldest answer before sending one more): what waits is bounded. Every other request
-  waits for its answer (and so for the batches before it); an error of a batch is raised by
-  the next request.
+  for the oldest answer before sending one more): what waits is bounded. Batches that wait
+  when the store turns to them are loaded as one (a store that falls behind loads bigger
+  batches, which costs it less). Every other request waits for its answer (and so for the
+  batches before it); an error of a batch is raised by the next request, once (the batches
+  loaded with it are not loaded either, and their files are not written).
 * The child ignores Ctrl-C (the build decides what to finish) and dies with its parent
   (``PR_SET_PDEATHSIG``). When it dies (killed, out of memory) the next request raises
   :class:`~treatykg.errors.OutputError` saying so; the manifest, written only after the graphs
@@ -155,17 +157,34 @@ def _serve(requests, answers, path: str, graphs_dir: str, texts_dir: str, parent
                 return
 
     threading.Thread(target=receive, name="treatykg-store-requests", daemon=True).start()
+    held: list[Any] = []  # a request taken off the queue too early, next in line
     while True:
-        request = waiting.get()
+        request = held.pop() if held else waiting.get()
         if request is None:
             break
         op, args = request
+        count = 1
+        if op == "load":  # batches that wait are loaded as one (one bulk load is cheaper than several)
+            batch = dict(args[0])
+            while True:
+                try:
+                    following = waiting.get_nowait()
+                except queue.Empty:
+                    break
+                if following is None or following[0] != "load":
+                    held.append(following)
+                    break
+                batch.update(following[1][0])
+                count += 1
+            args = (batch,)
         try:
             answer: tuple[str, Any] = ("ok", getattr(store, op)(*args))
         except Exception as exc:  # noqa: BLE001 - said to the build, which raises it
             answer = ("error", _said(exc))
         try:
             answers.send(answer)
+            for _ in range(count - 1):  # one answer per request; an error is said once (the
+                answers.send(("ok", None))  # batches loaded with the one that failed are not loaded)
         except (OSError, EOFError):
             break
         if op == "close":
