@@ -332,6 +332,7 @@ KILLER = textwrap.dedent("""
     seen = []
     if mode == "checkpointed":  # a store batch and a manifest checkpoint per document
         b._BATCH_DOCS = b._CHECKPOINT_EVERY = 1
+        b._CHECKPOINT_SECONDS = 0
     def progress(event):
         if event.kind == "document":
             seen.append(event.path)
@@ -439,6 +440,19 @@ def test_the_store_process_takes_batches_while_it_loads_and_answers_in_order(tmp
     assert broken not in loaded
     assert sorted(p.name for p in graphs.iterdir()) == [f"d{i}.nq" for i in loaded + [broken + 2]]
     assert sorted(p.name for p in texts.iterdir()) == [f"d{i}.txt" for i in loaded + [broken + 2]]
+
+
+@pytest.mark.parametrize("seconds, checkpoints", [(3600.0, 1), (0.0, len(KILLED) + 1)])
+def test_checkpoints_come_every_so_many_documents_and_seconds(tmp_path, monkeypatch, seconds, checkpoints):
+    """A checkpoint waits for the store and the disks: one every document asked for, but not
+    sooner than the seconds allow (then only the last, at the end)."""
+    monkeypatch.setattr(build_mod, "_CHECKPOINT_EVERY", 1)
+    monkeypatch.setattr(build_mod, "_CHECKPOINT_SECONDS", seconds)
+    calls = []
+    real = build_mod._Builder.checkpoint
+    monkeypatch.setattr(build_mod._Builder, "checkpoint", lambda self: (calls.append(1), real(self)))
+    assert build(make_src(tmp_path, KILLED), tmp_path / "out", workers=1).ok
+    assert len(calls) == checkpoints
 
 
 def test_a_killed_build_keeps_the_work_checkpointed_before(tmp_path, reference_build):

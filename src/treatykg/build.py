@@ -26,7 +26,9 @@
     the build's own record (:mod:`treatykg.manifest`): for each input its SHA-256, the tool
     version, a fingerprint of the code, shapes and gazetteer, the options (``base``,
     ``strict``, ``evidence``) it was built with, its validation; on disk, committed at
-    checkpoints, so that neither memory nor a checkpoint's cost grows with the collection.
+    checkpoints (every 200 documents and 10 seconds, at most: each waits for the store and
+    the disks), so that neither memory nor a checkpoint's cost grows with the collection; a
+    killed build loses at most the work since the last one.
 ``manifest.json``
     the same entries exported for readers (the site, ``treatykg review``), at the end.
 The annotated pages and the browsable site are a stage of their own (:func:`treatykg.site.build_site`,
@@ -83,6 +85,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -111,7 +114,8 @@ REVIEW = "review.tsv"
 SETTINGS = ".dataset-settings.json"  # the dataset settings void.ttl was last written with
 GRAPHS = "graphs"
 TEXTS = "texts"
-_CHECKPOINT_EVERY = 200      # documents between manifest checkpoints (a commit: its cost does not grow)
+_CHECKPOINT_EVERY = 200      # documents between manifest checkpoints (a commit: its cost does not grow) ...
+_CHECKPOINT_SECONDS = 10.0   # ... and seconds: a checkpoint waits for the store and the disks, the workers idle
 _BATCH_DOCS = 100            # graphs loaded into the store together, at most ...
 _BATCH_BYTES = 16 << 20      # ... and their N-Quads bytes: what the main process holds does not grow
 DEFAULT_TIME_LIMIT = 300.0   # seconds one document may take in a worker (extract, convert, validate)
@@ -400,8 +404,9 @@ class _Builder:
     # -- converting -------------------------------------------------------------------------
     def convert(self) -> None:
         """The documents to do, in worker processes; each result handled here as it comes."""
-        self.every = _CHECKPOINT_EVERY  # documents between commits of the manifest
+        self.every = _CHECKPOINT_EVERY  # documents between commits of the manifest, at least
         self.since_checkpoint = 0
+        self.last_checkpoint = time.monotonic()
         try:
             if self.todo:
                 jobs = ((rel, (str(self.inputs[rel]), rel, self.base, self.curations.get(rel), self.strict,
@@ -435,9 +440,10 @@ class _Builder:
         r = self.results[rel]
         self.emit(BuildEvent("document", total=len(self.todo), completed=self.done, inputs=len(self.inputs),
                              path=rel, status=r.status, reason=r.reason))
-        if self.since_checkpoint >= self.every:
+        if self.since_checkpoint >= self.every and time.monotonic() - self.last_checkpoint >= _CHECKPOINT_SECONDS:
             self.checkpoint()
             self.since_checkpoint = 0
+            self.last_checkpoint = time.monotonic()
 
     def fail(self, rel: str, reason: str, validation: dict[str, Any] | None, document: str | None = None) -> None:
         old = self.manifest.pop(rel)
