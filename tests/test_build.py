@@ -442,6 +442,24 @@ def test_the_store_process_takes_batches_while_it_loads_and_answers_in_order(tmp
     assert sorted(p.name for p in texts.iterdir()) == [f"d{i}.txt" for i in loaded + [broken + 2]]
 
 
+def test_a_file_the_store_process_cannot_write_fails_the_next_request(tmp_path):
+    """A batch's files are written by a thread of the store process after the batch is loaded;
+    one that cannot be written (here its folder is a file) is said by the next request, once."""
+    from treatykg.build_store import StoreProcess
+
+    (tmp_path / "graphs").write_text("not a folder")
+    (tmp_path / "texts").mkdir()
+    store = StoreProcess(tmp_path / "store", tmp_path, tmp_path / "graphs", tmp_path / "texts")
+    try:
+        g = "https://example.org/doc/d/graph"
+        store.load({g: ("d", f"<https://example.org/doc/d> <https://example.org/p> \"1\" <{g}> .\n".encode(), None)})
+        with pytest.raises(OutputError, match="cannot write"):
+            store.call("flush")
+        store.call("flush")
+    finally:
+        store.close()
+
+
 @pytest.mark.parametrize("seconds, checkpoints", [(3600.0, 1), (0.0, len(KILLED) + 1)])
 def test_checkpoints_come_every_so_many_documents_and_seconds(tmp_path, monkeypatch, seconds, checkpoints):
     """A checkpoint waits for the store and the disks: one every document asked for, but not

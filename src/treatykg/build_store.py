@@ -32,6 +32,8 @@ The rules:
 from __future__ import annotations
 
 import os
+import queue
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +47,9 @@ Batch = dict[str, tuple[str, bytes, "bytes | None"]]
 #: batches sent and not yet answered, at most: the store loads one while the next ones wait
 #: (in the child's queue), and the build never waits on a batch that is being loaded.
 IN_FLIGHT = 3
+
+#: files of loaded batches waiting for the files thread, at most (two a document)
+_FILES_WAITING = 2000
 
 
 class StoreProcess:
@@ -132,9 +137,6 @@ class StoreProcess:
 
 # ---------------------------------------------------------------- the child
 def _serve(requests, answers, path: str, graphs_dir: str, texts_dir: str, parent: int) -> None:
-    import queue
-    import threading
-
     from .pool import worker_setup
 
     worker_setup(parent)
@@ -165,19 +167,11 @@ def _serve(requests, answers, path: str, graphs_dir: str, texts_dir: str, parent
         op, args = request
         count = 1
         if op == "load":  # batches that wait are loaded as one (one bulk load is cheaper than several)
-            batch = dict(args[0])
-            while True:
-                try:
-                    following = waiting.get_nowait()
-                except queue.Empty:
-                    break
-                if following is None or following[0] != "load":
-                    held.append(following)
-                    break
-                batch.update(following[1][0])
-                count += 1
+            batch, count = _loads_waiting(args[0], waiting, held)
             args = (batch,)
         try:
+            if op != "load":  # every other request sees the files of the batches before it written
+                store.written()
             answer: tuple[str, Any] = ("ok", getattr(store, op)(*args))
         except Exception as exc:  # noqa: BLE001 - said to the build, which raises it
             answer = ("error", _said(exc))
@@ -189,6 +183,24 @@ def _serve(requests, answers, path: str, graphs_dir: str, texts_dir: str, parent
             break
         if op == "close":
             break
+
+
+def _loads_waiting(first: Batch, waiting: queue.Queue, held: list[Any]) -> tuple[Batch, int]:
+    """``first`` and the batches of the load requests that wait right behind it, as one batch
+    (a later graph replaces an earlier one, as in one batch), and how many requests that is;
+    a request of another kind taken off ``waiting`` goes to ``held``, next in line."""
+    batch, count = dict(first), 1
+    while True:
+        try:
+            following = waiting.get_nowait()
+        except queue.Empty:
+            break
+        if following is None or following[0] != "load":
+            held.append(following)
+            break
+        batch.update(following[1][0])
+        count += 1
+    return batch, count
 
 
 def _said(exc: BaseException) -> tuple[str, str | None, str | None]:
@@ -217,6 +229,33 @@ class _Store:
                               hint="is another process using it?") from None
         self.graphs_dir, self.texts_dir = graphs_dir, texts_dir
         self._folders: set[Path] = set()  # folders known to exist (made once)
+        # A batch's files are written by a thread of their own, after the batch is loaded, while
+        # the store goes on to the next batch: creating a file can wait long on the file
+        # system's journal (the store's own writes and syncs), and the loads need not wait with it.
+        self._files: queue.Queue = queue.Queue(maxsize=_FILES_WAITING)
+        self._write_error: BaseException | None = None
+        threading.Thread(target=self._writer, name="treatykg-store-files", daemon=True).start()
+
+    def written(self) -> None:
+        """Wait until the files of every batch loaded so far are written; raise what failed."""
+        self._files.join()
+        if self._write_error is not None:
+            exc, self._write_error = self._write_error, None
+            raise exc
+
+    def _writer(self) -> None:
+        while True:
+            path, data = self._files.get()
+            try:
+                if self._write_error is None:  # after a failure, nothing more: the build stops
+                    if data is None:
+                        path.unlink(missing_ok=True)
+                    else:
+                        self._write(path, data)
+            except BaseException as exc:  # noqa: BLE001 - raised by the next request
+                self._write_error = exc
+            finally:
+                self._files.task_done()
 
     def close(self) -> None:
         self.store.flush()
@@ -248,7 +287,8 @@ class _Store:
             self.store.remove_graph(ox.NamedNode(g))
 
     def load(self, batch: Batch) -> None:
-        """Replace the batch's graphs in the store, then write their files."""
+        """Replace the batch's graphs in the store, then have their files written (the files
+        thread writes them; :meth:`written` waits for them)."""
         import pyoxigraph as ox
 
         from .iris import document_graphs
@@ -265,14 +305,14 @@ class _Store:
                 together.append(nq)
         if together:
             self.store.bulk_load(b"".join(together), format=ox.RdfFormat.N_QUADS)
+        if self._write_error is not None:  # a file of an earlier batch could not be written
+            self.written()
         for name, nq, text in batch.values():
-            # durable together, before the manifest that vouches for them (the build syncs)
-            text_path = self.texts_dir / f"{name}.txt"
-            if text is not None:  # before the graph file, which is what vouches for the document
-                self._write(text_path, text)
-            else:
-                text_path.unlink(missing_ok=True)
-            self._write(self.graphs_dir / f"{name}.nq", nq)
+            # written in this order by the files thread, durable together before the manifest
+            # that vouches for them (the build syncs); the text before the graph file, which is
+            # what vouches for the document
+            self._files.put((self.texts_dir / f"{name}.txt", text))
+            self._files.put((self.graphs_dir / f"{name}.nq", nq))
 
     def _write(self, path: Path, data: bytes) -> None:
         """One file of a batch, replaced atomically as :func:`treatykg.output.write_atomic` does
