@@ -774,6 +774,31 @@ def test_a_large_graph_is_read_back_in_parts_on_both_stores(request, run, tmp_pa
                 push(one, ep.url, profile=server, auth=auth)
 
 
+def test_a_tsv_answer_is_read_exactly_whether_or_not_a_row_is_written_as_sent():
+    """Issue 21: Oxigraph's TSV answers are compared with the lines sent without parsing the rows
+    written as N-Triples writes them; a row written another way (``7`` for ``"7"^^xsd:integer``,
+    a control character unescaped) is read by pyoxigraph, and a row that only looks like a line
+    sent once its tabs are spaces is not taken for it."""
+    from treatykg.publish_graphs import LocalGraph
+    from treatykg.publish_verify import tsv_lines
+
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    lines = sorted([b'<urn:s> <urn:p> "a b" .', b'<urn:s> <urn:p> <urn:o> .',
+                    f'<urn:s> <urn:n> "7"^^<{xsd}integer> .'.encode(), b'<urn:s> <urn:c> "x\\u0001y" .'])
+    graph = LocalGraph("urn:g", lines, ["-"])
+    rows = [b'<urn:g>\t<urn:s>\t<urn:p>\t"a b"', b"<urn:g>\t<urn:s>\t<urn:p>\t<urn:o>",
+            b"<urn:g>\t<urn:s>\t<urn:n>\t7", b'<urn:g>\t<urn:s>\t<urn:c>\t"x\x01y"']
+    answer = b"?g\t?s\t?p\t?o\n" + b"\n".join(rows) + b"\n"
+    assert sorted(tsv_lines(answer, [graph])["urn:g"]) == lines
+    # without ?g (one graph read back), and a row not sent
+    answer = b"?s\t?p\t?o\n" + b"\n".join(r.split(b"\t", 1)[1] for r in rows) + b'\n<urn:s>\t<urn:p>\t"b"\n'
+    assert sorted(tsv_lines(answer, [graph])[None]) == sorted(lines + [b'<urn:s> <urn:p> "b" .'])
+    # "a b" split at its space: as lines the same text, as rows other terms (and not valid TSV)
+    odd = b'?g\t?s\t?p\t?o\n<urn:g>\t<urn:s> <urn:p>\t"a\tb"\n'
+    with pytest.raises((SyntaxError, ValueError)):
+        tsv_lines(odd, [graph])
+
+
 # ---------------------------------------------------------------- last
 def test_no_secret_in_any_output():
     if not OUTPUTS:

@@ -39,9 +39,10 @@ What :func:`push` does, for every named graph found under ``path``:
 3. **Verify the content, not only the count.** Each graph's triples are counted at the
    endpoint (``SELECT (COUNT(*) AS ?n) WHERE { GRAPH <g> { ?s ?p ?o } }``), then read back
    (``SELECT ?s ?p ?o WHERE { GRAPH <g> { ?s ?p ?o } }``, SPARQL JSON results, which carry
-   every term exactly: datatype, language tag, any length) and compared with what was sent,
-   triple by triple: each term is written by pyoxigraph's N-Triples serialiser, and the set of
-   lines the endpoint returns must be the set of local lines (treatykg's graphs have no blank
+   every term exactly: datatype, language tag, any length; on Oxigraph TSV results, cheaper to
+   write and to read, see :func:`treatykg.publish_verify.tsv_lines`) and compared with what was
+   sent, triple by triple: each term is written by pyoxigraph's N-Triples serialiser, and the
+   set of lines the endpoint returns must be the set of local lines (treatykg's graphs have no blank
    nodes, so this is the canonical form; a graph with blank nodes is compared by
    isomorphism, with rdflib). A large graph is read in pages of at most the profile's
    ``read_rows`` triples, each page a range of subjects (``FILTER(STR(?s) >= "…" && STR(?s) <
@@ -176,7 +177,7 @@ class _Publisher:
     def __init__(self, client: Client, urls: Endpoints, profile: Profile, batch_bytes: int,
                  dry_run: bool):
         self.client = client
-        self.read_back = ReadBack(client, urls.query, profile.read_rows, dry_run)
+        self.read_back = ReadBack(client, urls.query, profile.read_rows, dry_run, profile.read_format)
         self.urls = urls
         self.profile = profile
         self.batch_bytes = batch_bytes

@@ -52,6 +52,10 @@ class Profile:
     read_rows: int = 50_000
     #: the most triples in one request (None: only ``batch_bytes`` bounds a request)
     batch_triples: int | None = None
+    #: the answer format asked for when graphs are read back: ``json`` (SPARQL JSON results) or
+    #: ``tsv`` (SPARQL TSV results, with JSON accepted too: terms written as in N-Triples, so
+    #: the rows are compared with the lines sent without parsing most of them)
+    read_format: str = "json"
 
 
 PROFILES: dict[str, Profile] = {
@@ -60,7 +64,8 @@ PROFILES: dict[str, Profile] = {
         auth_scheme="basic", batch_bytes=8 * 1024 * 1024,
         atomic="atomic: each update request runs in one transaction (tested: a request "
                "failing in its last operation changes nothing); a GSP PUT is not (the graph is "
-               "cleared, then loaded), so replacing uses an update, batches use GSP"),
+               "cleared, then loaded), so replacing uses an update, batches use GSP",
+        read_format="tsv"),
     "fuseki": Profile(
         "fuseki", "/query", "/update", "/data", replace="gsp", batches="gsp",
         auth_scheme="basic", batch_bytes=8 * 1024 * 1024,

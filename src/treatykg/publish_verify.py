@@ -1,9 +1,12 @@
 """The read-back check of ``push``: a graph at the endpoint holds exactly the triples sent.
 
 Rules: the graph is read back with ``SELECT ?s ?p ?o`` (SPARQL JSON results, which carry every
-term exactly: datatype, language tag, any length), each term written by pyoxigraph's N-Triples
-serialiser, and the set of lines must be the set of local lines; a graph with blank nodes is
-compared by isomorphism (rdflib). A large graph is read in ranges of subjects, each holding at
+term exactly: datatype, language tag, any length; on Oxigraph SPARQL TSV results, whose rows
+write each term in Turtle syntax, mostly as N-Triples does), each term written by pyoxigraph's
+N-Triples serialiser, and the set of lines must be the set of local lines; a graph with blank
+nodes is compared by isomorphism (rdflib). A TSV row that is byte for byte a local line (its
+separators tabs) is that line, unparsed; any other row is parsed and written again
+(:func:`tsv_lines`). A large graph is read in ranges of subjects, each holding at
 most ``read_rows`` local triples (:func:`subject_ranges`), the first and last ranges open, so
 every triple at the endpoint lands in one range. An answer cut short (``X-SPARQL-MaxRows``) is a
 difference, never a short read taken as the graph. A difference is said with one triple: one
@@ -14,6 +17,7 @@ Library code: nothing here prints or exits.
 from __future__ import annotations
 
 import pyoxigraph as ox
+import requests
 
 from . import net
 from .errors import EndpointError
@@ -29,10 +33,11 @@ class ReadBack:
     """Reads graphs back from the SPARQL query endpoint ``url`` and compares them with the local
     ones (nothing is sent when ``dry_run``: the requests are listed)."""
 
-    def __init__(self, client: Client, url: str, read_rows: int, dry_run: bool):
+    def __init__(self, client: Client, url: str, read_rows: int, dry_run: bool, read_format: str = "json"):
         self.client = client
         self.url = url
         self.read_rows = read_rows
+        self.read_format = read_format
         self.dry_run = dry_run
 
     def verify(self, graph: LocalGraph, report: GraphReport) -> None:
@@ -46,7 +51,7 @@ class ReadBack:
         for i, (lo, hi) in enumerate(ranges):
             part = f" (part {i + 1}/{len(ranges)})" if len(ranges) > 1 else ""
             try:
-                lines = self._read(graph.iri, lo, hi, part, report)
+                lines = self._read(graph, lo, hi, part, report)
             except _CutShort as cut:
                 report.same = False
                 report.difference = (f"could not read it back whole: the endpoint cut its answer at {cut} "
@@ -82,65 +87,170 @@ class ReadBack:
         if self.dry_run:
             return
         try:
-            rows = self._select(info, q)
+            answer = self._select(info, q, graphs)
         except _CutShort as cut:
             for report in reports:
                 report.same = False
                 report.difference = (f"could not read it back whole: the endpoint cut its answer at {cut} "
                                      "rows (X-SPARQL-MaxRows; raise Virtuoso's ResultSetMaxRows)")
             return
-        by_graph: dict[str, list[ox.Triple]] = {g.iri: [] for g in graphs}
-        for g, triple in rows:
-            by_graph.setdefault(g or "", []).append(triple)
         for graph, report in zip(graphs, reports):
-            triples = by_graph[graph.iri]
-            data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) if triples else b""
-            lines = {line for line in data.split(b"\n") if line}
+            lines = set(answer.get(graph.iri, ()))
             local = set(graph.lines)
             report.remote_triples = len(lines)
             _compare(graph, report, lines & local, sorted(lines - local))
 
-    def _select(self, info: RequestInfo, q: str) -> list[tuple[str | None, ox.Triple]]:
-        """Each row of the answer to ``q`` (``?s ?p ?o``, and ``?g`` when the query has it): the
-        IRI ``?g`` is bound to, and the triple. The answer is read by pyoxigraph's SPARQL JSON
-        results parser, or, where it refuses one (older forms such as ``typed-literal``), term by
-        term (:func:`treatykg.sparql_results.json_term`). Raises :class:`_CutShort` for an answer
-        the endpoint cut, :class:`~treatykg.errors.EndpointError` for one that is not results."""
-        r = self.client.send(info, self.url, data={"query": q},
-                             headers={"Accept": "application/sparql-results+json"})
+    def _select(self, info: RequestInfo, q: str, graphs: list[LocalGraph]) -> dict[str | None, list[bytes]]:
+        """The triples of the answer to ``q`` (``?s ?p ?o``, and ``?g`` when the query has it) as
+        N-Triples lines written by pyoxigraph, by the IRI ``?g`` is bound to (None without ``?g``).
+        ``graphs``: the local graphs the query reads (their lines make reading a TSV answer cheap,
+        :func:`tsv_lines`). Asks for the profile's answer format (``read_format``) and reads the
+        one the endpoint sends, by its Content-Type. Raises :class:`_CutShort` for an answer the
+        endpoint cut, :class:`~treatykg.errors.EndpointError` for one that is not results."""
+        accept = _ACCEPT[self.read_format]
+        r = self._post(info, q, accept)
+        if r.headers.get("Content-Type", "").lower().startswith(_TSV):
+            try:
+                return tsv_lines(r.content, graphs)
+            except _Unreadable:   # a term pyoxigraph's TSV parser cannot hold: ask again, as JSON
+                r = self._post(info, q, _ACCEPT["json"])
+            except (SyntaxError, ValueError, TypeError, KeyError) as exc:
+                raise EndpointError(f"POST {info.url}: the answer to a SELECT query is not SPARQL TSV "
+                                    f"results ({type(exc).__name__}): "
+                                    f"{first_lines(answer_text(r), 1, 120)!r}") from None
+        return _json_lines(info, r)
+
+    def _post(self, info: RequestInfo, q: str, accept: str) -> requests.Response:
+        r = self.client.send(info, self.url, data={"query": q}, headers={"Accept": accept})
+        if r is None:   # (only a step with before_retry has no answer)
+            raise AssertionError("a query without an answer")
         cut = r.headers.get("X-SPARQL-MaxRows")
         if cut:
             raise _CutShort(cut)
-        try:
-            solutions = ox.parse_query_results(r.content, format=ox.QueryResultsFormat.JSON)
-            return [(g.value if (g := sol["g"]) is not None else None, ox.Triple(sol["s"], sol["p"], sol["o"]))
-                    for sol in solutions]
-        except (SyntaxError, ValueError, TypeError, KeyError, MemoryError):
-            pass  # (MemoryError: a term longer than the parser's 16 MiB buffer, a huge literal)
+        return r
+
+    def _read(self, graph: LocalGraph, lo: str | None, hi: str | None, part: str,
+              report: GraphReport) -> list[bytes]:
+        """The N-Triples lines the endpoint holds in ``graph`` with subjects in ``[lo, hi)``
+        (none in a dry run, the request only listed). Raises :class:`_CutShort` for an answer
+        the endpoint cut, :class:`~treatykg.errors.EndpointError` for one that is not results."""
+        q = _read_query(graph.iri, lo, hi)
+        info = RequestInfo("POST", net.redact_url(self.url),
+                           f"verify: read back the triples of <{graph.iri}>{part}",
+                           "application/x-www-form-urlencoded", len(q.encode("utf-8")))
+        report.requests.append(info)
+        if self.dry_run:
+            return []
+        return [line for lines in self._select(info, q, [graph]).values() for line in lines]
+
+
+_TSV = "text/tab-separated-values"
+#: the Accept header of a read-back query, by the profile's ``read_format``
+_ACCEPT = {"json": "application/sparql-results+json",
+           "tsv": f"{_TSV}, application/sparql-results+json;q=0.5"}
+_TSV_HEADERS = (b"?g\t?s\t?p\t?o", b"?s\t?p\t?o")
+
+
+class _Unreadable(Exception):
+    """A TSV answer pyoxigraph's parser cannot read whole (a term over its 16 MiB buffer)."""
+
+
+def tsv_key(line: bytes) -> bytes:
+    """An N-Triples line ``s p o .`` as the row ``s\tp\to`` a SPARQL TSV answer has for it when the
+    endpoint writes each term as N-Triples does. The first two spaces are the separators: a
+    subject and a predicate written by pyoxigraph (an IRI, a blank node) hold no space."""
+    return line[:-2].replace(b" ", b"\t", 2)
+
+
+def tsv_lines(data: bytes, graphs: list[LocalGraph]) -> dict[str | None, list[bytes]]:
+    """The triples of a SPARQL TSV answer (``?g ?s ?p ?o`` or ``?s ?p ?o``) as N-Triples lines
+    written by pyoxigraph, by graph IRI (None without ``?g``).
+
+    Cheap where it can be, exact everywhere: a row that is, byte for byte, a local line's
+    :func:`tsv_key` (and, with ``?g``, the graph's IRI as N-Triples writes it) is that line: the
+    key has exactly two tabs, at the places of the row's two separators (a TSV term holds no
+    tab), so each term of the row is written exactly as a term of the line, and a TSV term
+    written as in N-Triples means what it means there. Every other row (a term written another
+    way: Oxigraph writes ``"7"^^xsd:integer`` as ``7``, and control characters unescaped; a
+    triple not sent) is read by pyoxigraph's TSV parser and written again by its N-Triples
+    serialiser. Raises :class:`_Unreadable` when the parser cannot hold a term of it, and
+    ``SyntaxError``/``ValueError`` for an answer that is not TSV results."""
+    rows = data.split(b"\n")
+    header = rows[0].rstrip(b"\r")
+    out: dict[str | None, list[bytes]] = {}
+    rest: list[bytes] = []
+    if header == _TSV_HEADERS[0]:
+        keyed = {nt_iri(g.iri).encode("utf-8"): (g.iri, {tsv_key(line): line for line in g.lines}) for g in graphs}
+        for row in rows[1:]:
+            name, _, key = row.partition(b"\t")
+            known = keyed.get(name)
+            line = known[1].get(key) if known is not None else None
+            if line is None:
+                rest.append(row)
+            else:
+                out.setdefault(known[0], []).append(line)  # type: ignore[index]
+    elif header == _TSV_HEADERS[1]:
+        keys = {tsv_key(line): line for g in graphs for line in g.lines}
+        found = out.setdefault(None, [])
+        for row in rows[1:]:
+            line = keys.get(row)
+            if line is None:
+                rest.append(row)
+            else:
+                found.append(line)
+    else:
+        rest = rows[1:]
+    rest = [row for row in rest if row]
+    if not rest:
+        return out
+    has_graph = b"?g" in header.split(b"\t")
+    by_graph: dict[str | None, list[ox.Triple]] = {}
+    try:
+        solutions = ox.parse_query_results(header + b"\n" + b"\n".join(rest) + b"\n",
+                                           format=ox.QueryResultsFormat.TSV)
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise ValueError("not the answer to a SELECT query")
+        for sol in solutions:
+            g = sol["g"] if has_graph else None
+            by_graph.setdefault(g.value if g is not None else None, []).append(
+                ox.Triple(sol["s"], sol["p"], sol["o"]))
+    except MemoryError:
+        raise _Unreadable() from None
+    for g, triples in by_graph.items():
+        written = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+        out.setdefault(g, []).extend(line for line in written.split(b"\n") if line)
+    return out
+
+
+def _json_lines(info: RequestInfo, r: requests.Response) -> dict[str | None, list[bytes]]:
+    """The triples of a SPARQL JSON answer, as :func:`tsv_lines` gives them. Read by pyoxigraph's
+    SPARQL JSON results parser, or, where it refuses one (older forms such as ``typed-literal``),
+    term by term (:func:`treatykg.sparql_results.json_term`)."""
+    rows: list[tuple[str | None, ox.Triple]] | None = None
+    try:
+        solutions = ox.parse_query_results(r.content, format=ox.QueryResultsFormat.JSON)
+        rows = [(g.value if (g := sol["g"]) is not None else None, ox.Triple(sol["s"], sol["p"], sol["o"]))
+                for sol in solutions]
+    except (SyntaxError, ValueError, TypeError, KeyError, MemoryError):
+        pass  # (MemoryError: a term longer than the parser's 16 MiB buffer, a huge literal)
+    if rows is None:
         try:
             bnodes: dict[str, ox.BlankNode] = {}
-            return [(row["g"]["value"] if "g" in row else None,
+            rows = [(row["g"]["value"] if "g" in row else None,
                      ox.Triple(json_term(row["s"], bnodes), json_term(row["p"], bnodes),
                                json_term(row["o"], bnodes)))
                     for row in r.json()["results"]["bindings"]]
         except (ValueError, KeyError, TypeError) as exc:
             raise EndpointError(f"POST {info.url}: the answer to a SELECT query is not SPARQL JSON "
                                 f"results ({type(exc).__name__}): {first_lines(answer_text(r), 1, 120)!r}") from None
-
-    def _read(self, iri: str, lo: str | None, hi: str | None, part: str, report: GraphReport) -> list[bytes]:
-        """The N-Triples lines the endpoint holds in graph ``iri`` with subjects in ``[lo, hi)``
-        (none in a dry run, the request only listed). Raises :class:`_CutShort` for an answer
-        the endpoint cut, :class:`~treatykg.errors.EndpointError` for one that is not results."""
-        q = _read_query(iri, lo, hi)
-        info = RequestInfo("POST", net.redact_url(self.url),
-                           f"verify: read back the triples of <{iri}>{part}",
-                           "application/x-www-form-urlencoded", len(q.encode("utf-8")))
-        report.requests.append(info)
-        if self.dry_run:
-            return []
-        triples = [t for _, t in self._select(info, q)]
-        data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) if triples else b""
-        return [line for line in data.split(b"\n") if line]
+    by_graph: dict[str | None, list[ox.Triple]] = {}
+    for g, triple in rows:
+        by_graph.setdefault(g, []).append(triple)
+    out: dict[str | None, list[bytes]] = {}
+    for g, triples in by_graph.items():
+        data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+        out[g] = [line for line in data.split(b"\n") if line]
+    return out
 
 
 def _compare(graph: LocalGraph, report: GraphReport, seen: set[bytes], extra: list[bytes]) -> None:
