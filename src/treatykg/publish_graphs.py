@@ -12,6 +12,7 @@ Library code: nothing here prints or exits.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -49,9 +50,10 @@ class LocalGraph:
     def triples(self) -> int:
         return len(self.lines)
 
-    @property
+    @cached_property
     def nbytes(self) -> int:
-        return sum(len(x) + 1 for x in self.lines)
+        """The bytes of the lines, each with its line break."""
+        return sum(map(len, self.lines)) + len(self.lines)
 
 
 def nt_iri(iri: str) -> str:
@@ -86,53 +88,69 @@ def read_graphs(path: str | Path) -> list[LocalGraph]:
     describes itself as a ``tkg:DocumentGraph`` in them; without exactly one such graph they
     raise :class:`~treatykg.errors.RDFError`. A graph found in two files is an InputError.
     """
-    graphs: dict[str, set[ox.Triple]] = {}
+    graphs: dict[str, list[bytes]] = {}       # graph IRI -> its N-Triples lines (maybe repeated)
+    bnodes: set[str] = set()                   # the graphs with a blank node
     sources: dict[str, list[str]] = {}
     mixed_in: set[str] = set()
     for file in _files(Path(path)):
         fmt = ox.RdfFormat.from_extension(file.suffix.lower()[1:])
-        by_graph: dict[Any, set[ox.Triple]] = {}   # graph term -> triples (the hot loop: keep it lean)
+        by_graph: dict[Any, list[ox.Quad]] = {}   # graph term -> quads (the hot loop: keep it lean)
         for quad in read_quads(file, fmt):          # literals of any length (treatykg.rdfio)
             bucket = by_graph.get(quad.graph_name)
             if bucket is None:
-                bucket = by_graph[quad.graph_name] = set()
-            bucket.add(quad.triple)
-        here: dict[str, set[ox.Triple]] = {}
-        default: set[ox.Triple] = set()
-        mixed = False
-        for g, triples in by_graph.items():
+                bucket = by_graph[quad.graph_name] = []
+            bucket.append(quad)
+        here: dict[str, tuple[list[bytes], bool]] = {}
+        default: list[ox.Quad] = []
+        for g, quads in by_graph.items():
             if isinstance(g, ox.DefaultGraph):
-                default = triples
+                default = quads
             elif isinstance(g, ox.NamedNode):
-                here[g.value] = triples
+                here[g.value] = _lines(quads, g)
             else:
                 raise RDFError("a graph named by a blank node cannot be published", path=str(file))
         if default:
-            names = {t.subject.value for t in default
-                     if t.predicate.value == RDF_TYPE and isinstance(t.object, ox.NamedNode)
-                     and t.object.value == DOCUMENT_GRAPH and isinstance(t.subject, ox.NamedNode)}
+            names = {q.subject.value for q in default
+                     if q.predicate.value == RDF_TYPE and isinstance(q.object, ox.NamedNode)
+                     and q.object.value == DOCUMENT_GRAPH and isinstance(q.subject, ox.NamedNode)}
             if len(names) != 1:
                 raise RDFError("triples outside a named graph, and no single tkg:DocumentGraph "
                                "among them to name it", path=str(file),
                                hint="convert to .nq or .trig, which keep the graph")
-            mixed = any(t.predicate.value == RDF_TYPE and isinstance(t.object, ox.NamedNode)
-                        and t.object.value == EVIDENCE_GRAPH for t in default)
-            here.setdefault(names.pop(), set()).update(default)
-        for iri, triples in here.items():
+            mixed = any(q.predicate.value == RDF_TYPE and isinstance(q.object, ox.NamedNode)
+                        and q.object.value == EVIDENCE_GRAPH for q in default)
+            name = names.pop()
+            lines, has_bnodes = _lines(default, None)
+            before = here.get(name, ([], False))
+            here[name] = (before[0] + lines, before[1] or has_bnodes)
+            if mixed:
+                mixed_in.update(here)
+        for iri, (lines, has_bnodes) in here.items():
             if iri in graphs:
                 raise InputError(f"graph <{iri}> is also in {sources[iri][0]}; give one copy of each graph",
                                  path=str(file))
-            graphs[iri] = triples
+            graphs[iri] = lines
             sources[iri] = [str(file)]
-            if mixed and default:
-                mixed_in.add(iri)
+            if has_bnodes:
+                bnodes.add(iri)
     out = []
     for iri in sorted(graphs):
-        triples = graphs[iri]
-        data = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES)
-        lines = sorted(x for x in data.split(b"\n") if x)
-        bnodes = b"_:" in data and any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
-                                       for t in triples)
-        evidence = ox.Triple(ox.NamedNode(iri), _RDF_TYPE, _EVIDENCE_GRAPH) in triples
-        out.append(LocalGraph(iri, lines, sources[iri], bnodes, evidence, iri in mixed_in))
+        lines = sorted(set(graphs.pop(iri)))
+        evidence = f"{nt_iri(iri)} {_RDF_TYPE} {_EVIDENCE_GRAPH} .".encode("utf-8")
+        out.append(LocalGraph(iri, lines, sources[iri], iri in bnodes, evidence in set(lines), iri in mixed_in))
     return out
+
+
+def _lines(quads: list[ox.Quad], graph: ox.NamedNode | None) -> tuple[list[bytes], bool]:
+    """The N-Triples lines of ``quads``, all in ``graph`` (None: the default graph), written by
+    pyoxigraph, and whether one holds a blank node. Written as N-Quads, then the graph taken off
+    the end of each line: in pyoxigraph's N-Quads a line break is only ever the end of a line
+    (one in a literal is written ``\\n``), so `` <g> .`` followed by one is the end of a line."""
+    data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+    if graph is not None:
+        data = data.replace(b" " + str(graph).encode("utf-8") + b" .\n", b" .\n")
+    has_bnodes = b"_:" in data and any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
+                                       for q in quads)
+    lines = data.split(b"\n")
+    lines.pop()   # after the last line break
+    return lines, has_bnodes
