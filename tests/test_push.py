@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -772,6 +773,37 @@ def test_a_large_graph_is_read_back_in_parts_on_both_stores(request, run, tmp_pa
             with pytest.raises(VerificationError, match=r"<urn:test:one-subject>: could not read it back whole: "
                                                         r"the endpoint cut its answer at 10000 rows"):
                 push(one, ep.url, profile=server, auth=auth)
+
+
+def test_a_group_is_read_back_while_the_next_is_sent_and_a_failed_read_back_stops_the_push(oxigraph, tmp_path):
+    """Issue 21: on Oxigraph a group of graphs is read back while the next group is sent (the
+    client compares while the store loads); a read-back that fails stops the push with exit 7,
+    the report holding the groups checked before it, and every graph sent is still checked."""
+    path = tmp_path / "six.nq"
+    path.write_text("".join(f'<urn:test:s{i}> <urn:test:p> "{j}" <urn:test:six{i}> .\n'
+                            for i in range(6) for j in range(20)), encoding="utf-8")
+    reads: list[float] = []
+    stores: list[float] = []
+
+    def read_back(method, path, body):   # the read-back queries (not "which graphs are new")
+        return path == "/query" and b"SELECT+%3Fg+%3Fs" in body and not reads.append(time.monotonic())
+
+    def store(method, path, body):
+        return path == "/store" and stores.append(time.monotonic())
+
+    with FaultyProxy(oxigraph.url, predicates=[(read_back, ("late", 0.5)), (store, None)]) as proxy:
+        report = push(path, proxy.url, profile="oxigraph", batch_bytes=2000)   # two graphs a group
+    assert report.ok and len(report.graphs) == 6 and len(reads) == len(stores) == 3
+    # the second group was sent while the first was being read back (its answer held 0.5 s)
+    assert reads[0] < stores[1] < reads[0] + 0.4
+
+    count = iter(range(10))
+    failing = (lambda m, p, b: read_back(m, p, b) and next(count) == 1, ("status", 400, {}))
+    with FaultyProxy(oxigraph.url, predicates=[failing]) as proxy:
+        with pytest.raises(EndpointError, match="HTTP 400") as failure:
+            push(path, proxy.url, profile="oxigraph", batch_bytes=2000)
+    done = failure.value.report.graphs   # type: ignore[attr-defined]
+    assert [g.graph for g in done] == ["urn:test:six0", "urn:test:six1"] and all(g.ok for g in done)
 
 
 def test_a_tsv_answer_is_read_exactly_whether_or_not_a_row_is_written_as_sent():

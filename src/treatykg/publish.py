@@ -26,7 +26,10 @@ What :func:`push` does, for every named graph found under ``path``:
    replace, so nothing for atomicity to protect, and the read-back below checks them); the
    others are replaced by one update, ``DROP SILENT GRAPH`` each then one ``INSERT DATA``
    (one transaction on Oxigraph: every graph of it replaced at once). The group is read back
-   in one query (``VALUES ?g``) and each graph compared on its own.
+   in one query (``VALUES ?g``) and each graph compared on its own. On Oxigraph (the
+   profile's ``overlap``) a group is read back, in a thread of its own, while the next group
+   is sent: the client compares while the store loads (two requests at once, one writing and
+   one reading other graphs; the push fails when either does).
 
    ``MOVE`` is sent without ``SILENT`` and is never blindly retried: on Oxigraph and
    Virtuoso a ``MOVE`` whose source graph is missing *empties the target*, so a retried
@@ -77,6 +80,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -174,10 +178,10 @@ class _Publisher:
     """Sends one graph after another: replaced in one request, or in batches and a MOVE (see the
     module doc), then counted and read back (:class:`treatykg.publish_verify.ReadBack`)."""
 
-    def __init__(self, client: Client, urls: Endpoints, profile: Profile, batch_bytes: int,
+    def __init__(self, client: Client, reader: Client, urls: Endpoints, profile: Profile, batch_bytes: int,
                  dry_run: bool):
         self.client = client
-        self.read_back = ReadBack(client, urls.query, profile.read_rows, dry_run, profile.read_format)
+        self.read_back = ReadBack(reader, urls.query, profile.read_rows, dry_run, profile.read_format)
         self.urls = urls
         self.profile = profile
         self.batch_bytes = batch_bytes
@@ -201,7 +205,9 @@ class _Publisher:
         self._go(report, info, self.urls.store, data=body, params={"graph": graph},
                  headers={"Content-Type": _NT_TYPE})
 
-    def count(self, graph: str, report: GraphReport | None = None, what: str = "verify") -> int | None:
+    def count(self, graph: str, report: GraphReport | None = None, what: str = "verify",
+              client: Client | None = None) -> int | None:
+        client = client or self.client
         q = _count_query(graph)
         info = RequestInfo("POST", redact_url(self.urls.query), f"{what}: count the triples of <{graph}>",
                            "application/x-www-form-urlencoded", len(q.encode("utf-8")))
@@ -209,8 +215,8 @@ class _Publisher:
             report.requests.append(info)
         if self.dry_run:
             return None
-        r = self.client.send(info, self.urls.query, data={"query": q},
-                             headers={"Accept": "application/sparql-results+json"})
+        r = client.send(info, self.urls.query, data={"query": q},
+                        headers={"Accept": "application/sparql-results+json"})
         try:
             bindings = r.json()["results"]["bindings"]
             return int(bindings[0]["n"]["value"]) if bindings else 0
@@ -249,14 +255,43 @@ class _Publisher:
         if group:
             yield group
 
-    def publish_group(self, graphs: list[LocalGraph]) -> list[GraphReport]:
-        """Put ``graphs`` at the endpoint, two requests for all of them, then read them back in
-        one query (one graph alone: :meth:`publish`). Graphs the endpoint does not hold yet go in
-        one Graph Store POST of N-Quads (where the profile loads batches by the Graph Store
+    def publish_all(self, graphs: list[LocalGraph], done: Callable[[GraphReport], None]) -> None:
+        """Send every graph and read each back (:meth:`send`, :meth:`check`), group after group,
+        ``done`` called with each graph's report in order. Where the profile allows it
+        (``overlap``), a group is read back in a thread while the next one is sent: the client
+        compares while the store loads. One group at most waits to be read back; a failure
+        raises once the group being read back is done."""
+        overlap = self.profile.overlap and not self.dry_run
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="treatykg-read-back") as reader:
+            pending: Future[list[GraphReport]] | None = None
+            try:
+                for group in self.groups(graphs):
+                    reports = self.send(group)
+                    if pending is not None:
+                        _each(pending.result(), done)
+                        pending = None
+                    if overlap:
+                        pending = reader.submit(self.check, group, reports)
+                    else:
+                        _each(self.check(group, reports), done)
+                if pending is not None:
+                    _each(pending.result(), done)
+                    pending = None
+            except BaseException:
+                if pending is not None and pending.exception() is None:   # (waits for it)
+                    _each(pending.result(), done)   # in the partial report; the first failure is raised
+                raise
+
+    def send(self, graphs: list[LocalGraph]) -> list[GraphReport]:
+        """Put ``graphs`` (one of :meth:`groups`) at the endpoint; their reports, to :meth:`check`.
+
+        A group of several: two requests for all of them. Graphs the endpoint does not hold yet go
+        in one Graph Store POST of N-Quads (where the profile loads batches by the Graph Store
         Protocol: nothing to replace, so the store's own loader, the fastest way in); the others
-        are replaced in one update (``DROP SILENT GRAPH`` each, one ``INSERT DATA``)."""
+        are replaced in one update (``DROP SILENT GRAPH`` each, one ``INSERT DATA``). One graph
+        alone: :meth:`send_one`."""
         if len(graphs) == 1:
-            return [self.publish(graphs[0])]
+            return [self.send_one(graphs[0])]
         reports = {g.iri: GraphReport(g.iri, g.sources, g.triples) for g in graphs}
         absent = self.absent(graphs, reports)
         new = [g for g in graphs if g.iri in absent]
@@ -268,9 +303,17 @@ class _Publisher:
         if old:
             self._together(old, reports, "replace", "POST", self.urls.update, _UPDATE_TYPE, _insert_many(old),
                            "in one update: DROP SILENT GRAPH + INSERT DATA")
-        done = [reports[g.iri] for g in graphs]
-        self.read_back.verify_many(graphs, done)
-        return done
+        return [reports[g.iri] for g in graphs]
+
+    def check(self, graphs: list[LocalGraph], reports: list[GraphReport]) -> list[GraphReport]:
+        """Read ``graphs`` back, as :meth:`send` left them, and compare each with what was sent
+        (one graph alone: counted, then read in subject ranges; several: read in one query)."""
+        if len(graphs) == 1:
+            reports[0].remote_triples = self.count(graphs[0].iri, reports[0], client=self.read_back.client)
+            self.read_back.verify(graphs[0], reports[0])
+        else:
+            self.read_back.verify_many(graphs, reports)
+        return reports
 
     def _together(self, graphs: list[LocalGraph], reports: dict[str, GraphReport], verb: str, method: str,
                   url: str, media_type: str, body: bytes, how: str) -> None:
@@ -307,7 +350,9 @@ class _Publisher:
                                 f"{first_lines(answer_text(r), 1, 120)!r}") from None
 
     # -- one graph -----------------------------------------------------------
-    def publish(self, graph: LocalGraph) -> GraphReport:
+    def send_one(self, graph: LocalGraph) -> GraphReport:
+        """Replace ``graph`` alone: in one request, or in batches into its temporary graph and a
+        ``MOVE`` (see the module doc)."""
         report = GraphReport(graph.iri, graph.sources, graph.triples)
         # A Graph Store request is parsed as N-Triples, line by line: Oxigraph's parser holds at most
         # 16 MiB of one line, so a graph with a longer one goes as a SPARQL update (parsed whole).
@@ -328,8 +373,6 @@ class _Publisher:
                             f"replace <{graph.iri}> ({graph.triples} triples)")
         else:
             self._publish_batched(graph, report, use_gsp_batches)
-        report.remote_triples = self.count(graph.iri, report)
-        self.read_back.verify(graph, report)
         return report
 
     def _publish_batched(self, graph: LocalGraph, report: GraphReport, use_gsp: bool) -> None:
@@ -360,6 +403,11 @@ class _Publisher:
         body = f"MOVE GRAPH {_iri(tmp)} TO {_iri(graph.iri)}\n".encode("utf-8")
         self.update(report, body, f"move the temporary graph into place as <{graph.iri}>",
                     before_retry=moved_already)
+
+
+def _each(reports: list[GraphReport], done: Callable[[GraphReport], None]) -> None:
+    for report in reports:
+        done(report)
 
 
 # ---------------------------------------------------------------- the front door
@@ -409,23 +457,27 @@ def push(path: str | Path, endpoint: str, *, profile: str, query_url: str | None
                                   "in a graph of its own")
         report.skipped = [g.iri for g in graphs if g.evidence]
         graphs = [g for g in graphs if not g.evidence]
-    client = Client(auth_scheme or prof.auth_scheme, auth, timeout, retries, backoff, on_request)
-    publisher = _Publisher(client, urls, prof, limit, dry_run)
+    client, reader = (Client(auth_scheme or prof.auth_scheme, auth, timeout, retries, backoff, on_request)
+                      for _ in range(2))   # one sends, the other reads back (maybe in a thread of its own)
+    publisher = _Publisher(client, reader, urls, prof, limit, dry_run)
+
+    def done(graph: GraphReport) -> None:
+        report.graphs.append(graph)
+        if on_graph is not None:
+            on_graph(graph)
+
     started = time.perf_counter()
     try:
-        for group in publisher.groups(graphs):
-            for done in publisher.publish_group(group):
-                report.graphs.append(done)
-                if on_graph is not None:
-                    on_graph(done)
+        publisher.publish_all(graphs, done)
     except EndpointError as exc:
         exc.report = report  # type: ignore[attr-defined]
         raise
     finally:
         report.seconds = time.perf_counter() - started
-        report.requests_sent = client.sent
-        report.bytes_sent = client.nbytes
+        report.requests_sent = client.sent + reader.sent
+        report.bytes_sent = client.nbytes + reader.nbytes
         client.session.close()
+        reader.session.close()
     bad = report.mismatches
     if bad:
         first = bad[0]

@@ -56,6 +56,9 @@ class Profile:
     #: ``tsv`` (SPARQL TSV results, with JSON accepted too: terms written as in N-Triples, so
     #: the rows are compared with the lines sent without parsing most of them)
     read_format: str = "json"
+    #: a group of graphs is read back while the next is sent (two requests at once: one
+    #: writing, one reading other graphs)
+    overlap: bool = False
 
 
 PROFILES: dict[str, Profile] = {
@@ -65,7 +68,7 @@ PROFILES: dict[str, Profile] = {
         atomic="atomic: each update request runs in one transaction (tested: a request "
                "failing in its last operation changes nothing); a GSP PUT is not (the graph is "
                "cleared, then loaded), so replacing uses an update, batches use GSP",
-        read_format="tsv"),
+        read_format="tsv", overlap=True),
     "fuseki": Profile(
         "fuseki", "/query", "/update", "/data", replace="gsp", batches="gsp",
         auth_scheme="basic", batch_bytes=8 * 1024 * 1024,
