@@ -10,7 +10,8 @@ measurements on fresh servers:
 * raw: one HTTP POST of all the N-Quads to ``/store`` (``application/n-quads``), no
   verification: the fastest a client can load this data into Oxigraph;
 * push (new): ``treatykg.publish.push`` of the folder into an empty store: reading and
-  parsing the files, one atomic update per graph, one COUNT per graph to verify;
+  parsing the files, the graphs sent several to a request, every graph read back and
+  compared with what was sent, triple for triple;
 * push (replace): the same push again, now replacing every graph.
 
 Prints triples/s of each and the ratio push/raw (target, issue 21: at least 70 % into an
