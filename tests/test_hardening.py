@@ -127,6 +127,19 @@ def test_push_sends_a_graph_with_a_huge_literal_and_the_others(run_main, huge_nq
     assert triples == len([q for q in read_quads(huge_nq, ox.RdfFormat.N_QUADS) if q.graph_name.value == g])
 
 
+def test_push_reads_back_a_huge_literal_oxigraph_writes_otherwise_in_tsv(run_main, tmp_path, oxigraph_server):
+    """Issue 21: Oxigraph's TSV answer writes a control character unescaped, so the row of this
+    literal is not a line sent and is parsed; pyoxigraph's TSV parser cannot hold it (16 MiB), so
+    the graph is read back again as JSON results, term by term: exit 0, not a mismatch."""
+    path = tmp_path / "control.nq"
+    body = "\\u0001" + "x" * HUGE
+    path.write_text(f'<urn:test:s> <urn:test:p> "{body}" <urn:test:control> .\n'
+                    '<urn:test:s> <urn:test:q> "small" <urn:test:control> .\n', encoding="utf-8")
+    code, out, err = run_main("push", path, "--endpoint", oxigraph_server, "--profile", "oxigraph")
+    assert code == 0, err
+    assert "ok       urn:test:control  local 2  endpoint 2" in out
+
+
 @pytest.fixture(scope="module")
 def oxigraph_server():
     sys.path.insert(0, str(Path(__file__).parent))

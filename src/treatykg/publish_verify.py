@@ -24,6 +24,7 @@ from .errors import EndpointError
 from .publish_graphs import LocalGraph, nt_iri
 from .publish_http import Client, answer_text, first_lines
 from .publish_report import GraphReport, RequestInfo
+from .rdfio import is_buffer_error
 from .sparql_results import json_term
 
 __all__ = ["ReadBack", "subject_ranges"]
@@ -185,10 +186,10 @@ def tsv_lines(data: bytes, graphs: list[LocalGraph]) -> dict[str | None, list[by
             name, _, key = row.partition(b"\t")
             known = keyed.get(name)
             line = known[1].get(key) if known is not None else None
-            if line is None:
+            if known is None or line is None:
                 rest.append(row)
             else:
-                out.setdefault(known[0], []).append(line)  # type: ignore[index]
+                out.setdefault(known[0], []).append(line)
     elif header == _TSV_HEADERS[1]:
         keys = {tsv_key(line): line for g in graphs for line in g.lines}
         found = out.setdefault(None, [])
@@ -214,7 +215,9 @@ def tsv_lines(data: bytes, graphs: list[LocalGraph]) -> dict[str | None, list[by
             g = sol["g"] if has_graph else None
             by_graph.setdefault(g.value if g is not None else None, []).append(
                 ox.Triple(sol["s"], sol["p"], sol["o"]))
-    except MemoryError:
+    except MemoryError as exc:
+        if not is_buffer_error(exc):
+            raise
         raise _Unreadable() from None
     for g, triples in by_graph.items():
         written = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
