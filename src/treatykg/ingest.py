@@ -333,6 +333,17 @@ _ENUM_START = re.compile(r"^\s*(第[一二三四五六七八九十百零〇0-9]+
 _LINE_BREAKS = "\r\f\v\u2028\u2029\x85"
 
 
+@lru_cache(maxsize=65536)
+def _context_free_fold(ch: str) -> str | None:
+    """The one character ``ch`` folds to wherever it stands, or None when it is folded where it
+    stands (a line break, ASCII punctuation whose full-width form depends on its neighbours, a
+    character that folds to none or to several)."""
+    if ch in _LINE_BREAKS or ch in _TO_FULLWIDTH:
+        return None
+    folded = ch if ch == "\n" else _fold_char(ch, "", "")
+    return folded if len(folded) == 1 else None
+
+
 def normalise(original: str) -> tuple[MappedText, list[Repair]]:
     """The normalised view of ``original`` (see the module docstring) and the repairs made.
 
@@ -345,11 +356,8 @@ def normalise(original: str) -> tuple[MappedText, list[Repair]]:
     table: dict[int, str] = {}   # context-free one-to-one folds that change the character
     by_one: set[str] = set()     # characters folded where they stand
     for ch in set(original[start:]):
-        if ch in _LINE_BREAKS or ch in _TO_FULLWIDTH:
-            by_one.add(ch)
-            continue
-        folded = ch if ch == "\n" else _fold_char(ch, "", "")
-        if len(folded) != 1:
+        folded = _context_free_fold(ch)
+        if folded is None:
             by_one.add(ch)
         elif folded != ch:
             table[ord(ch)] = folded
@@ -423,11 +431,16 @@ def _is_date_line(line: str) -> bool:
     return re.fullmatch(r"\s*[（(]?\s*(?:" + DATE_RE + r")\s*(?:[于在]\s*[\u4e00-\u9fff]{1,8})?\s*[)）]?\s*", line) is not None
 
 
-def _ends_in_document_word(line: str) -> bool:
-    """A line that ends in a document-type word is a title (or its second line), a complete unit."""
+@lru_cache(maxsize=1)
+def _document_words() -> tuple[str, ...]:
     from .lexicon import DOC_TYPE_WORDS
 
-    return line.endswith(tuple(w for w, _ in DOC_TYPE_WORDS))
+    return tuple(w for w, _ in DOC_TYPE_WORDS)
+
+
+def _ends_in_document_word(line: str) -> bool:
+    """A line that ends in a document-type word is a title (or its second line), a complete unit."""
+    return line.endswith(_document_words())
 
 
 def _join_page_breaks(view: MappedText) -> tuple[MappedText, list[Repair]]:
