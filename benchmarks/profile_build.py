@@ -33,7 +33,7 @@ STAGES = [
     ("segment", ("treatykg/segment.py", "segment")),
     ("extract (segment -> record, incl. segment)", ("treatykg/extract/__init__.py", "extract_document")),
     ("rdf: record -> quads", ("treatykg/rdf.py", "record_quads")),
-    ("rdf: serialise N-Quads", ("treatykg/rdf.py", "serialize_quads")),
+    ("rdf: serialise N-Quads", ("treatykg/serialization.py", "serialize_quads")),
     ("validate_quads (total)", ("treatykg/validate.py", "validate_quads")),
     ("  fast engine: index of the triples", ("treatykg/shacl_fast.py", "__init__")),
     ("  fast engine: core constraints", ("treatykg/shacl_fast.py", "_check_values")),
