@@ -407,7 +407,7 @@ def test_a_store_process_that_dies_fails_the_build_with_one_line_and_the_next_bu
 def test_the_store_process_takes_batches_while_it_loads_and_answers_in_order(tmp_path):
     """Batches go to the store process without the build waiting for each to be loaded (up to
     IN_FLIGHT of them; those that wait together are loaded as one); a batch that fails is
-    reported by the next request, every request is answered once, a graph's files are written
+    reported by a request after it, once; every request is answered, a graph's files are written
     only once it is loaded, and the store takes batches again after the error."""
     from treatykg.build_store import IN_FLIGHT, StoreProcess
 
@@ -426,8 +426,8 @@ def test_the_store_process_takes_batches_while_it_loads_and_answers_in_order(tmp
         for i in range(IN_FLIGHT):
             store.load(batch(i))
         assert store._in_flight == IN_FLIGHT  # none of them waited for
-        store.load(batch(broken, b"<https://example.org/broken"))
-        with pytest.raises(OutputError, match="store failed"):  # said by the next request
+        with pytest.raises(OutputError, match="store failed"):  # said by a request after it
+            store.load(batch(broken, b"<https://example.org/broken"))
             store.load(batch(broken + 1))
             store.call("flush")
         store.call("flush")  # ... once
@@ -440,6 +440,33 @@ def test_the_store_process_takes_batches_while_it_loads_and_answers_in_order(tmp
     assert broken not in loaded
     assert sorted(p.name for p in graphs.iterdir()) == [f"d{i}.nq" for i in loaded + [broken + 2]]
     assert sorted(p.name for p in texts.iterdir()) == [f"d{i}.txt" for i in loaded + [broken + 2]]
+
+
+def test_the_store_process_keeps_the_batch_and_a_graph_dropped_before_its_load_stays_out(tmp_path):
+    """Graphs are put one by one (the build holds no batch); a graph put again replaces the
+    first; one dropped before the load is not loaded, and has no file."""
+    from treatykg.build_store import StoreProcess
+
+    graphs, texts = tmp_path / "graphs", tmp_path / "texts"
+
+    def quad(i: int, value: str) -> bytes:
+        doc = f"https://example.org/doc/d{i}"
+        return f"<{doc}> <https://example.org/p> \"{value}\" <{doc}/graph> .\n".encode()
+
+    store = StoreProcess(tmp_path / "store", tmp_path, graphs, texts)
+    try:
+        for i in range(3):
+            store.put(f"https://example.org/doc/d{i}/graph", f"d{i}", quad(i, "first"), None)
+        store.put("https://example.org/doc/d1/graph", "d1", quad(1, "again"), None)
+        store.call("drop", "https://example.org/doc/d2/graph")
+        store.load()
+        store.call("flush")
+        held = [i for i in range(3) if store.call("contains", f"https://example.org/doc/d{i}/graph")]
+    finally:
+        store.close()
+    assert held == [0, 1]
+    assert sorted(p.name for p in graphs.iterdir()) == ["d0.nq", "d1.nq"]
+    assert (graphs / "d1.nq").read_bytes() == quad(1, "again")
 
 
 def test_a_file_the_store_process_cannot_write_fails_the_next_request(tmp_path):

@@ -74,9 +74,10 @@ Rules:
 * **Memory that does not grow with the collection.** The store is opened only by a child
   process (:mod:`treatykg.build_store`), which loads the graphs, removes what no entry
   vouches for and writes the collection's description; RocksDB's memory, which grows with
-  the store, ends with it. The main process holds a batch of graphs on its way to the
-  store and one small result per input for the report; the manifest, the validation
-  details and the reports stay on disk and are written streamed.
+  the store, ends with it. The main process sends each graph on to the store process as
+  it comes (which keeps the batch) and holds one small result per input for the report;
+  the manifest, the validation details and the reports stay on disk and are written
+  streamed.
 * **One writer.** The build holds ``OUT/.treatykg.lock`` exclusively (see
   :mod:`treatykg.store`), and refuses to start while a server, a query or the site stage
   holds it.
@@ -118,8 +119,8 @@ _CHECKPOINT_EVERY = 200      # documents between manifest checkpoints (a commit:
 _CHECKPOINT_SECONDS = 10.0   # ... and seconds: a checkpoint waits for the store and the disks, the workers idle
 _BATCH_DOCS = 250            # graphs loaded into the store together, at most ...
 _BATCH_BYTES = 32 << 20      # ... and their N-Quads bytes: what the main process holds does not grow
-                             # (250 / 32 MiB: a 2,000-document build ~7 % faster than 100 / 16, its
-                             # main process 84 MiB at its peak instead of 69)
+                             # (250 / 32 MiB: a 2,000-document build ~7 % faster than 100 / 16;
+                             # the store process keeps the batch)
 DEFAULT_TIME_LIMIT = 300.0   # seconds one document may take in a worker (extract, convert, validate)
 
 
@@ -223,34 +224,32 @@ def _valid_entry(e: Any) -> bool:
 class _GraphWriter:
     """Document graphs on their way to the store and to ``graphs/``, a batch at a time.
 
-    :meth:`put` keeps a graph's N-Quads; a full batch goes to the store process
-    (:mod:`treatykg.build_store`), which replaces the batch's graphs in the store
-    (``remove_graph`` each, then one ``bulk_load`` of the batch: several times faster than
-    a ``load`` transaction per document) and only then writes their ``.nq`` files.
-    ``bulk_load`` is not atomic, but a graph it left half-loaded has no ``.nq`` file of its
-    size yet, so no manifest entry vouches for it: the next build redoes the document.
-    Flush before writing the manifest. A batch is loaded while the build goes on handing
-    documents to the workers and taking their results; an error it met (a full disk) is
-    raised by the next call.
+    :meth:`put` sends a graph's N-Quads (and its text) to the store process
+    (:mod:`treatykg.build_store`) as it comes, without waiting: the store process keeps the
+    batch, so the build holds none. When the batch is full (documents or bytes), the store
+    process replaces the batch's graphs in the store (``remove_graph`` each, then one
+    ``bulk_load`` of the batch: several times faster than a ``load`` transaction per document)
+    and only then writes their ``.nq`` files. ``bulk_load`` is not atomic, but a graph it left
+    half-loaded has no ``.nq`` file of its size yet, so no manifest entry vouches for it: the
+    next build redoes the document. Flush before writing the manifest. A batch is loaded
+    while the build goes on handing documents to the workers and taking their results; an
+    error it met (a full disk) is raised by the next call.
     """
 
     def __init__(self, store, *, max_docs: int, max_bytes: int):
         self.store = store
         self.max_docs, self.max_bytes = max_docs, max_bytes
-        # graph IRI -> (stable name, N-Quads, the text its evidence points into or None)
-        self.pending: dict[str, tuple[str, bytes, bytes | None]] = {}
-        self.size = 0
+        self.docs = self.size = 0  # of the batch being sent
 
     def put(self, graph: str, name: str, nq: bytes, text: bytes | None = None) -> None:
-        self._forget(graph)
-        self.pending[graph] = (name, nq, text)
+        self.store.put(graph, name, nq, text)  # a later graph of the same IRI replaces it in the batch
+        self.docs += 1
         self.size += len(nq) + len(text or b"")
-        if len(self.pending) >= self.max_docs or self.size >= self.max_bytes:
+        if self.docs >= self.max_docs or self.size >= self.max_bytes:
             self._hand_over()
 
     def drop(self, graph: str) -> None:
         """Remove ``graph`` from the store, and from the batch if it is waiting there."""
-        self._forget(graph)
         self.store.call("drop", graph)
 
     def flush(self) -> None:
@@ -258,15 +257,10 @@ class _GraphWriter:
         self._hand_over()
         self.store.call("flush")
 
-    def _forget(self, graph: str) -> None:
-        old = self.pending.pop(graph, None)
-        if old is not None:
-            self.size -= len(old[1]) + len(old[2] or b"")
-
     def _hand_over(self) -> None:
-        if self.pending:
-            batch, self.pending, self.size = self.pending, {}, 0
-            self.store.load(batch)
+        if self.docs:
+            self.docs = self.size = 0
+            self.store.load()
 
 
 def _files(folder: Path, suffix: str, prefix: str = "") -> Iterator[tuple[str, Path]]:

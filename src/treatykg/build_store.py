@@ -13,15 +13,17 @@ The rules:
   (``graphs/*.nq``, ``texts/*.txt``): a batch of document graphs is replaced in the store
   (``remove_graph`` each, then one ``bulk_load``) and only then are their files written, as
   before (see :class:`treatykg.build._GraphWriter`).
-* Requests are answered in the order they were sent. A batch is sent without waiting for it
-  to be loaded: a thread of the child takes requests off the pipe as they come and queues
-  them for the store, so the build goes on taking results from its workers while the store
-  loads earlier batches. At most :data:`IN_FLIGHT` batches are on their way (the build waits
-  for the oldest answer before sending one more): what waits is bounded. Batches that wait
-  when the store turns to them are loaded as one (a store that falls behind loads bigger
-  batches, which costs it less). Every other request waits for its answer (and so for the
-  batches before it); an error of a batch is raised by the next request, once (the batches
-  loaded with it are not loaded either, and their files are not written).
+* Requests are answered in the order they were sent, but ``put``, which is never answered:
+  each graph is put as the build gets it (the child keeps the batch, the build holds none),
+  and ``load`` has the graphs put so far loaded. A thread of the child takes requests off
+  the pipe as they come and queues them for the store, so the build goes on taking results
+  from its workers while the store loads earlier batches. At most :data:`IN_FLIGHT` loads
+  are on their way (the build waits for the oldest answer before sending one more): what
+  waits is bounded. What waits behind a load when the store turns to it is loaded with it
+  (a store that falls behind loads bigger batches, which costs it less). Every other
+  request waits for its answer (and so for the loads before it); an error of a load is
+  raised by the next request, once (the loads merged with it are not done either, and no
+  file of theirs is written).
 * The child ignores Ctrl-C (the build decides what to finish) and dies with its parent
   (``PR_SET_PDEATHSIG``). When it dies (killed, out of memory) the next request raises
   :class:`~treatykg.errors.OutputError` saying so; the manifest, written only after the graphs
@@ -77,11 +79,18 @@ class StoreProcess:
         self._answer()  # the store opened, or why not
 
     # -- requests ----------------------------------------------------------------------------
-    def load(self, batch: Batch) -> None:
-        """Replace the batch's graphs in the store and write their files; waits only when
-        :data:`IN_FLIGHT` batches are on their way (for the oldest)."""
+    def put(self, graph: str, name: str, nq: bytes, text: bytes | None) -> None:
+        """Add a graph to the batch the store process keeps (a graph of the same IRI already
+        there is replaced); never waits, never answered."""
+        self._send("put", graph, (name, nq, text))
+
+    def load(self, batch: Batch | None = None) -> None:
+        """Replace the graphs put so far (and ``batch``'s) in the store and write their files;
+        waits only when :data:`IN_FLIGHT` batches are on their way (for the oldest)."""
+        for graph, (name, nq, text) in (batch or {}).items():
+            self.put(graph, name, nq, text)
         self._catch_up(IN_FLIGHT - 1)
-        self._send("load", batch)
+        self._send("load")
         self._in_flight += 1
 
     def call(self, op: str, *args: Any) -> Any:
@@ -160,15 +169,21 @@ def _serve(requests, answers, path: str, graphs_dir: str, texts_dir: str, parent
 
     threading.Thread(target=receive, name="treatykg-store-requests", daemon=True).start()
     held: list[Any] = []  # a request taken off the queue too early, next in line
+    batch: Batch = {}  # the graphs put since the last load
     while True:
         request = held.pop() if held else waiting.get()
         if request is None:
             break
         op, args = request
+        if op == "put":  # not answered
+            batch[args[0]] = args[1]
+            continue
         count = 1
-        if op == "load":  # batches that wait are loaded as one (one bulk load is cheaper than several)
-            batch, count = _loads_waiting(args[0], waiting, held)
-            args = (batch,)
+        if op == "load":  # what waits behind it is loaded with it (one bulk load is cheaper than several)
+            count = _loads_waiting(batch, waiting, held)
+            args, batch = (batch,), {}
+        elif op == "drop":  # not loaded after it is dropped
+            batch.pop(args[0], None)
         try:
             if op != "load":  # every other request sees the files of the batches before it written
                 store.written()
@@ -185,22 +200,25 @@ def _serve(requests, answers, path: str, graphs_dir: str, texts_dir: str, parent
             break
 
 
-def _loads_waiting(first: Batch, waiting: queue.Queue, held: list[Any]) -> tuple[Batch, int]:
-    """``first`` and the batches of the load requests that wait right behind it, as one batch
-    (a later graph replaces an earlier one, as in one batch), and how many requests that is;
-    a request of another kind taken off ``waiting`` goes to ``held``, next in line."""
-    batch, count = dict(first), 1
+def _loads_waiting(batch: Batch, waiting: queue.Queue, held: list[Any]) -> int:
+    """Add to ``batch`` the graphs put by the requests that wait right behind a load (a later
+    graph replaces an earlier one, as in one batch), and return how many load requests that
+    is, the first included; a request of another kind taken off ``waiting`` goes to ``held``,
+    next in line."""
+    count = 1
     while True:
         try:
             following = waiting.get_nowait()
         except queue.Empty:
             break
-        if following is None or following[0] != "load":
+        if following is None or following[0] not in ("put", "load"):
             held.append(following)
             break
-        batch.update(following[1][0])
-        count += 1
-    return batch, count
+        if following[0] == "put":
+            batch[following[1][0]] = following[1][1]
+        else:
+            count += 1
+    return count
 
 
 def _said(exc: BaseException) -> tuple[str, str | None, str | None]:
