@@ -66,8 +66,8 @@ Rules:
   then are the batch's text and ``.nq`` files written (by the store process, while the
   build goes on with the workers). The manifest's changes are committed *after* the
   outputs they describe are loaded and synced to disk (every 200 documents and 10 seconds
-  at most, and at the end), and an entry vouches for a graph only when its ``.nq`` file is there with the size
-  it records. A build killed at any point (Ctrl-C, SIGKILL) leaves the previous version or
+  at most, and at the end), and an entry vouches for a graph only when its ``.nq`` file is
+  there with the size it records. A build killed at any point (Ctrl-C, SIGKILL) leaves the previous version or
   the new version of each file, never half of one; the next build redoes whatever the
   manifest does not vouch for (a graph half loaded by a killed ``bulk_load`` included),
   re-loads a graph missing from the store, and deletes stray temporary files.
@@ -118,9 +118,8 @@ TEXTS = "texts"
 _CHECKPOINT_EVERY = 200      # documents between manifest checkpoints (a commit: its cost does not grow) ...
 _CHECKPOINT_SECONDS = 10.0   # ... and seconds: a checkpoint waits for the store and the disks, the workers idle
 _BATCH_DOCS = 250            # graphs loaded into the store together, at most ...
-_BATCH_BYTES = 32 << 20      # ... and their N-Quads bytes: what the main process holds does not grow
-                             # (250 / 32 MiB: a 2,000-document build ~7 % faster than 100 / 16;
-                             # the store process keeps the batch)
+_BATCH_BYTES = 32 << 20      # ... and their N-Quads bytes: what the store process keeps waiting is bounded
+                             # (250 / 32 MiB: a 2,000-document build ~7 % faster than 100 / 16)
 DEFAULT_TIME_LIMIT = 300.0   # seconds one document may take in a worker (extract, convert, validate)
 
 
