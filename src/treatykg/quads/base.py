@@ -97,6 +97,25 @@ class QuadsBase:
         yield from self.q(node, RDFS_LABEL, _zh(_normalise(name)))
         self.last = node
 
+    def association(self, node: ox.NamedNode, cls: ox.NamedNode, activity: ox.NamedNode, role: ox.NamedNode,
+                    name: str | None, title: str | None, persons: list[Any]) -> Iterator[ox.Quad]:
+        """A qualified association (a signature, a talks participation): ``node``, a ``cls`` and a
+        prov:Association, of ``activity`` in ``role``; the person ``name`` its prov:agent and
+        associated with the activity; ``title`` the office held. The person, or None where
+        there is no name, is appended to ``persons``."""
+        yield from self.typ(node, cls, T.prov.Association)
+        yield from self.q(activity, T.prov.qualifiedAssociation, node)
+        yield from self.q(node, T.prov.hadRole, role)
+        person = None
+        if name and _normalise(name):
+            yield from self.person(name)
+            person = self.last
+            yield from self.q(node, T.prov.agent, person)
+            yield from self.q(activity, T.prov.wasAssociatedWith, person)
+        if title and _normalise(title):
+            yield from self.q(node, T.tkg.officeTitle, _zh(_normalise(title)))
+        persons.append(person)
+
     def state(self, iri: str) -> Iterator[ox.Quad]:
         """A state of the gazetteer, described once per graph (types, labels, itself its state)."""
         if not self.first(iri):

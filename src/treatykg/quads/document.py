@@ -136,19 +136,10 @@ class DocumentSections(QuadsBase):
         signing = self.signing
         node = ox.NamedNode(f"{self.doc_s}/signature/{i}")
         self.signature_nodes.append(node)
-        yield from self.typ(node, T.tkg.Signature, T.prov.Association)
-        yield from self.q(signing, T.prov.qualifiedAssociation, node)
-        yield from self.q(node, T.prov.hadRole, T.tkg.signatoryRole)
+        yield from self.association(node, T.tkg.Signature, signing, T.tkg.signatoryRole, sig.name, sig.title,
+                                    self.person_nodes)
+        person = self.person_nodes[-1]
         yield from self.q(node, T.tkg.signatureOrder, ox.Literal(str(i), datatype=XSD_INTEGER))
-        person = None
-        if sig.name and _normalise(sig.name):
-            yield from self.person(sig.name)
-            person = self.last
-            yield from self.q(node, T.prov.agent, person)
-            yield from self.q(signing, T.prov.wasAssociatedWith, person)
-        self.person_nodes.append(person)
-        if sig.title and _normalise(sig.title):
-            yield from self.q(node, T.tkg.officeTitle, _zh(_normalise(sig.title)))
         if sig.party and _normalise(sig.party):
             party = self.party_node(sig.party)
             yield from self.q(node, T.tkg.onBehalfOf, party)

@@ -106,18 +106,8 @@ class EventSections(QuadsBase):
     def participant(self, i: int, p, talks: ox.NamedNode) -> Iterator[ox.Quad]:
         node = ox.NamedNode(f"{self.doc_s}/participant/{i}")
         self.participation_nodes.append(node)
-        yield from self.typ(node, T.tkg.Participation, T.prov.Association)
-        yield from self.q(talks, T.prov.qualifiedAssociation, node)
-        yield from self.q(node, T.prov.hadRole, T.tkg.talksParticipantRole)
-        person = None
-        if _normalise(p.name):
-            yield from self.person(p.name)
-            person = self.last
-            yield from self.q(node, T.prov.agent, person)
-            yield from self.q(talks, T.prov.wasAssociatedWith, person)
-        self.participant_persons.append(person)
-        if p.title and _normalise(p.title):
-            yield from self.q(node, T.tkg.officeTitle, _zh(_normalise(p.title)))
+        yield from self.association(node, T.tkg.Participation, talks, T.tkg.talksParticipantRole, p.name, p.title,
+                                    self.participant_persons)
         if p.side and _normalise(p.side):
             side = self.resolve.state_iri(p.side) or self.resolve.agent(p.side)
             yield from self.agent(side, p.side)
