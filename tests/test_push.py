@@ -589,12 +589,18 @@ def _restart_virtuoso(server: VirtuosoServer) -> None:
     _wait(f"{server.url}/sparql", time.monotonic() + 60, server.proc, server.log)
 
 
-@pytest.mark.parametrize("server", ["oxigraph", "virtuoso"])
-def test_blank_nodes_go_in_one_request_and_stay_linked(server, docs, request, monkeypatch):
+def _endpoint(server: str, request, monkeypatch):
+    """The endpoint fixture named ``server``, its credentials (if it wants any) in the environment."""
     ep = request.getfixturevalue(server)
     if ep.auth is not None:
         monkeypatch.setenv("TREATYKG_USER", ep.server.user)
         monkeypatch.setenv("TREATYKG_PASSWORD", ep.server.password)
+    return ep
+
+
+@pytest.mark.parametrize("server", ["oxigraph", "virtuoso"])
+def test_blank_nodes_go_in_one_request_and_stay_linked(server, docs, request, monkeypatch):
+    ep = _endpoint(server, request, monkeypatch)
     for _ in range(2):   # replaced, not added to
         report = push(docs["bnodes"], ep.url, profile=server, batch_bytes=10)
         assert report.ok and report.graphs[0].remote_triples == 3
@@ -645,10 +651,7 @@ def test_a_build_pushed_reads_back_graph_for_graph_and_conforms(server, request,
     from aliased import aliased_build
     from treatykg.validate import validate_quads
 
-    ep = request.getfixturevalue(server)
-    if ep.auth is not None:
-        monkeypatch.setenv("TREATYKG_USER", ep.server.user)
-        monkeypatch.setenv("TREATYKG_PASSWORD", ep.server.password)
+    ep = _endpoint(server, request, monkeypatch)
     out = aliased_build().out
     written = _written_graphs(out)
     base = "https://w3id.org/treatykg/id/"
@@ -714,10 +717,7 @@ def test_a_literal_the_store_rewrites_fails_the_push_naming_it(server, literal, 
                                                                  monkeypatch):
     """Same count, other data: the store keeps the triple with its literal rewritten. The push
     fails (exit 7), naming the graph, the triple sent and the one the store holds instead."""
-    ep = request.getfixturevalue(server)
-    if ep.auth is not None:
-        monkeypatch.setenv("TREATYKG_USER", ep.server.user)
-        monkeypatch.setenv("TREATYKG_PASSWORD", ep.server.password)
+    ep = _endpoint(server, request, monkeypatch)
     path = tmp_path / "typed.nq"
     path.write_text(f"<urn:test:s> <urn:test:p> {literal} <urn:test:typed> .\n"
                     "<urn:test:s> <urn:test:q> \"kept\" <urn:test:typed> .\n", encoding="utf-8")
@@ -847,10 +847,7 @@ def test_small_graphs_share_requests_and_each_is_still_checked(server, request, 
     each graph is still replaced whole and compared triple for triple."""
     from aliased import aliased_build
 
-    ep = request.getfixturevalue(server)
-    if ep.auth is not None:
-        monkeypatch.setenv("TREATYKG_USER", ep.server.user)
-        monkeypatch.setenv("TREATYKG_PASSWORD", ep.server.password)
+    ep = _endpoint(server, request, monkeypatch)
     out = aliased_build().out
     written = _written_graphs(out)
     report = push(out / "graphs", ep.url, profile=server)
