@@ -708,3 +708,62 @@ def test_an_edited_text_gets_a_new_iri_and_the_old_one_stays_as_an_alias(tmp_pat
     build(src, out, workers=1)
     assert (out / "aliases.tsv").read_text(encoding="utf-8") == "old\tnew\n"
     assert not (out / "graphs" / "_collection" / "aliases.nq").exists()
+
+
+# ---------------------------------------------------------------- what a build holds per input
+def test_the_build_table_gives_every_input_to_do_once_in_order_while_results_are_written():
+    from treatykg.build_report import _PAGE, BuildTable, DocumentResult
+
+    table = BuildTable()
+    n = 2 * _PAGE + 7  # more than one page
+    for i in reversed(range(n)):
+        table.add_input(f"t/{i:05d}.txt", f"/src/t/{i:05d}.txt")
+    for i in range(0, n, 2):
+        table.set_todo(f"t/{i:05d}.txt", f"sha{i}")
+    seen = []
+    for rel, _ in table.todo():  # results written while the inputs are read, as the build does
+        seen.append(rel)
+        table.set_result(DocumentResult(path=rel, status="built", conforms=len(seen) % 2 == 0, triples=3))
+    assert seen == [f"t/{i:05d}.txt" for i in range(0, n, 2)] and table.todo_count() == len(seen)
+    assert table.sha256("t/00004.txt") == "sha4" and table.path("t/00004.txt") == "/src/t/00004.txt"
+    assert table.input_count() == n and table.has_input("t/00001.txt") and not table.has_input("t/1.txt")
+    pairs = list(table.with_inputs())
+    assert [rel for rel, _ in pairs] == [f"t/{i:05d}.txt" for i in range(n)]
+    assert pairs[1][1] is None and pairs[0][1] == DocumentResult(path="t/00000.txt", status="built",
+                                                                  conforms=False, triples=3)
+    assert table.result("t/00002.txt").conforms is True
+    assert table.count("status = ?", "built") == len(seen) and table.count("conforms = 0") == (len(seen) + 1) // 2
+
+
+def test_folders_are_read_in_name_order_a_folder_reached_twice_once_and_never_the_output(tmp_path):
+    from treatykg.build_inputs import scan
+    from treatykg.build_report import BuildTable
+
+    src, real, out = tmp_path / "src", tmp_path / "real", tmp_path / "src" / "zz_out"
+    (src / "sub").mkdir(parents=True)
+    real.mkdir()
+    out.mkdir()
+    (real / "x.txt").write_text("x", encoding="utf-8")
+    (src / "sub" / "y.txt").write_text("y", encoding="utf-8")
+    (src / "top.txt").write_text("t", encoding="utf-8")
+    for name in ("b.md", "a.md"):
+        (src / name).write_text("not a text", encoding="utf-8")
+    (out / "built.txt").write_text("ours", encoding="utf-8")
+    os.symlink(real, src / "b_link")
+    os.symlink(real, src / "a_link")  # sorts first: read here, not through b_link
+    os.symlink(out / "built.txt", src / "into_out.txt")  # a text of our own output: never read
+    os.symlink(tmp_path / "gone.txt", src / "dangling.txt")
+    table = BuildTable()
+    skipped = scan([src], out, table)
+    assert [rel for rel, _ in table.inputs()] == ["a_link/x.txt", "sub/y.txt", "top.txt"]
+    assert skipped == [("a.md", "not a .txt text"), ("b.md", "not a .txt text"),
+                       ("dangling.txt", "a link to nothing, or not a regular file"),
+                       (str(src / "b_link"), "a folder already read (a link to it, or a link loop)")]
+
+
+def test_the_report_reads_its_documents_from_the_build_table_after_the_build(tmp_path):
+    src = make_src(tmp_path)
+    report = build(src, tmp_path / "out", workers=1)
+    assert [d.path for d in report.documents] == sorted(p.name for p in SMALL)
+    assert report.count("built") == len(SMALL) == len(report.built) and report.count("failed") == 0
+    assert all(d.graph and d.document and d.triples > 0 and d.conforms is True for d in report.built)

@@ -75,9 +75,10 @@ Rules:
   process (:mod:`treatykg.build_store`), which loads the graphs, removes what no entry
   vouches for and writes the collection's description; RocksDB's memory, which grows with
   the store, ends with it. The main process sends each graph on to the store process as
-  it comes (which keeps the batch) and holds one small result per input for the report;
-  the manifest, the validation details and the reports stay on disk and are written
-  streamed.
+  it comes (which keeps the batch); the inputs, their checksums and their results are rows
+  of a private temporary database (:class:`~treatykg.build_report.BuildTable`, which the
+  report reads from), and the manifest, the validation details and the reports stay on
+  disk and are written streamed: nothing held in memory is one per input.
 * **One writer.** The build holds ``OUT/.treatykg.lock`` exclusively (see
   :mod:`treatykg.store`), and refuses to start while a server, a query or the site stage
   holds it.
@@ -295,11 +296,10 @@ class _Builder:
         self.version, self.fingerprint = tool_version(), code_fingerprint()
         self.options = {"base": base, "strict": strict, "evidence": evidence}
         self.report = BuildReport(out_dir=out)
-        self.results: dict[str, DocumentResult] = {}
+        self.table = self.report.table  # every input and its result: on disk, not in memory
         self.renamed: dict[str, str] = {}  # document IRIs that changed in this build: old -> new
-        self.hashes: dict[str, str] = {}
-        self.curations: dict[str, dict[str, Any]] = {}
-        self.todo: list[str] = []
+        self.curations: dict[str, dict[str, Any]] = {}  # of the (few) inputs that have any
+        self.total = 0  # inputs to convert
         self.changed = False
         self.done = 0
         self.graphs_dir = out / GRAPHS
@@ -311,7 +311,8 @@ class _Builder:
         return self.out / TEXTS / f"{name}.txt"
 
     def run(self) -> tuple[BuildReport, BuildEvent]:
-        self.inputs, self.report.skipped = scan(self.srcs, self.out)
+        self.report.skipped = scan(self.srcs, self.out, self.table)
+        self.inputs = self.table.input_count()
         if self.force:  # from scratch: nothing of the previous build is trusted
             self.store.call("clear")
             for folder, pattern in ((self.graphs_dir, "*.nq"), (self.out / TEXTS, "*.txt")):
@@ -322,14 +323,14 @@ class _Builder:
         try:
             self.remove_deleted()
             self.plan()
-            self.emit(BuildEvent("start", total=len(self.todo), inputs=len(self.inputs)))
+            self.emit(BuildEvent("start", total=self.total, inputs=self.inputs))
             self.convert()
             self.remove_orphans()
             self.write_collection_graphs()
             self.write_reports()
         finally:
             self.manifest.close()
-        return self.report, BuildEvent("finish", total=len(self.todo), completed=self.done, inputs=len(self.inputs))
+        return self.report, BuildEvent("finish", total=self.total, completed=self.done, inputs=self.inputs)
 
     # -- before converting ------------------------------------------------------------------
     def drop_output(self, entry: dict[str, Any], keep_graph: str | None = None) -> None:
@@ -345,52 +346,50 @@ class _Builder:
 
     def remove_deleted(self) -> None:
         """The outputs of inputs that are gone."""
-        for rel in self.manifest.rels():
-            if rel in self.inputs:
-                continue
+        for rel in [r for r in self.manifest.rels() if not self.table.has_input(r)]:
             entry = self.manifest.pop(rel)
             self.changed = True
             if not _valid_entry(entry):
                 continue  # its graph, if any, goes with the orphans
             self.drop_output(entry)
-            self.results[rel] = DocumentResult(path=rel, status="removed", name=entry.get("name"),
-                                               document=entry.get("document"), graph=entry.get("graph"))
-        self.manifest.keep_validations(set(self.inputs))
+            self.table.set_result(DocumentResult(path=rel, status="removed", name=entry.get("name"),
+                                                 document=entry.get("document"), graph=entry.get("graph")))
+        self.manifest.keep_validations(self.table.has_input)
 
     def plan(self) -> None:
         """What is unchanged (kept, its graph re-loaded if the store lost it), what must be done."""
-        for rel, path in self.inputs.items():
+        for rel, path in self.table.inputs():
             try:
-                self.hashes[rel] = sha256_file(path)
+                sha256 = sha256_file(path)
             except OSError as exc:
-                self.results[rel] = DocumentResult(path=rel, status="failed",
-                                                   reason=_one_line(f"cannot read: {exc.strerror or exc}"))
+                self.table.set_result(DocumentResult(path=rel, status="failed",
+                                                     reason=_one_line(f"cannot read: {exc.strerror or exc}")))
                 continue
-            cur = self.curation.for_document(rel, self.hashes[rel])
+            cur = self.curation.for_document(rel, sha256)
             if cur:  # most inputs have none: nothing is kept for them
                 self.curations[rel] = cur
             e = self.manifest.get(rel)
             if e is not None and not _valid_entry(e):
                 self.manifest.pop(rel)  # a damaged manifest entry: redo the input
                 e = None
-            if e is None or not self.is_current(rel, e):
-                self.todo.append(rel)
+            if e is None or not self.is_current(rel, e, sha256):
+                self.table.set_todo(rel, sha256)
+                self.total += 1
                 continue
             if not self.store.call("contains", e["graph"]):
                 self.store.call("load_file", str(self.nq_path(e["name"])))  # repair
                 self.report.repaired += 1
                 self.changed = True
-            del self.hashes[rel]  # kept only for the inputs to do
             v = e.get("validation") or {}
-            self.results[rel] = DocumentResult(
+            self.table.set_result(DocumentResult(
                 path=rel, status="unchanged", name=e["name"], document=e["document"], graph=e["graph"],
                 triples=e.get("triples", 0), conforms=v.get("conforms", True), violations=v.get("violations", 0),
-                warnings=v.get("warnings", 0), reason=v.get("reason"))
-        self.changed = self.changed or bool(self.todo)
+                warnings=v.get("warnings", 0), reason=v.get("reason")))
+        self.changed = self.changed or bool(self.total)
 
-    def is_current(self, rel: str, e: dict[str, Any]) -> bool:
+    def is_current(self, rel: str, e: dict[str, Any], sha256: str) -> bool:
         nq = self.nq_path(e["name"])
-        return (e["sha256"] == self.hashes[rel] and e.get("tool_version") == self.version
+        return (e["sha256"] == sha256 and e.get("tool_version") == self.version
                 and e.get("fingerprint") == self.fingerprint and e.get("options") == self.options
                 and e.get("curation_key") == curation_key(self.curations.get(rel, {}))
                 and nq.is_file() and nq.stat().st_size == e.get("nq_size")
@@ -403,10 +402,10 @@ class _Builder:
         self.since_checkpoint = 0
         self.last_checkpoint = time.monotonic()
         try:
-            if self.todo:
-                jobs = ((rel, (str(self.inputs[rel]), rel, self.base, self.curations.get(rel), self.strict,
-                               self.limits.max_bytes, self.evidence)) for rel in self.todo)
-                pool.run(convert_document, jobs, self.handle, workers=min(self.limits.workers, len(self.todo)),
+            if self.total:
+                jobs = ((rel, (path, rel, self.base, self.curations.get(rel), self.strict,
+                               self.limits.max_bytes, self.evidence)) for rel, path in self.table.todo())
+                pool.run(convert_document, jobs, self.handle, workers=min(self.limits.workers, self.total),
                          limits=pool.Limits(self.limits.seconds, self.limits.memory),
                          limit_names=("the time limit per document, --time-limit",
                                       "the memory limit per document, --memory-limit"))
@@ -428,48 +427,44 @@ class _Builder:
     def handle(self, rel: str, res: Converted | pool.Failed) -> None:
         if isinstance(res, pool.Failed):
             res = Converted(ok=False, reason=_one_line(res.reason))
-        self.finish(rel, res)
-        self.hashes.pop(rel, None)  # its entry has it now
+        r = self.finish(rel, res)
         self.done += 1
         self.since_checkpoint += 1
-        r = self.results[rel]
-        self.emit(BuildEvent("document", total=len(self.todo), completed=self.done, inputs=len(self.inputs),
+        self.emit(BuildEvent("document", total=self.total, completed=self.done, inputs=self.inputs,
                              path=rel, status=r.status, reason=r.reason))
         if self.since_checkpoint >= self.every and time.monotonic() - self.last_checkpoint >= _CHECKPOINT_SECONDS:
             self.checkpoint()
             self.since_checkpoint = 0
             self.last_checkpoint = time.monotonic()
 
-    def fail(self, rel: str, reason: str, validation: dict[str, Any] | None, document: str | None = None) -> None:
+    def fail(self, rel: str, reason: str, validation: dict[str, Any] | None,
+             document: str | None = None) -> DocumentResult:
         old = self.manifest.pop(rel)
         if old is not None:
             self.drop_output(old)
         v = validation or {}
         self.manifest.set_validation(rel, {**v, "reason": reason})
-        self.results[rel] = DocumentResult(path=rel, status="failed", reason=reason, document=document,
-                                           conforms=v.get("conforms"), violations=v.get("violations", 0),
-                                           warnings=v.get("warnings", 0))
+        return self.table.set_result(DocumentResult(
+            path=rel, status="failed", reason=reason, document=document, conforms=v.get("conforms"),
+            violations=v.get("violations", 0), warnings=v.get("warnings", 0)))
 
-    def finish(self, rel: str, res: Converted) -> None:
+    def finish(self, rel: str, res: Converted) -> DocumentResult:
         """One finished conversion: its entry, its graph to the writer; or its failure."""
         self.report.converted += 1
         if not res.ok:
-            self.fail(rel, res.reason, res.validation, res.document)
-            return
+            return self.fail(rel, res.reason, res.validation, res.document)
         graph = res.graph
-        others = [o for o in self.manifest.holders(graph) if o != rel and o in self.inputs]
+        others = [o for o in self.manifest.holders(graph) if o != rel and self.table.has_input(o)]
         owner = others[0] if others else None
         if owner is not None and owner < rel:
-            self.fail(rel, f"same document as {owner} ({res.document})", res.validation, res.document)
-            return
+            return self.fail(rel, f"same document as {owner} ({res.document})", res.validation, res.document)
         if owner is not None:  # rel sorts first: it takes the graph over
             self.fail(owner, f"same document as {rel} ({res.document})", self.manifest.validation(owner),
                       res.document)
         name = stable_name(rel)
         if name.startswith("_collection/"):
-            self.fail(rel, "its graph file would be one of the collection's (graphs/_collection/): rename the "
-                           "text or its folder", res.validation, res.document)
-            return
+            return self.fail(rel, "its graph file would be one of the collection's (graphs/_collection/): rename "
+                                  "the text or its folder", res.validation, res.document)
         old = self.manifest.get(rel)
         if old is not None and old.get("graph") != graph:
             self.manifest.pop(rel)
@@ -478,7 +473,7 @@ class _Builder:
                 self.renamed[old["document"]] = res.document  # the old IRI stays, as an alias
         v, cur = res.validation, self.curations.get(rel) or {}
         self.manifest.put(rel, {
-            "sha256": self.hashes[rel], "tool_version": self.version, "fingerprint": self.fingerprint,
+            "sha256": self.table.sha256(rel), "tool_version": self.version, "fingerprint": self.fingerprint,
             "options": self.options, "name": name, "document": res.document, "graph": graph,
             "triples": res.triples, "nq_size": len(res.nq),
             "validation": {k: v.get(k) for k in ("conforms", "violations", "warnings", "reason")},
@@ -488,10 +483,9 @@ class _Builder:
             "disagreements": list(res.disagreements)})
         self.writer.put(graph, name, res.nq, res.text)  # committed after the writer's flush
         self.manifest.set_validation(rel, {"reason": None, **v})
-        self.results[rel] = DocumentResult(path=rel, status="built", name=name, document=res.document,
-                                           graph=graph, triples=res.triples, conforms=v["conforms"],
-                                           violations=v["violations"], warnings=v["warnings"],
-                                           reason=v.get("reason"))
+        return self.table.set_result(DocumentResult(
+            path=rel, status="built", name=name, document=res.document, graph=graph, triples=res.triples,
+            conforms=v["conforms"], violations=v["violations"], warnings=v["warnings"], reason=v.get("reason")))
 
     # -- after converting -------------------------------------------------------------------
     def remove_orphans(self) -> None:
@@ -524,7 +518,6 @@ class _Builder:
         """validation.json, review.tsv, the dataset's description and manifest.json, when anything
         changed (or one is missing)."""
         out = self.out
-        self.report.documents = [self.results[k] for k in sorted(self.results)]
         self.report.triples = self.manifest.triples()
         said = json.dumps(asdict(self.settings), sort_keys=True).encode("utf-8")  # what void.ttl was made from
         if not (self.changed or any(not (out / f).is_file() for f in ("void.ttl", "validation.json", MANIFEST,
@@ -553,8 +546,8 @@ class _Builder:
     def validation_json(self) -> Iterator[bytes]:
         """``validation.json``: the totals, then one input per line (streamed)."""
         failed = violations = warnings = count = 0
-        for rel in self.inputs:
-            r, v = self.results.get(rel), self._validation_of(rel)
+        for rel, r in self.table.with_inputs():
+            v = self._validation_of(rel)
             failed += (r is not None and r.status == "failed") or (r is not None and r.conforms is False)
             violations += v.get("violations", 0) or 0
             warnings += v.get("warnings", 0) or 0
@@ -562,8 +555,8 @@ class _Builder:
         head = json.dumps({"documents": count, "failed": failed, "conforms": failed == 0,
                            "violations": violations, "warnings": warnings}, ensure_ascii=False)
         yield (head[:-1] + ', "results": [\n').encode("utf-8")
-        for i, rel in enumerate(sorted(self.inputs)):
-            r, v = self.results.get(rel), self._validation_of(rel)
+        for i, (rel, r) in enumerate(self.table.with_inputs()):
+            v = self._validation_of(rel)
             status = "failed" if r and r.status == "failed" else ("kept" if r and r.conforms is False else "ok")
             d = {"path": rel, "status": status,
                  "document": r.document if r else None, "reason": v.get("reason") or (r.reason if r else None),
@@ -578,8 +571,7 @@ class _Builder:
         from .reports import REVIEW_HEADER, review_rows
 
         yield (REVIEW_HEADER + "\n").encode("utf-8")
-        for rel in sorted(self.inputs):
-            r = self.results.get(rel)
+        for rel, r in self.table.with_inputs():
             v = dict(self._validation_of(rel))
             v["status"] = r.status if r else None
             v["document"] = r.document if r else None

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .build_report import BuildTable
+
 __all__ = ["Curation", "curation_key", "stable_name", "sha256_file", "scan"]
 
 
@@ -59,50 +61,76 @@ def sha256_file(path: str | Path) -> str:
     return h.hexdigest()
 
 
-def scan(srcs: list[Path], out: Path) -> tuple[dict[str, str], list[tuple[str, str]]]:
-    """The texts of the source folders, by their path in the build, and what was skipped, with why.
+def scan(srcs: list[Path], out: Path, table: BuildTable) -> list[tuple[str, str]]:
+    """Put the texts of the source folders in ``table``, by their path in the build, and return
+    what was skipped, with why.
 
     Every ``*.txt`` file (any case of the suffix) below each folder, following symbolic links
     to files and folders (a folder reached twice — a link loop, or two links to one folder —
-    is read once); with several folders, each input's path starts with its folder's name.
-    Our own output folder is never read. Files that are not texts, unreadable folders and
-    links to nothing are skipped and said.
+    is read once; folders are read in name order, each before its subfolders); with several
+    folders, each input's path starts with its folder's name. Our own output folder is never
+    read. Files that are not texts, unreadable folders and links to nothing are skipped and
+    said. A folder's entries are read as they come (``os.scandir``): a folder of 20,000 texts
+    is never a list in memory.
     """
-    found: dict[str, str] = {}  # (str, not Path: one per input, 20,000 in a large build)
     skipped: list[tuple[str, str]] = []
     out_r = out.resolve()
-    labels = _labels(srcs)
     visited: set[str] = set()
-    for src, label in zip(srcs, labels):
-        def failed(exc: OSError, src: Path = src) -> None:
-            skipped.append((str(exc.filename or src), f"cannot read the folder: {exc.strerror or exc}"))
-
-        for dirpath, dirnames, filenames in os.walk(src, onerror=failed, followlinks=True):
-            real = Path(os.path.realpath(dirpath))
+    for src, label in zip(srcs, _labels(srcs)):
+        folders = [(str(src), label)]  # (folder, its inputs' prefix): depth first, in name order
+        while folders:
+            folder, prefix = folders.pop()
+            real = Path(os.path.realpath(folder))
             if str(real) in visited:
-                skipped.append((dirpath, "a folder already read (a link to it, or a link loop)"))
-                dirnames[:] = []
+                skipped.append((folder, "a folder already read (a link to it, or a link loop)"))
                 continue
             if real == out_r or out_r in real.parents:
-                dirnames[:] = []  # never read our own output
-                continue
+                continue  # never read our own output
             visited.add(str(real))
-            dirnames.sort()
-            for name in sorted(filenames):
-                p = Path(dirpath) / name
-                rel = p.relative_to(src).as_posix()
-                key = f"{label}/{rel}" if label else rel
-                if not name.lower().endswith(".txt"):
-                    skipped.append((key, "not a .txt text"))
-                    continue
-                if not p.is_file():
-                    skipped.append((key, "a link to nothing, or not a regular file"))
-                    continue
-                rp = p.resolve()
-                if rp == out_r or out_r in rp.parents:
-                    continue  # never read our own output
-                found[key] = str(p)
-    return found, skipped
+            subfolders = _read_folder(folder, prefix, out_r, table, skipped)
+            folders.extend(sorted(subfolders, reverse=True))
+    return skipped
+
+
+def _read_folder(folder: str, prefix: str, out_r: Path, table: BuildTable,
+                 skipped: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The texts of one folder into ``table``; returns its subfolders (folder, prefix)."""
+    subfolders: list[tuple[str, str]] = []
+    said: list[tuple[str, str]] = []
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                key = f"{prefix}/{entry.name}" if prefix else entry.name
+                if _is_dir(entry):
+                    subfolders.append((entry.path, key))
+                elif not entry.name.lower().endswith(".txt"):
+                    said.append((key, "not a .txt text"))
+                elif not _is_file(entry):
+                    said.append((key, "a link to nothing, or not a regular file"))
+                elif not entry.is_symlink() or _outside(Path(entry.path).resolve(), out_r):
+                    table.add_input(key, entry.path)
+    except OSError as exc:
+        skipped.append((str(exc.filename or folder), f"cannot read the folder: {exc.strerror or exc}"))
+    skipped.extend(sorted(said))
+    return subfolders
+
+
+def _is_dir(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()  # a link to a folder is a folder
+    except OSError:
+        return False
+
+
+def _is_file(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
+
+
+def _outside(path: Path, out_r: Path) -> bool:
+    return path != out_r and out_r not in path.parents
 
 
 def _labels(srcs: list[Path]) -> list[str]:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -105,8 +105,10 @@ class Manifest:
         """The inputs whose entry names ``graph``, sorted."""
         return [r[0] for r in self.db.execute("SELECT rel FROM documents WHERE graph = ? ORDER BY rel", (graph,))]
 
-    def rels(self) -> list[str]:
-        return [r[0] for r in self.db.execute("SELECT rel FROM documents ORDER BY rel")]
+    def rels(self) -> Iterator[str]:
+        """Every input the manifest holds, in order, streamed."""
+        for (rel,) in self.db.execute("SELECT rel FROM documents ORDER BY rel"):
+            yield rel
 
     def items(self) -> Iterator[tuple[str, dict[str, Any]]]:
         """Every (input, entry), in input order, streamed."""
@@ -138,9 +140,9 @@ class Manifest:
         self.db.execute("INSERT OR REPLACE INTO validations VALUES (?, ?)",
                         (rel, json.dumps(data, ensure_ascii=False, sort_keys=True)))
 
-    def keep_validations(self, rels: set[str]) -> None:
-        """Forget the validation details of inputs that are gone."""
-        gone = [r for (r,) in self.db.execute("SELECT rel FROM validations") if r not in rels]
+    def keep_validations(self, is_input: Callable[[str], bool]) -> None:
+        """Forget the validation details of inputs that are gone (``is_input`` says which are not)."""
+        gone = [r for (r,) in self.db.execute("SELECT rel FROM validations") if not is_input(r)]
         self.db.executemany("DELETE FROM validations WHERE rel = ?", ((r,) for r in gone))
 
     # -- durability and export ------------------------------------------------------------------

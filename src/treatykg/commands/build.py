@@ -81,16 +81,16 @@ def build_command(src: tuple[Path, ...], out: Path, workers: int | None, base: s
         click.echo(f"treatykg: failed: {d.path}: {d.reason}", err=True)
     for d in report.nonconforming:
         click.echo(f"treatykg: kept, does not conform: {d.path}: {d.reason}", err=True)
-    graphs = len(report.built) + len(report.unchanged)
-    click.echo(f"{graphs} document graph{'s' * (graphs != 1)} in {out}: {len(report.built)} built, "
-               f"{len(report.unchanged)} unchanged, {len(report.removed)} removed, "
-               f"{len(report.failed)} failed, {len(report.nonconforming)} kept without conforming; "
+    built, unchanged, failed, kept = (report.count(s) for s in ("built", "unchanged", "failed", "nonconforming"))
+    graphs = built + unchanged
+    click.echo(f"{graphs} document graph{'s' * (graphs != 1)} in {out}: {built} built, "
+               f"{unchanged} unchanged, {report.count('removed')} removed, "
+               f"{failed} failed, {kept} kept without conforming; "
                f"{report.triples} triples")
-    if report.failed or report.nonconforming:
-        n, k = len(report.failed), len(report.nonconforming)
-        total = len(report.failed) + graphs
-        parts = ([f"{n} of {total} document{'s' * (total != 1)} failed"] if n else []) + \
-            ([f"{k} kept without conforming"] if k else [])
+    if failed or kept:
+        total = failed + graphs
+        parts = ([f"{failed} of {total} document{'s' * (total != 1)} failed"] if failed else []) + \
+            ([f"{kept} kept without conforming"] if kept else [])
         raise PartialFailure(f"{'; '.join(parts)} (reasons above; see `treatykg review {out}` and "
                              f"{out / 'validation.json'})")
 
