@@ -487,6 +487,28 @@ def test_a_file_the_store_process_cannot_write_fails_the_next_request(tmp_path):
         store.close()
 
 
+def test_a_request_started_without_waiting_says_its_error_when_waited_for(tmp_path):
+    """``start`` sends a request (the collection's description) and returns at once; ``wait``
+    takes its answer: here an error (the description's folder is a file), said once."""
+    from treatykg.build_store import StoreProcess
+    from treatykg.dataset import Settings
+
+    (tmp_path / "graphs").mkdir()
+    (tmp_path / "texts").mkdir()
+    (tmp_path / "out").write_text("not a folder")
+    store = StoreProcess(tmp_path / "store", tmp_path, tmp_path / "graphs", tmp_path / "texts")
+    try:
+        out = str(tmp_path / "out")
+        store.start("describe", out, "https://example.org/", Settings(), (f"{out}/w.nq", "https://example.org/w"),
+                    (f"{out}/d.nq", "https://example.org/d"))
+        with pytest.raises(OutputError):
+            store.wait()
+        store.wait()
+        assert store.call("contains", "https://example.org/w") is False  # answers in order again
+    finally:
+        store.close()
+
+
 @pytest.mark.parametrize("seconds, checkpoints", [(3600.0, 1), (0.0, len(KILLED) + 1)])
 def test_checkpoints_come_every_so_many_documents_and_seconds(tmp_path, monkeypatch, seconds, checkpoints):
     """A checkpoint waits for the store and the disks: one every document asked for, but not

@@ -21,9 +21,10 @@ The rules:
   are on their way (the build waits for the oldest answer before sending one more): what
   waits is bounded. What waits behind a load when the store turns to it is loaded with it
   (a store that falls behind loads bigger batches, which costs it less). Every other
-  request waits for its answer (and so for the loads before it); an error of a load is
-  raised by the next request, once (the loads merged with it are not done either, and no
-  file of theirs is written).
+  request waits for its answer (and so for the loads before it), but one sent with
+  ``start`` (the collection's description, made while the build writes its reports), whose
+  answer ``wait`` takes; an error of a load is raised by the next request, once (the loads
+  merged with it are not done either, and no file of theirs is written).
 * The child ignores Ctrl-C (the build decides what to finish) and dies with its parent
   (``PR_SET_PDEATHSIG``). When it dies (killed, out of memory) the next request raises
   :class:`~treatykg.errors.OutputError` saying so; the manifest, written only after the graphs
@@ -93,6 +94,16 @@ class StoreProcess:
         self._send("load")
         self._in_flight += 1
 
+    def start(self, op: str, *args: Any) -> None:
+        """Send request ``op`` without waiting for it: :meth:`wait` (or the next request) takes
+        its answer and raises its error. For work whose answer is nothing (``describe``)."""
+        self._send(op, *args)
+        self._in_flight += 1
+
+    def wait(self) -> None:
+        """Wait until every request sent so far is done; raise the first error."""
+        self._catch_up()
+
     def call(self, op: str, *args: Any) -> Any:
         """Run request ``op`` (a method of :class:`_Store`) and return its answer."""
         self._catch_up()
@@ -114,7 +125,8 @@ class StoreProcess:
 
     # -- the pipes -----------------------------------------------------------------------------
     def _catch_up(self, keep: int = 0) -> None:
-        """Take the answers of the batches sent until at most ``keep`` are on their way."""
+        """Take the answers of the requests not waited for (loads, :meth:`start`) until at most
+        ``keep`` are on their way."""
         while self._in_flight > keep:
             self._in_flight -= 1
             self._answer()
