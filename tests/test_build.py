@@ -487,6 +487,27 @@ def test_a_file_the_store_process_cannot_write_fails_the_next_request(tmp_path):
         store.close()
 
 
+def test_the_last_batches_for_the_store_are_small_so_it_is_done_soon_after_the_workers(tmp_path, monkeypatch):
+    """A batch is at most half of the documents still to come: they shrink towards the end of
+    the build, and the last holds one document, not a whole batch the build would wait for."""
+    monkeypatch.setattr(build_mod, "_BATCH_DOCS", 4)
+    monkeypatch.setattr(build_mod, "_LAST_BATCH_DOCS", 1)
+    sizes: list[int] = []
+    hand_over = build_mod._GraphWriter._hand_over
+
+    def recorded(self):
+        if self.docs:
+            sizes.append(self.docs)
+        hand_over(self)
+
+    monkeypatch.setattr(build_mod._GraphWriter, "_hand_over", recorded)
+    src = make_src(tmp_path, TEXTS[:6])
+    report = build(src, tmp_path / "out", workers=2)
+    assert report.ok and report.count("built") == 6
+    assert sum(sizes) == 6 and sizes == sorted(sizes, reverse=True), sizes
+    assert sizes[0] <= 3 and sizes[-1] == 1, sizes
+
+
 def test_a_request_started_without_waiting_says_its_error_when_waited_for(tmp_path):
     """``start`` sends a request (the collection's description) and returns at once; ``wait``
     takes its answer: here an error (the description's folder is a file), said once."""
