@@ -324,7 +324,7 @@ class _Builder:
 
     def run(self) -> tuple[BuildReport, BuildEvent]:
         self.report.skipped = scan(self.srcs, self.out, self.table)
-        self.inputs = self.table.input_count()
+        self.input_count = self.table.input_count()
         if self.force:  # from scratch: nothing of the previous build is trusted
             self.store.call("clear")
             for folder, pattern in ((self.graphs_dir, "*.nq"), (self.out / TEXTS, "*.txt")):
@@ -335,14 +335,14 @@ class _Builder:
         try:
             self.remove_deleted()
             self.plan()
-            self.emit(BuildEvent("start", total=self.total, inputs=self.inputs))
+            self.emit(BuildEvent("start", total=self.total, inputs=self.input_count))
             self.convert()
             self.remove_orphans()
             self.write_collection_graphs()
             self.write_reports()
         finally:
             self.manifest.close()
-        return self.report, BuildEvent("finish", total=self.total, completed=self.done, inputs=self.inputs)
+        return self.report, BuildEvent("finish", total=self.total, completed=self.done, inputs=self.input_count)
 
     # -- before converting ------------------------------------------------------------------
     def drop_output(self, entry: dict[str, Any], keep_graph: str | None = None) -> None:
@@ -444,7 +444,7 @@ class _Builder:
         self.done += 1
         self.writer.max_docs = batch_size(self.total - self.done)
         self.since_checkpoint += 1
-        self.emit(BuildEvent("document", total=self.total, completed=self.done, inputs=self.inputs,
+        self.emit(BuildEvent("document", total=self.total, completed=self.done, inputs=self.input_count,
                              path=rel, status=r.status, reason=r.reason))
         if self.since_checkpoint >= self.every and time.monotonic() - self.last_checkpoint >= _CHECKPOINT_SECONDS:
             self.checkpoint()
