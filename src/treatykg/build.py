@@ -311,7 +311,7 @@ class _Builder:
         self.table = self.report.table  # every input and its result: on disk, not in memory
         self.renamed: dict[str, str] = {}  # document IRIs that changed in this build: old -> new
         self.curations: dict[str, dict[str, Any]] = {}  # of the (few) inputs that have any
-        self.total = 0  # inputs to convert
+        self.total = 0  # inputs to convert (counted by plan)
         self.changed = False
         self.done = 0
         self.graphs_dir = out / GRAPHS
@@ -386,7 +386,6 @@ class _Builder:
                 e = None
             if e is None or not self.is_current(rel, e, sha256):
                 self.table.set_todo(rel, sha256)
-                self.total += 1
                 continue
             if not self.store.call("contains", e["graph"]):
                 self.store.call("load_file", str(self.nq_path(e["name"])))  # repair
@@ -397,6 +396,7 @@ class _Builder:
                 path=rel, status="unchanged", name=e["name"], document=e["document"], graph=e["graph"],
                 triples=e.get("triples", 0), conforms=v.get("conforms", True), violations=v.get("violations", 0),
                 warnings=v.get("warnings", 0), reason=v.get("reason")))
+        self.total = self.table.todo_count()
         self.changed = self.changed or bool(self.total)
 
     def is_current(self, rel: str, e: dict[str, Any], sha256: str) -> bool:

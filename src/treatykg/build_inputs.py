@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -84,7 +85,7 @@ def scan(srcs: list[Path], out: Path, table: BuildTable) -> list[tuple[str, str]
             if str(real) in visited:
                 skipped.append((folder, "a folder already read (a link to it, or a link loop)"))
                 continue
-            if real == out_r or out_r in real.parents:
+            if not _outside(real, out_r):
                 continue  # never read our own output
             visited.add(str(real))
             subfolders = _read_folder(folder, prefix, out_r, table, skipped)
@@ -101,11 +102,11 @@ def _read_folder(folder: str, prefix: str, out_r: Path, table: BuildTable,
         with os.scandir(folder) as entries:
             for entry in entries:
                 key = f"{prefix}/{entry.name}" if prefix else entry.name
-                if _is_dir(entry):
+                if _true(entry.is_dir):  # a link to a folder is a folder
                     subfolders.append((entry.path, key))
                 elif not entry.name.lower().endswith(".txt"):
                     said.append((key, "not a .txt text"))
-                elif not _is_file(entry):
+                elif not _true(entry.is_file):
                     said.append((key, "a link to nothing, or not a regular file"))
                 elif not entry.is_symlink() or _outside(Path(entry.path).resolve(), out_r):
                     table.add_input(key, entry.path)
@@ -115,21 +116,16 @@ def _read_folder(folder: str, prefix: str, out_r: Path, table: BuildTable,
     return subfolders
 
 
-def _is_dir(entry: os.DirEntry) -> bool:
+def _true(test: Callable[[], bool]) -> bool:
+    """``test()``, False when it cannot be answered (a link into a folder we may not read)."""
     try:
-        return entry.is_dir()  # a link to a folder is a folder
-    except OSError:
-        return False
-
-
-def _is_file(entry: os.DirEntry) -> bool:
-    try:
-        return entry.is_file()
+        return test()
     except OSError:
         return False
 
 
 def _outside(path: Path, out_r: Path) -> bool:
+    """Whether ``path`` (resolved) is neither our output folder ``out_r`` nor inside it."""
     return path != out_r and out_r not in path.parents
 
 
